@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Entry point. Nothing heavy is imported here: startup time is a feature (see bench/startup.js).
+import module from 'node:module'
+import {readFileSync} from 'node:fs'
+
+module.enableCompileCache?.()
+
+// Root help (`flytectl`, `flytectl --help`, `flytectl -h`) is rendered by oclif at build time into
+// dist/root-help.txt; print it without loading oclif. Anything else goes through oclif.
+const argv = process.argv.slice(2)
+if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
+  let text
+  try {
+    text = readFileSync(new URL('../dist/root-help.txt', import.meta.url), 'utf8')
+  } catch {
+    // Not built with the help cache: fall through to oclif.
+  }
+  if (text !== undefined) {
+    process.stdout.write(text)
+    process.exit(0)
+  }
+}
+
+const {execute} = await import('@oclif/core')
+await execute({dir: import.meta.url})

@@ -1,0 +1,160 @@
+/**
+ * Typed CLI errors. Every failure a user can meet is one of these codes; one table maps each code
+ * to its exit status and default next step. `flytectl --help` lists the exit codes from EXIT_CODES.
+ */
+
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  config: 3,
+  notFound: 4,
+  conflict: 5,
+  unavailable: 6,
+  auth: 7,
+  partial: 8,
+  aborted: 9,
+} as const
+
+export type ExitCodeName = keyof typeof EXIT_CODES
+
+/** What each exit code means, for --help and the README. */
+export const EXIT_CODE_HELP: Record<ExitCodeName, string> = {
+  ok: 'success (also: nothing to do)',
+  failure: 'unexpected error (rerun with --verbose for details)',
+  usage: 'bad flags, arguments or input files',
+  config: 'configuration file missing, unreadable or invalid',
+  notFound: 'a named resource does not exist',
+  conflict: 'a resource exists with different content, or the local state disagrees with the remote',
+  unavailable: 'the control plane or forge could not be reached',
+  auth: 'authentication or permission failure',
+  partial: 'some planned steps or files did not succeed (see the report)',
+  aborted: 'stopped by the user, or a confirmation was needed with no terminal',
+}
+
+export type ErrorCode =
+  | 'usage'
+  | 'invalid-input'
+  | 'config-missing'
+  | 'config-invalid'
+  | 'not-found'
+  | 'already-exists'
+  | 'conflict'
+  | 'unavailable'
+  | 'unauthenticated'
+  | 'permission-denied'
+  | 'partial-failure'
+  | 'aborted'
+  | 'needs-confirmation'
+  | 'internal'
+
+const CODE_TABLE: Record<ErrorCode, {exit: ExitCodeName; hint?: string}> = {
+  usage: {exit: 'usage', hint: 'Run the command with --help to see its flags.'},
+  'invalid-input': {exit: 'usage'},
+  'config-missing': {exit: 'config', hint: 'Run `flytectl config init` to create one, or pass --config.'},
+  'config-invalid': {exit: 'config', hint: 'Fix the file, then run `flytectl config validate`.'},
+  'not-found': {exit: 'notFound'},
+  'already-exists': {exit: 'conflict'},
+  conflict: {exit: 'conflict'},
+  unavailable: {
+    exit: 'unavailable',
+    hint: 'Check admin.endpoint in your config, or start a local control plane with `flytectl demo start`.',
+  },
+  unauthenticated: {exit: 'auth', hint: 'Check admin.authType and credentials in your config.'},
+  'permission-denied': {exit: 'auth'},
+  'partial-failure': {exit: 'partial'},
+  aborted: {exit: 'aborted'},
+  'needs-confirmation': {exit: 'aborted', hint: 'Pass --force to apply without a prompt.'},
+  internal: {exit: 'failure', hint: 'Rerun with --verbose and report the output if it persists.'},
+}
+
+export interface CliErrorOptions {
+  /** The next step to show under the message; defaults to the code's own hint. */
+  hint?: string
+  cause?: unknown
+  /** Structured detail for --json output (e.g. a per-step report). */
+  details?: unknown
+}
+
+export class CliError extends Error {
+  readonly code: ErrorCode
+  readonly hint?: string
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, options: CliErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'CliError'
+    this.code = code
+    this.hint = options.hint ?? CODE_TABLE[code].hint
+    this.details = options.details
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[CODE_TABLE[this.code].exit]
+  }
+}
+
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_CODES[CODE_TABLE[code].exit]
+}
+
+export function isCliError(err: unknown): err is CliError {
+  return err instanceof CliError
+}
+
+/** oclif reports flag/argument parse failures with these names. */
+const OCLIF_PARSE_ERRORS = new Set([
+  'RequiredArgsError',
+  'UnexpectedArgsError',
+  'FailedFlagValidationError',
+  'NonExistentFlagsError',
+  'FlagInvalidOptionError',
+  'ArgInvalidOptionError',
+  'CLIParseError',
+])
+
+/** Normalise anything thrown into a CliError; the original stays reachable as `cause`. */
+export function toCliError(err: unknown): CliError {
+  if (isCliError(err)) return err
+  if (err instanceof Error) {
+    const ctor = err.constructor?.name ?? ''
+    if (OCLIF_PARSE_ERRORS.has(ctor) || OCLIF_PARSE_ERRORS.has(err.name)) {
+      return new CliError('usage', firstLine(err.message), {cause: err})
+    }
+    return new CliError('internal', firstLine(err.message) || err.name, {cause: err})
+  }
+  return new CliError('internal', String(err))
+}
+
+export function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '')
+  return (line ?? '').trim()
+}
+
+/** The lines a user sees on stderr for an error: `Error: <message>` and, if any, the next step. */
+export function formatError(err: CliError, verbose: boolean): string {
+  const lines = [`Error: ${err.message}`]
+  if (err.hint) lines.push(`Hint: ${err.hint}`)
+  if (verbose) {
+    let cause: unknown = err.cause ?? err
+    while (cause instanceof Error) {
+      if (cause.stack) lines.push(cause.stack)
+      cause = cause.cause
+    }
+  }
+  return lines.join('\n')
+}
+
+/** The stable --json envelope for a failure. */
+export function errorEnvelope(err: CliError): {ok: false; error: Record<string, unknown>} {
+  return {
+    ok: false,
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.hint ? {hint: err.hint} : {}),
+      exitCode: err.exitCode,
+      ...(err.details === undefined ? {} : {details: err.details}),
+    },
+  }
+}
