@@ -15,10 +15,15 @@ const ROOTS = ['flyteidl/admin', 'flyteidl/core', 'flyteidl/event', 'flyteidl/se
 const stage = mkdtempSync(join(tmpdir(), 'flytectl-proto-'))
 const outDir = check ? mkdtempSync(join(tmpdir(), 'flytectl-gen-')) : join(root, 'src', 'gen')
 try {
-  cpSync(join(root, 'node_modules', '@flyteorg', 'flyteidl', 'protos', 'flyteidl'), join(stage, 'flyteidl'), {recursive: true})
+  cpSync(join(root, 'node_modules', '@flyteorg', 'flyteidl', 'protos', 'flyteidl'), join(stage, 'flyteidl'), {
+    recursive: true,
+  })
   cpSync(join(root, 'proto', 'vendor'), stage, {recursive: true})
   writeFileSync(join(stage, 'buf.yaml'), 'version: v2\n')
-  const template = readFileSync(join(root, 'buf.gen.yaml'), 'utf8').replace('out: src/gen', `out: ${JSON.stringify(outDir)}`)
+  const template = readFileSync(join(root, 'buf.gen.yaml'), 'utf8').replace(
+    'out: src/gen',
+    `out: ${JSON.stringify(outDir)}`,
+  )
   if (!check) rmSync(outDir, {recursive: true, force: true})
   const buf = join(root, 'node_modules', '.bin', 'buf')
   execFileSync(buf, ['generate', stage, '--template', template, ...ROOTS.flatMap((p) => ['--path', join(stage, p)])], {
@@ -31,8 +36,13 @@ try {
     const fresh = listFiles(outDir)
     const differs =
       committed.length !== fresh.length ||
-      fresh.some((f, i) => f !== committed[i] || !readFileSync(join(outDir, f)).equals(readFileSync(join(root, 'src', 'gen', f))))
-    console.log(differs ? 'stale: src/gen does not match the protos. Run `npm run gen` and commit the result.' : 'fresh: src/gen')
+      fresh.some(
+        (f, i) =>
+          f !== committed[i] || !readFileSync(join(outDir, f)).equals(readFileSync(join(root, 'src', 'gen', f))),
+      )
+    console.log(
+      differs ? 'stale: src/gen does not match the protos. Run `npm run gen` and commit the result.' : 'fresh: src/gen',
+    )
   } else {
     console.log(`generated ${listFiles(outDir).length} files into ${relative(root, outDir)}`)
   }
