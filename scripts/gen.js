@@ -53,7 +53,7 @@ try {
 
 function listFiles(dir, base = dir) {
   let out = []
-  let entries = []
+  let entries
   try {
     entries = readdirSync(dir)
   } catch {
