@@ -122,4 +122,19 @@ export abstract class ClusterCommand<T extends typeof Command> extends BaseComma
     }
     return {project, domain}
   }
+
+  private clients?: import('../admin/client.js').AdminClients
+
+  /** The control-plane clients for the configured endpoint (created once, closed after run()). */
+  protected async adminClients(): Promise<import('../admin/client.js').AdminClients> {
+    if (this.clients) return this.clients
+    const [{createAdminClients}, {config}] = await Promise.all([import('../admin/client.js'), this.loadConfig()])
+    this.clients = createAdminClients(config.admin ?? {})
+    return this.clients
+  }
+
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.clients?.close()
+    return super.finally(err)
+  }
 }
