@@ -1,8 +1,9 @@
 /**
- * The contract between the control plane and whatever runs its executions. The server calls
- * `executor.start` after CreateExecution has stored the execution; the executor reports progress
- * through the sink, which records the events exactly as the CreateWorkflowEvent / CreateNodeEvent /
- * CreateTaskEvent RPCs would.
+ * The contract between the embedded control plane and the engine that runs executions.
+ *
+ * The control plane stores an execution (phase UNDEFINED → QUEUED) and hands it to the executor with
+ * `start`. The executor reports progress through the `ExecutionSink`, which records events exactly as
+ * FlyteAdmin's CreateWorkflowEvent / CreateNodeEvent / CreateTaskEvent RPCs do.
  */
 import type {Execution} from '../../gen/flyteidl/admin/execution_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
@@ -12,14 +13,17 @@ import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
 import type {NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent} from '../../gen/flyteidl/event/event_pb.js'
 
 export interface ExecutionJob {
-  /** The admin Execution, including its spec. */
+  /** The admin Execution as stored, including its spec. */
   execution: Execution
+  /** The execution's inputs (launch plan defaults and fixed inputs merged with the user's). */
   inputs: LiteralMap
-  /** From the launch plan's workflow. */
+  /** The compiled workflow of the launch plan's workflow; undefined for single-task executions. */
   workflowClosure: CompiledWorkflowClosure | undefined
-  /** Single-task executions. */
+  /** The task template, for single-task executions. */
   task?: TaskTemplate
+  /** The control plane's data directory. */
   dataDir: string
+  /** Root directory of the local blob store (`file://` URIs point below it). */
   blobRoot: string
 }
 
