@@ -3,7 +3,8 @@
  * packages (local or http(s) URLs), and the fast-register source archive (`fast*.tar.gz`). Archives
  * are read in memory; nothing is extracted to disk.
  */
-import {readFile, glob, stat} from 'node:fs/promises'
+import * as fsp from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -98,6 +99,12 @@ async function readArchive(location: string): Promise<InputFile[]> {
 async function expandGlob(pattern: string): Promise<string[]> {
   if (!/[*?[\]{}]/.test(pattern)) return [pattern]
   const matches: string[] = []
+  // fs.glob is in every Node this package supports (>= 22.13); looked up at run time so older ones fail politely.
+  const glob = (fsp as {glob?: (p: string) => AsyncIterable<string>}).glob
+  if (!glob)
+    throw new CliError('usage', `cannot expand ${pattern}: this Node.js has no fs.glob`, {
+      hint: 'Use Node.js 22.13 or newer, or let the shell expand the pattern.',
+    })
   for await (const m of glob(pattern)) {
     if ((await stat(m)).isFile()) matches.push(m)
   }
