@@ -216,7 +216,7 @@ class CachedClone implements RepoClone {
       })
   }
 
-  async contains(branch: string, sha: string): Promise<boolean> {
+  async contains(branch: string, sha: string, options: {pr?: number} = {}): Promise<boolean> {
     const tip = await this.mustResolve(branch)
     try {
       await this.git.raw(['merge-base', '--is-ancestor', sha, tip])
@@ -224,14 +224,9 @@ class CachedClone implements RepoClone {
     } catch {
       // not an ancestor: look for a pick
     }
-    const trailer = await this.git.raw([
-      'log',
-      '--format=%H',
-      '-F',
-      `--grep=cherry picked from commit ${sha}`,
-      '-n1',
-      tip,
-    ])
+    const greps = [`--grep=cherry picked from commit ${sha}`]
+    if (options.pr !== undefined) greps.push(`--grep=(#${options.pr})`)
+    const trailer = await this.git.raw(['log', '--format=%H', '-F', ...greps, '-n1', tip])
     if (trailer.trim() !== '') return true
     // Same change under another sha (picked without -x): `git cherry` compares patch-ids of the
     // commits since the merge base only, so this stays cheap on long histories.
