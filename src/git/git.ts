@@ -150,7 +150,16 @@ class CachedClone implements RepoClone {
       ['tag.gpgsign', 'false'],
     ]
     if (identity) settings.push(['user.name', identity.name], ['user.email', identity.email])
-    for (const [key, value] of settings) await this.git.raw(['config', key, value])
+    // One read, and writes only for what differs: a warm run usually writes nothing.
+    const current = new Map(
+      lines(await this.git.raw(['config', '--local', '--list'])).map((l) => {
+        const eq = l.indexOf('=')
+        return [l.slice(0, eq).toLowerCase(), l.slice(eq + 1)] as const
+      }),
+    )
+    for (const [key, value] of settings) {
+      if (current.get(key.toLowerCase()) !== value) await this.git.raw(['config', key, value])
+    }
   }
 
   async fetch(): Promise<void> {
