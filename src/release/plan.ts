@@ -423,13 +423,6 @@ export function planBeta(
     const atHead = tags.find((t) => t.sha === o.headSha)
     if (atHead) {
       notes.push(`${c.name}: ${o.defaultBranch} head ${o.headSha.slice(0, 7)} is already tagged ${atHead.name}`)
-      out.push({
-        component: c.name,
-        repo: c.repository,
-        tag: atHead.name,
-        version: versionText(atHead.version),
-        previous: atHead.name,
-      })
       continue
     }
     let v: ReleaseVersion
@@ -485,18 +478,17 @@ export function planPatch(
       continue
     }
     const tags = tagsOf(obs, c)
+    // Released at the branch head already: a stable tag there, or any tag when asked for a beta.
+    // (A beta patch at the head is promoted by the final patch.)
     const atHead = tags.find(
-      (t) => t.sha === o.releaseBranchSha && t.version.major === line.major && t.version.minor === line.minor,
+      (t) =>
+        t.sha === o.releaseBranchSha &&
+        t.version.major === line.major &&
+        t.version.minor === line.minor &&
+        (options.beta || !t.version.pre),
     )
     if (atHead) {
       notes.push(`${c.name}: ${branch} head ${o.releaseBranchSha.slice(0, 7)} is already tagged ${atHead.name}`)
-      out.push({
-        component: c.name,
-        repo: c.repository,
-        tag: atHead.name,
-        version: versionText(atHead.version),
-        previous: atHead.name,
-      })
       continue
     }
     let v: ReleaseVersion
