@@ -48,6 +48,7 @@ async function flyteLikeHistory() {
   const kit = fake.addRepo('o/flytekit')
   fake.tag('o/flytekit', 'v1.16.0', kit)
   await fake.createMilestone('o/flyte', {title: '1.16.1'})
+  fake.counters.writes = 0
   return fake
 }
 
