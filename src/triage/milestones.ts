@@ -49,8 +49,9 @@ export interface Cadence {
 }
 
 /**
- * Pure: the next release milestone after the highest versioned one, due one cadence after that
- * milestone's due date (or after `now` when it has none), moved forward until it is in the future.
+ * Pure: the release milestone after `after` (default: the highest closed versioned milestone), due
+ * one cadence after that milestone's due date (or after `now` when it has none), moved forward until
+ * it is in the future. With nothing closed yet, the lowest open versioned milestone is the answer.
  */
 export function nextMilestone(
   milestones: ForgeMilestone[],
@@ -62,8 +63,15 @@ export function nextMilestone(
     .map((m) => ({m, v: parseMilestoneVersion(m.title)}))
     .filter((x): x is {m: ForgeMilestone; v: MilestoneVersion} => x.v !== undefined)
     .sort((a, b) => compareVersions(a.v, b.v))
-  const base = after ? versioned.find((x) => x.m.number === after.number) : versioned[versioned.length - 1]
-  if (!base) return undefined
+  // Without an explicit milestone, continue from the last released (closed) one: the release after
+  // it is the one being worked on, so running this again after it exists creates nothing.
+  const base = after
+    ? versioned.find((x) => x.m.number === after.number)
+    : versioned.filter((x) => x.m.state === 'closed').pop()
+  if (!base) {
+    const open = versioned.find((x) => x.m.state === 'open')
+    return open && !after ? {title: open.m.title, dueOn: open.m.dueOn ?? ''} : undefined
+  }
   const next = {major: base.v.major, minor: base.v.minor + 1, patch: 0}
   const format = cadence.titleFormat ?? (base.m.title.startsWith('v') ? 'v{major}.{minor}.0' : '{major}.{minor}.0')
   let due = addMonths(base.m.dueOn ?? now.toISOString(), cadence.months)
@@ -94,7 +102,7 @@ export function planNextMilestone(
       hint: 'Pass --title <X.Y.Z> (and --due <YYYY-MM-DD>) for the first release milestone.',
     })
   }
-  const dueOn = override.dueOn ?? computed?.dueOn ?? null
+  const dueOn = override.dueOn ?? (computed?.dueOn || null)
   const existing = milestones.find((m) => m.title === title)
   if (existing) {
     const notes =
