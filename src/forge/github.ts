@@ -4,6 +4,7 @@
  * and GraphQL for linked issues. Reads and writes are counted per HTTP request. Errors become
  * ForgeError kinds; a token never appears in a message.
  */
+import {readFileSync} from 'node:fs'
 import {Octokit} from '@octokit/rest'
 import {throttling} from '@octokit/plugin-throttling'
 import {retry} from '@octokit/plugin-retry'
@@ -173,15 +174,7 @@ export class GitHubForge implements Forge {
     secrets: string[],
   ) {
     this.secrets = secrets.filter((s) => s.length >= 4)
-    octokit.hook.wrap('request', async (request, options) => {
-      const isGraphql = String(options.url).endsWith('/graphql')
-      const isWrite = isGraphql
-        ? /^\s*mutation\b/.test(String((options as {query?: string}).query ?? ''))
-        : options.method !== 'GET' && options.method !== 'HEAD'
-      if (isWrite) this.counters.writes++
-      else this.counters.reads++
-      return request(options)
-    })
+    counting.set(octokit, this.counters)
   }
 
   private fail(err: unknown, what: string): never {
@@ -715,6 +708,27 @@ function isAlreadyExists(err: unknown): boolean {
 
 type OctokitType = InstanceType<typeof Octokit>
 
+const counting = new WeakMap<object, ForgeCounters>()
+
+/**
+ * Registered before throttling and retry so its hook is the innermost: every HTTP attempt
+ * (retries included, as GitHub's rate limit sees them) is counted as a read or a write.
+ */
+function countRequests(octokit: OctokitType): Record<string, never> {
+  octokit.hook.wrap('request', async (request, options) => {
+    const counters = counting.get(octokit)
+    if (counters) {
+      const isGraphql = String(options.url).endsWith('/graphql')
+      const query = String((options as {query?: string}).query ?? '')
+      const isWrite = isGraphql ? /^\s*mutation\b/.test(query) : options.method !== 'GET' && options.method !== 'HEAD'
+      if (isWrite) counters.writes++
+      else counters.reads++
+    }
+    return request(options)
+  })
+  return {}
+}
+
 /** Build the Forge. Commands import this module lazily (it loads octokit). */
 export function createGitHubForge(options: ForgeOptions): Forge {
   const maxRetries = options.maxRetries ?? 3
@@ -724,7 +738,7 @@ export function createGitHubForge(options: ForgeOptions): Forge {
   if (options.app?.privateKey) secrets.push(options.app.privateKey)
   const log = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string) =>
     options.log?.(level, redact(String(message), secrets))
-  const MyOctokit = Octokit.plugin(throttling, retry)
+  const MyOctokit = Octokit.plugin(countRequests as never, throttling, retry)
   let auth: unknown = options.token
   let authStrategy: unknown
   if (options.app) {
@@ -756,4 +770,68 @@ export function createGitHubForge(options: ForgeOptions): Forge {
     },
   } as ConstructorParameters<typeof MyOctokit>[0])
   return new GitHubForge(octokit, secrets)
+}
+
+/** What the maintainer commands pass: their --token / --github-url flags. */
+export interface ForgeFlags {
+  token?: string
+  'github-url'?: string
+}
+
+/**
+ * ForgeOptions from flags and environment. Precedence: --token, a GitHub App
+ * (FLYTECTL_GITHUB_APP_ID + FLYTECTL_GITHUB_APP_PRIVATE_KEY [+ FLYTECTL_GITHUB_APP_INSTALLATION_ID]),
+ * GITHUB_TOKEN, GH_TOKEN. An App wins over an ambient GITHUB_TOKEN because pull requests it opens
+ * trigger CI, which the Actions token's do not. Base URL: --github-url, GITHUB_API_URL, api.github.com.
+ */
+export function forgeOptionsFromEnv(
+  flags: ForgeFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  options: {anonymous?: boolean; readFile?: (path: string) => string} = {},
+): ForgeOptions {
+  const baseUrl = flags['github-url'] || env.GITHUB_API_URL || undefined
+  const base: ForgeOptions = baseUrl ? {baseUrl} : {}
+  if (flags.token) return {...base, token: flags.token}
+  const appId = env.FLYTECTL_GITHUB_APP_ID
+  const keyText = env.FLYTECTL_GITHUB_APP_PRIVATE_KEY
+  if (appId && keyText) {
+    const installation = env.FLYTECTL_GITHUB_APP_INSTALLATION_ID
+    const installationId = installation ? Number(installation) : undefined
+    if (installation && !Number.isInteger(installationId)) {
+      throw new ForgeError('invalid', `FLYTECTL_GITHUB_APP_INSTALLATION_ID must be a number, got "${installation}"`)
+    }
+    // The key may be the PEM itself (with literal \n from CI secrets) or a path to a .pem file.
+    const privateKey = keyText.includes('-----BEGIN')
+      ? keyText.replace(/\\n/g, '\n')
+      : (options.readFile ?? defaultReadFile)(keyText)
+    return {...base, app: {appId, privateKey, ...(installationId !== undefined ? {installationId} : {})}}
+  }
+  if (appId || keyText) {
+    throw new ForgeError('auth', 'a GitHub App needs both FLYTECTL_GITHUB_APP_ID and FLYTECTL_GITHUB_APP_PRIVATE_KEY')
+  }
+  const token = env.GITHUB_TOKEN || env.GH_TOKEN
+  if (token) return {...base, token}
+  if (options.anonymous) return base
+  throw new ForgeError(
+    'auth',
+    'no GitHub credentials: pass --token, or set GITHUB_TOKEN, GH_TOKEN or a GitHub App (FLYTECTL_GITHUB_APP_ID)',
+  )
+}
+
+function defaultReadFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    throw new ForgeError('auth', 'FLYTECTL_GITHUB_APP_PRIVATE_KEY is neither a PEM key nor a readable key file')
+  }
+}
+
+/** The Forge for a command: credentials and base URL from flags and environment. */
+export function forgeFromEnv(
+  flags: ForgeFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  extra: Partial<ForgeOptions> & {anonymous?: boolean} = {},
+): Forge {
+  const {anonymous, ...rest} = extra
+  return createGitHubForge({...forgeOptionsFromEnv(flags, env, {anonymous}), ...rest})
 }

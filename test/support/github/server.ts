@@ -206,7 +206,8 @@ export class SimServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url)
-    let pathname = url.pathname
+    const requestPath = url.pathname
+    let pathname = requestPath
     if (pathname.startsWith('/git/')) {
       serveGit(this.options.gitRoot, req, res, pathname.slice('/git'.length), url.search.slice(1))
       return
@@ -240,7 +241,7 @@ export class SimServer {
       return
     }
     if (isGraphql) {
-      await this.handleGraphql(raw, res, pathname)
+      await this.handleGraphql(raw, res, requestPath)
       return
     }
 
@@ -399,7 +400,7 @@ export class SimServer {
       return
     }
     if (kind === 'rate-limit') {
-      const reset = Math.ceil(Date.now() / 1000) + retryAfter
+      const reset = Math.floor(Date.now() / 1000) + retryAfter
       this.sendJson(
         res,
         f.status ?? 403,
