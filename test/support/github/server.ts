@@ -99,7 +99,7 @@ export class SimServer {
   private readonly server: http.Server
   private readonly sockets = new Set<Socket>()
   private readonly routes: Route[]
-  private specPromise: Promise<SpecIndex>
+  private specLoading?: Promise<SpecIndex>
   url = ''
   urls!: Urls
   tamper?: (operation: string, body: unknown) => unknown
@@ -112,9 +112,6 @@ export class SimServer {
     })
     this.strict = options.strict
     this.tamper = options.tamper
-    this.specPromise = loadSpec()
-    // Keep an early load failure from becoming an unhandled rejection; requests see it.
-    this.specPromise.catch(() => undefined)
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.sendJson(res, 500, {message: `simulator error: ${(err as Error).message}`})
@@ -260,7 +257,9 @@ export class SimServer {
       this.sendJson(res, 404, {message: 'Not Found', documentation_url: 'https://docs.github.com/rest'})
       return
     }
-    const spec = await this.specPromise
+    // The OpenAPI description loads on the first REST request, so starting stays cheap.
+    this.specLoading ??= loadSpec()
+    const spec = await this.specLoading
     const op = spec.operations.get(found.route.key)
     if (!op) throw new Error(`route ${found.route.key} is not in GitHub's OpenAPI description`)
 
