@@ -69,11 +69,13 @@ function repoNode(s: SimState, urls: Urls, r: SimRepo): Record<string, unknown> 
     defaultBranchRef: {name: r.defaultBranch, prefix: 'refs/heads/'},
     issue: ({number}: Args) => {
       const i = r.issues.get(Number(number))
-      return i && !i.pull ? issueNode(s, urls, r, i) : null
+      if (!i || i.pull) throw new Error(`Could not resolve to an Issue with the number of ${String(number)}.`)
+      return issueNode(s, urls, r, i)
     },
     pullRequest: ({number}: Args) => {
       const i = r.issues.get(Number(number))
-      return i?.pull ? pullNode(s, urls, r, i) : null
+      if (!i?.pull) throw new Error(`Could not resolve to a PullRequest with the number of ${String(number)}.`)
+      return pullNode(s, urls, r, i)
     },
     issues: (args: Args) => {
       const states = (args.states as string[] | undefined)?.map((x) => x.toLowerCase())
@@ -219,7 +221,8 @@ export const graphqlHandler: GraphqlHandler = async (body, ctx) => {
   const root = {
     repository: ({owner, name}: Args) => {
       const r = findRepo(s, String(owner), String(name))
-      return r ? repoNode(s, ctx.urls, r) : null
+      if (!r) throw new Error(`Could not resolve to a Repository with the name '${String(owner)}/${String(name)}'.`)
+      return repoNode(s, ctx.urls, r)
     },
     rateLimit: () => ({
       cost: 1,
@@ -244,7 +247,13 @@ export const graphqlHandler: GraphqlHandler = async (body, ctx) => {
     for (const e of result.errors)
       if (!notFound.includes(e))
         ctx.record({where: 'graphql', message: `execution: ${e.message} at ${e.path?.join('.')}`})
-    out.errors = result.errors.map((e) => ({message: e.message, path: e.path, type: 'INTERNAL'}))
+    // GitHub's shape: a typed error per failed path (NOT_FOUND for missing objects).
+    out.errors = result.errors.map((e) => ({
+      type: notFound.includes(e) ? 'NOT_FOUND' : 'INTERNAL',
+      path: e.path,
+      locations: e.locations,
+      message: e.message,
+    }))
   }
   return {body: out, isMutation}
 }

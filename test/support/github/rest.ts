@@ -231,6 +231,9 @@ export const routes: Record<string, Handler> = {
       if (!i.pull) continue
       const p = i.pull
       let hit = p.mergeCommitSha === sha || p.landed.includes(sha)
+      if (!hit && p.merged && p.headSha && p.baseShaAtMerge) {
+        hit = (await r.git.revList(p.baseShaAtMerge, p.headSha)).includes(sha)
+      }
       if (!hit && i.state === 'open') {
         const head = await r.git.resolve(`refs/heads/${p.head}`)
         hit = head !== undefined && (await r.git.revList(`refs/heads/${p.base}`, head)).includes(sha)
