@@ -2,6 +2,7 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import type {AdminClient} from '../../src/admin/client.js'
 import type {Executor} from '../../src/controlplane/executor/types.js'
 
 export interface TestControlPlane {
@@ -35,4 +36,112 @@ export async function startControlPlane(opts: {executor?: Executor} = {}): Promi
       rmSync(root, {recursive: true, force: true})
     },
   }
+}
+
+export interface FixtureId {
+  resourceType: number
+  project: string
+  domain: string
+  name: string
+  version: string
+}
+
+const STRING_VAR = {type: {type: {case: 'simple' as const, value: 3 /* STRING */}}}
+
+function stringLiteral(s: string) {
+  return {
+    value: {
+      case: 'scalar' as const,
+      value: {value: {case: 'primitive' as const, value: {value: {case: 'stringValue' as const, value: s}}}},
+    },
+  }
+}
+
+function promise(nodeId: string, v: string) {
+  return {value: {case: 'promise' as const, value: {nodeId, var: v}}}
+}
+
+/** Minimal but real definitions (shaped as pyflyte serializes them) to register against a plane. */
+export const fixtures = {
+  taskId: (project: string, domain: string, name = 'wf.say_hello', version = 'v1'): FixtureId => ({
+    resourceType: 1,
+    project,
+    domain,
+    name,
+    version,
+  }),
+  workflowId: (project: string, domain: string, name = 'wf.hello', version = 'v1'): FixtureId => ({
+    resourceType: 2,
+    project,
+    domain,
+    name,
+    version,
+  }),
+  launchPlanId: (project: string, domain: string, name = 'wf.hello', version = 'v1'): FixtureId => ({
+    resourceType: 3,
+    project,
+    domain,
+    name,
+    version,
+  }),
+  stringLiteral,
+  /** A container task `say_hello(name: str) -> str`. */
+  taskSpec: (id: FixtureId, image = 'ghcr.io/flyteorg/flytekit:py3.11') => ({
+    template: {
+      id,
+      type: 'python-task',
+      metadata: {runtime: {type: 1, version: '1.16.0', flavor: 'python'}, retries: {retries: 0}},
+      interface: {inputs: {variables: {name: STRING_VAR}}, outputs: {variables: {o0: STRING_VAR}}},
+      target: {
+        case: 'container' as const,
+        value: {image, args: ['pyflyte-execute', '--inputs', '{{.input}}', '--output-prefix', '{{.outputPrefix}}']},
+      },
+    },
+    description: {shortDescription: 'Says hello'},
+  }),
+  /** A one-node workflow `hello(name: str) -> str` calling the task. */
+  workflowSpec: (id: FixtureId, taskId: FixtureId) => ({
+    template: {
+      id,
+      metadata: {},
+      interface: {inputs: {variables: {name: STRING_VAR}}, outputs: {variables: {o0: STRING_VAR}}},
+      nodes: [
+        {
+          id: 'n0',
+          metadata: {name: 'say_hello'},
+          inputs: [{var: 'name', binding: promise('start-node', 'name')}],
+          target: {case: 'taskNode' as const, value: {reference: {case: 'referenceId' as const, value: taskId}}},
+        },
+      ],
+      outputs: [{var: 'o0', binding: promise('n0', 'o0')}],
+    },
+  }),
+  /** A launch plan of the workflow; `defaultName` makes the `name` input optional. */
+  launchPlanSpec: (workflowId: FixtureId, defaultName?: string) => ({
+    workflowId,
+    defaultInputs: {
+      parameters:
+        defaultName === undefined
+          ? {}
+          : {name: {var: STRING_VAR, behavior: {case: 'default' as const, value: stringLiteral(defaultName)}}},
+    },
+  }),
+}
+
+/** Registers project + task + workflow + launch plan `wf.hello` (version `version`). */
+export async function registerHello(
+  admin: AdminClient,
+  project: string,
+  domain = 'development',
+  opts: {version?: string; defaultName?: string; registerProject?: boolean} = {},
+): Promise<{task: FixtureId; workflow: FixtureId; launchPlan: FixtureId}> {
+  const version = opts.version ?? 'v1'
+  if (opts.registerProject !== false) await admin.registerProject({project: {id: project, name: project}})
+  const task = fixtures.taskId(project, domain, 'wf.say_hello', version)
+  const workflow = fixtures.workflowId(project, domain, 'wf.hello', version)
+  const launchPlan = fixtures.launchPlanId(project, domain, 'wf.hello', version)
+  await admin.createTask({id: task, spec: fixtures.taskSpec(task)})
+  await admin.createWorkflow({id: workflow, spec: fixtures.workflowSpec(workflow, task)})
+  await admin.createLaunchPlan({id: launchPlan, spec: fixtures.launchPlanSpec(workflow, opts.defaultName)})
+  return {task, workflow, launchPlan}
 }
