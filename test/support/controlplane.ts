@@ -117,15 +117,15 @@ export const fixtures = {
     },
   }),
   /** A launch plan of the workflow; `defaultName` makes the `name` input optional. */
-  launchPlanSpec: (workflowId: FixtureId, defaultName?: string) => ({
-    workflowId,
-    defaultInputs: {
-      parameters:
-        defaultName === undefined
-          ? {}
-          : {name: {var: STRING_VAR, behavior: {case: 'default' as const, value: stringLiteral(defaultName)}}},
-    },
-  }),
+  launchPlanSpec: (workflowId: FixtureId, defaultName?: string) => {
+    const parameters: Record<
+      string,
+      {var: typeof STRING_VAR; behavior: {case: 'default'; value: ReturnType<typeof stringLiteral>}}
+    > = {}
+    if (defaultName !== undefined)
+      parameters.name = {var: STRING_VAR, behavior: {case: 'default', value: stringLiteral(defaultName)}}
+    return {workflowId, defaultInputs: {parameters}}
+  },
 }
 
 /** Registers project + task + workflow + launch plan `wf.hello` (version `version`). */
