@@ -145,3 +145,55 @@ export async function registerHello(
   await admin.createLaunchPlan({id: launchPlan, spec: fixtures.launchPlanSpec(workflow, opts.defaultName)})
   return {task, workflow, launchPlan}
 }
+
+export interface PlaneProcess {
+  port: number
+  endpoint: string
+  child: import('node:child_process').ChildProcess
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>
+}
+
+const SUPPORT_FILE = new URL(import.meta.url).pathname
+
+/** The control plane as a child process (the built server, no executor) on a free port over `dataDir`. */
+export async function spawnControlPlane(dataDir: string): Promise<PlaneProcess> {
+  const {spawn} = await import('node:child_process')
+  const child = spawn(process.execPath, [SUPPORT_FILE, '--serve', dataDir], {stdio: ['ignore', 'pipe', 'pipe']})
+  let stderr = ''
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()))
+  const port = await new Promise<number>((ok, fail) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /^listening (\d+)$/m.exec(out)
+      if (m) ok(Number(m[1]))
+    })
+    child.once('exit', (code) => fail(new Error(`control plane exited (${code}) before listening: ${stderr}`)))
+  })
+  return {
+    port,
+    endpoint: `dns:///127.0.0.1:${port}`,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+if (process.argv[1] === SUPPORT_FILE && process.argv[2] === '--serve') {
+  const {startServer} = await import('../../src/controlplane/server.js')
+  const server = await startServer({port: 0, host: '127.0.0.1', dataDir: process.argv[3]!})
+  process.stdout.write(`listening ${server.port}\n`)
+  const shutdown = () => void server.close().then(() => process.exit(0))
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
+}
