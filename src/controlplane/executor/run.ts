@@ -229,7 +229,8 @@ export class ExecutionRun {
     const failFast = wf.metadata?.onFailure !== WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
     const localAbort = new AbortController()
     const onOuterAbort = () => localAbort.abort()
-    this.signal.addEventListener('abort', onOuterAbort, {once: true})
+    if (this.signal.aborted) localAbort.abort()
+    else this.signal.addEventListener('abort', onOuterAbort, {once: true})
     let firstError: ExecutionError | undefined
     const running = new Map<string, Promise<void>>()
     try {

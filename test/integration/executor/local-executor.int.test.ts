@@ -268,6 +268,17 @@ describe('local executor', () => {
     assert.equal(TP[sink.tasks.at(-1)!.phase], 'ABORTED')
   })
 
+  it('aborts an execution closed right after it started (before its task process exists)', async () => {
+    const t = nodeTask('sleepy2', 'sleep')
+    const ex = new LocalExecutor()
+    const sink = new RecordingSink()
+    const t0 = Date.now()
+    ex.start(job(dataDir, closure('sleepy2', [taskNode('n0', t, [])], [], [t]), map({})), sink)
+    await ex.close()
+    assert.ok(Date.now() - t0 < 5000, 'close does not wait for the 30 s task')
+    assert.equal(WP[sink.last().phase], 'ABORTED')
+  })
+
   it('evaluates a branch on its inputs, runs the chosen node and skips the other', async () => {
     const double = nodeTask('double', 'double', {inputs: ['x'], outputs: ['o0']})
     const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
