@@ -185,6 +185,13 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     return fail('NonZeroExit', `task [${name}] ${how}; see its log ${fileUri(spec.logPath)}`, true)
   }
 
+  if (await readOptional(join(spec.outputPrefix, 'futures.pb'), (p) => stat(p))) {
+    return fail(
+      'UnsupportedDynamic',
+      `task [${name}] returned a dynamic workflow (futures.pb); dynamic workflows are not supported by the local executor`,
+      false,
+    )
+  }
   const outputsPath = join(spec.outputPrefix, 'outputs.pb')
   let outputs = await readOptional(outputsPath, readLiteralMap)
   const declared = Object.keys(task.interface?.outputs?.variables ?? {})
