@@ -424,6 +424,17 @@ describe('local executor', () => {
     assert.match(e.value.message, /declares outputs \[y\] but wrote no outputs\.pb/)
   })
 
+  it('fails a dynamic workflow (futures.pb) with a message saying it is not supported', async () => {
+    const t = nodeTask('dyn', 'dynamic', {outputs: ['o0']})
+    const sink = await run(job(dataDir, closure('dyn', [taskNode('n0', t, [])], [], [t]), map({})))
+    const e = sink.last().outputResult
+    assert.ok(e.case === 'error')
+    assert.match(
+      e.value.message,
+      /task \[dyn\] returned a dynamic workflow \(futures\.pb\); dynamic workflows are not supported/,
+    )
+  })
+
   it('runs a single-task execution (no workflow closure)', async () => {
     const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
     const sink = await run(job(dataDir, undefined, map({a: int(1), b: int(2)}), add))
