@@ -112,6 +112,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   await mkdir(spec.outputPrefix, {recursive: true})
   await mkdir(spec.rawOutputPrefix, {recursive: true})
   await mkdir(dirname(spec.logPath), {recursive: true})
+  if (spec.cwd) await mkdir(spec.cwd, {recursive: true})
 
   const params: TemplateParams = {
     inputUri: fileUri(spec.inputPath),

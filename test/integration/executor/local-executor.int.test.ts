@@ -147,7 +147,13 @@ describe('local executor', () => {
     assert.ok(running.occurredAt, 'events carry timestamps')
     const logUri = running.logs[0]!.uri
     assert.match(logUri, /^file:\/\/.*\/logs\/flytesnacks\/development\/.+\/n0\/0\.log$/)
-    assert.match(readFileSync(fileURLToPath(logUri), 'utf8'), /task add attempt 0 in /)
+    const logText = readFileSync(fileURLToPath(logUri), 'utf8')
+    assert.match(logText, /task add attempt 0 in /)
+    assert.match(
+      logText,
+      /cwd .*\/work\/flytesnacks\/development\/[^/]+\/n0\/0\n/,
+      'each attempt has its own working dir',
+    )
   })
 
   it('retries a failing task and fails the execution after retries+1 attempts', async () => {
@@ -436,9 +442,11 @@ describe('local executor', () => {
   })
 
   it('runs a single-task execution (no workflow closure)', async () => {
-    const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+    const add = nodeTask('wf.add_two', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
     const sink = await run(job(dataDir, undefined, map({a: int(1), b: int(2)}), add))
     assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    // FlyteAdmin's node id for a task: its name with only letters, digits and '-'.
+    assert.deepEqual(sink.nodePhases('wfaddtwo'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
     assert.equal(intOf(outputsOf(sink.last()).literals.o0), 3n)
   })
 
