@@ -62,6 +62,7 @@ interface Item {
 }
 
 const KIND_RANK: Record<EntityKind, number> = {task: 0, workflow: 1, launchplan: 2}
+const KIND_LABEL: Record<EntityKind, string> = {task: 'task', workflow: 'workflow', launchplan: 'launch plan'}
 const SUCCESS_INFO = 'Successfully registered file'
 
 function errorText(err: unknown): string {
@@ -222,7 +223,7 @@ export async function registerFiles(
     for (const item of ready) {
       item.row.status = opts.dryRun ? 'Success' : 'Skipped'
       item.row.additionalInfo = opts.dryRun
-        ? `Dry run: would register ${item.entity!.kind} ${idKey(entityId(item.entity!))}`
+        ? `Dry run: would register ${KIND_LABEL[item.entity!.kind]} ${idKey(entityId(item.entity!))}`
         : 'Not registered: an earlier file failed (use --continueOnError to register the rest)'
     }
     return summarize(ordered, remotePackagePath)
