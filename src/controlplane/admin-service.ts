@@ -1,0 +1,66 @@
+/** The AdminService, DataProxyService, AuthMetadataService and IdentityService implementations. */
+import type {ConnectRouter} from '@connectrpc/connect'
+import {AdminService} from '../gen/flyteidl/service/admin_pb.js'
+import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
+import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
+import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
+import type {PlaneContext} from './context.js'
+import * as defs from './services/definitions.js'
+import * as dataproxy from './services/dataproxy.js'
+import * as events from './services/events.js'
+import * as executions from './services/executions.js'
+import * as identity from './services/identity.js'
+import * as projects from './services/projects.js'
+import {serverVersion} from './version.js'
+
+export function registerServices(router: ConnectRouter, ctx: PlaneContext): void {
+  const sink = events.storeSink(ctx)
+  router.service(AdminService, {
+    registerProject: (req) => projects.registerProject(ctx, req),
+    updateProject: (req) => projects.updateProject(ctx, req),
+    getProject: (req) => projects.getProject(ctx, req),
+    listProjects: (req) => projects.listProjects(ctx, req),
+    getDomains: () => projects.getDomains(ctx),
+
+    createTask: (req) => defs.createTask(ctx, req),
+    getTask: (req) => defs.getTask(ctx, req),
+    listTasks: (req) => defs.listTasks(ctx, req),
+    listTaskIds: (req) => defs.listIds(ctx, 'tasks', req),
+    createWorkflow: (req) => defs.createWorkflow(ctx, req),
+    getWorkflow: (req) => defs.getWorkflow(ctx, req),
+    listWorkflows: (req) => defs.listWorkflows(ctx, req),
+    listWorkflowIds: (req) => defs.listIds(ctx, 'workflows', req),
+    createLaunchPlan: (req) => defs.createLaunchPlan(ctx, req),
+    getLaunchPlan: (req) => defs.getLaunchPlan(ctx, req),
+    listLaunchPlans: (req) => defs.listLaunchPlans(ctx, req),
+    listLaunchPlanIds: (req) => defs.listIds(ctx, 'launch_plans', req),
+    updateLaunchPlan: (req) => defs.updateLaunchPlan(ctx, req),
+    getActiveLaunchPlan: (req) => defs.getActiveLaunchPlan(ctx, req),
+    listActiveLaunchPlans: (req) => defs.listActiveLaunchPlans(ctx, req),
+
+    createExecution: (req) => executions.createExecution(ctx, req, sink),
+    relaunchExecution: (req) => executions.relaunchExecution(ctx, req, sink),
+    recoverExecution: (req) => executions.recoverExecution(ctx, req, sink),
+    getExecution: (req) => executions.getExecution(ctx, req),
+    updateExecution: (req) => executions.updateExecution(ctx, req),
+    getExecutionData: (req) => executions.getExecutionData(ctx, req),
+    listExecutions: (req) => executions.listExecutions(ctx, req),
+    terminateExecution: (req) => executions.terminateExecution(ctx, req),
+
+    createWorkflowEvent: (req) => events.createWorkflowEvent(ctx, req),
+    createNodeEvent: (req) => events.createNodeEvent(ctx, req),
+    createTaskEvent: (req) => events.createTaskEvent(ctx, req),
+
+    getVersion: () => serverVersion(),
+  })
+  router.service(DataProxyService, {
+    createUploadLocation: (req) => dataproxy.createUploadLocation(ctx, req),
+    createDownloadLocation: (req) => dataproxy.createDownloadLocation(ctx, req),
+    createDownloadLink: (req) => dataproxy.createDownloadLink(ctx, req),
+  })
+  router.service(AuthMetadataService, {
+    getOAuth2Metadata: () => identity.oauth2Metadata(ctx),
+    getPublicClientConfig: () => identity.publicClientConfig(ctx),
+  })
+  router.service(IdentityService, {userInfo: () => identity.localUserInfo()})
+}

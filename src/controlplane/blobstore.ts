@@ -1,0 +1,81 @@
+/**
+ * The local blob store under `<dataDir>/blobs`. Its URIs are `file://` URLs of absolute paths, so a
+ * task running on this machine (and flytekit's fsspec) reads and writes them directly.
+ */
+import {mkdirSync, readFileSync, statSync, writeFileSync, renameSync} from 'node:fs'
+import {dirname, join, resolve, sep} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+export class BlobStore {
+  readonly root: string
+
+  constructor(dataDir: string) {
+    this.root = resolve(dataDir, 'blobs')
+    mkdirSync(this.root, {recursive: true})
+  }
+
+  /** Path of a key (slash-separated, no `..`), or undefined when the key escapes the store. */
+  pathOf(key: string): string | undefined {
+    const clean = key.replace(/^\/+/, '')
+    if (clean === '' || clean.split('/').some((p) => p === '..' || p === '.' || p === '')) return undefined
+    const path = join(this.root, ...clean.split('/'))
+    return path.startsWith(this.root + sep) ? path : undefined
+  }
+
+  uriOf(key: string): string {
+    const path = this.pathOf(key)
+    if (!path) throw new Error(`invalid blob key ${key}`)
+    return pathToFileURL(path).href
+  }
+
+  /** Key of a `file://` URI inside this store, or undefined. */
+  keyOf(uri: string): string | undefined {
+    const path = this.localPath(uri)
+    if (!path || !path.startsWith(this.root + sep)) return undefined
+    return path
+      .slice(this.root.length + 1)
+      .split(sep)
+      .join('/')
+  }
+
+  /** Absolute path of a `file://` URI (anywhere on this machine), or undefined for other schemes. */
+  localPath(uri: string): string | undefined {
+    if (!uri.startsWith('file://')) return undefined
+    try {
+      return fileURLToPath(uri)
+    } catch {
+      return undefined
+    }
+  }
+
+  write(key: string, data: Uint8Array): string {
+    const path = this.pathOf(key)
+    if (!path) throw new Error(`invalid blob key ${key}`)
+    mkdirSync(dirname(path), {recursive: true})
+    const tmp = `${path}.${process.pid}.tmp`
+    writeFileSync(tmp, data)
+    renameSync(tmp, path)
+    return pathToFileURL(path).href
+  }
+
+  /** Bytes at a `file://` URI, or undefined when it does not exist or is not local. */
+  read(uri: string): Uint8Array | undefined {
+    const path = this.localPath(uri)
+    if (!path) return undefined
+    try {
+      return readFileSync(path)
+    } catch {
+      return undefined
+    }
+  }
+
+  size(uri: string): number {
+    const path = this.localPath(uri)
+    if (!path) return 0
+    try {
+      return statSync(path).size
+    } catch {
+      return 0
+    }
+  }
+}

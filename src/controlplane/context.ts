@@ -1,0 +1,25 @@
+/** What every control-plane service works with: the store, the blob store, domains and the executor. */
+import type {BlobStore} from './blobstore.js'
+import type {Executor} from './executor/types.js'
+import type {Database} from './store/db.js'
+
+export interface Domain {
+  id: string
+  name: string
+}
+
+export const DEFAULT_DOMAINS: Domain[] = [
+  {id: 'development', name: 'development'},
+  {id: 'staging', name: 'staging'},
+  {id: 'production', name: 'production'},
+]
+
+export interface PlaneContext {
+  db: Database
+  blobs: BlobStore
+  dataDir: string
+  domains: Domain[]
+  executor?: Executor
+  /** The server's base URL (`http://127.0.0.1:<port>`), known once it listens. */
+  baseUrl(): string
+}

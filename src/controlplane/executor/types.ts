@@ -1,0 +1,40 @@
+/**
+ * The contract between the embedded control plane and the engine that runs executions.
+ *
+ * The control plane stores an execution (phase UNDEFINED → QUEUED) and hands it to the executor with
+ * `start`. The executor reports progress through the `ExecutionSink`, which records events exactly as
+ * FlyteAdmin's CreateWorkflowEvent / CreateNodeEvent / CreateTaskEvent RPCs do.
+ */
+import type {Execution} from '../../gen/flyteidl/admin/execution_pb.js'
+import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
+import type {WorkflowExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
+import type {LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
+import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
+import type {NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent} from '../../gen/flyteidl/event/event_pb.js'
+
+export interface ExecutionJob {
+  /** The admin Execution as stored, including its spec. */
+  execution: Execution
+  /** The execution's inputs (launch plan defaults and fixed inputs merged with the user's). */
+  inputs: LiteralMap
+  /** The compiled workflow of the launch plan's workflow; undefined for single-task executions. */
+  workflowClosure: CompiledWorkflowClosure | undefined
+  /** The task template, for single-task executions. */
+  task?: TaskTemplate
+  /** The control plane's data directory. */
+  dataDir: string
+  /** Root directory of the local blob store (`file://` URIs point below it). */
+  blobRoot: string
+}
+
+export interface ExecutionSink {
+  workflowEvent(e: WorkflowExecutionEvent): Promise<void>
+  nodeEvent(e: NodeExecutionEvent): Promise<void>
+  taskEvent(e: TaskExecutionEvent): Promise<void>
+}
+
+export interface Executor {
+  start(job: ExecutionJob, sink: ExecutionSink): void
+  terminate(executionId: WorkflowExecutionIdentifier, cause: string): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,123 @@
+/**
+ * The embedded FlyteAdmin-compatible control plane: gRPC (and Connect/gRPC-web) over HTTP/2 cleartext
+ * and HTTP/1.1 on one loopback port, SQLite storage under `dataDir`, a local blob store with an
+ * upload/download endpoint (`/blobs/<key>`) and a health check (`GET /healthz`).
+ */
+import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net'
+import {createServer as createHttp1Server, type RequestListener} from 'node:http'
+import {createServer as createHttp2Server} from 'node:http2'
+import {mkdirSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+import {connectNodeAdapter} from '@connectrpc/connect-node'
+import {registerServices} from './admin-service.js'
+import {BlobStore} from './blobstore.js'
+import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
+import type {Executor} from './executor/types.js'
+import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
+import {Database} from './store/db.js'
+
+export interface ServerOptions {
+  port: number
+  host?: string
+  dataDir: string
+  executor?: Executor
+}
+
+export interface RunningServer {
+  port: number
+  url: string
+  /** Stops accepting connections, closes open ones, the executor and the database. */
+  close(): Promise<void>
+}
+
+const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0')
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1'
+  const dataDir = resolve(opts.dataDir)
+  mkdirSync(dataDir, {recursive: true})
+  const db = new Database(join(dataDir, 'flyteadmin.db'))
+  let baseUrl = ''
+  const ctx: PlaneContext = {
+    db,
+    blobs: new BlobStore(dataDir),
+    dataDir,
+    domains: DEFAULT_DOMAINS,
+    executor: opts.executor,
+    baseUrl: () => baseUrl,
+  }
+  const rpc = connectNodeAdapter({
+    routes: (router) => registerServices(router, ctx),
+    fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),
+  })
+  const h2 = createHttp2Server({}, rpc)
+  const h1 = createHttp1Server(rpc as unknown as RequestListener)
+  h1.keepAliveTimeout = 5000
+  const sockets = new Set<Socket>()
+
+  // One port for both protocols: route each connection by its first bytes (the HTTP/2 preface or not).
+  const server = createNetServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.once('readable', function route() {
+      const head = socket.read(HTTP2_PREFACE.length) as Buffer | null
+      const chunk = head ?? (socket.read() as Buffer | null)
+      if (!chunk) {
+        if (!socket.destroyed && !socket.readableEnded) socket.once('readable', route)
+        return
+      }
+      socket.unshift(chunk)
+      const isH2 =
+        chunk.length >= 3 &&
+        HTTP2_PREFACE.subarray(0, Math.min(chunk.length, HTTP2_PREFACE.length)).equals(
+          chunk.subarray(0, Math.min(chunk.length, HTTP2_PREFACE.length)),
+        )
+      if (isH2) h2.emit('connection', socket)
+      else h1.emit('connection', socket)
+    })
+  })
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(opts.port, host, () => {
+      server.off('error', fail)
+      ok()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  baseUrl = `http://${urlHost}:${port}`
+
+  let closed: Promise<void> | undefined
+  return {
+    port,
+    url: baseUrl,
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((ok) => {
+          server.close(() => ok())
+          for (const s of sockets) s.destroy()
+          h2.close()
+          h1.close()
+        })
+        await opts.executor?.close()
+        db.close()
+      })()
+      return closed
+    },
+  }
+}
+
+function handleHttp(ctx: PlaneContext, req: PlainRequest, res: PlainResponse): void {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+    res.writeHead(200, {'content-type': 'text/plain'})
+    res.end('ok\n')
+    return
+  }
+  if (url.pathname.startsWith('/blobs/')) {
+    handleBlobRequest(ctx, url, req, res)
+    return
+  }
+  res.writeHead(404, {'content-type': 'text/plain'})
+  res.end(`not found: ${url.pathname}\n`)
+}

@@ -1,0 +1,346 @@
+/**
+ * `flytectl demo`: the local control plane as a detached background process (the daemon in
+ * src/controlplane/daemon.ts) plus the `~/.flyte/config-sandbox.yaml` that points flytectl and
+ * flytekit at it.
+ */
+import {spawn} from 'node:child_process'
+import {existsSync, openSync, closeSync} from 'node:fs'
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import {dirname, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {CliError} from '../cli/errors.js'
+import {demoConfigPath} from '../config/load.js'
+import {
+  defaultDataDir,
+  formatUptime,
+  isDaemonProcess,
+  logFilePath,
+  pidFilePath,
+  processAlive,
+  readPidFile,
+  removePidFile,
+  type DaemonInfo,
+} from './state.js'
+
+/** The daemon exits with this code when its port is taken. */
+export const EXIT_PORT_BUSY = 10
+
+export const DAEMON_PATH = fileURLToPath(new URL('../controlplane/daemon.js', import.meta.url))
+
+export interface DemoPaths {
+  home: string
+  dataDir: string
+  configPath: string
+}
+
+export function demoPaths(opts: {dataDir?: string; home?: string} = {}): DemoPaths {
+  const home = opts.home ?? homedir()
+  return {
+    home,
+    dataDir: resolve(opts.dataDir ?? defaultDataDir(home)),
+    configPath: demoConfigPath(home),
+  }
+}
+
+/** The same shape Go flytectl writes for its sandbox, pointed at the local control plane. */
+export function renderSandboxConfig(port: number): string {
+  return [
+    'admin:',
+    '  # For GRPC endpoints you might want to use dns:///flyte.myexample.com',
+    `  endpoint: dns:///127.0.0.1:${port}`,
+    '  authType: Pkce',
+    '  insecure: true',
+    'logger:',
+    '  show-source: true',
+    '  level: 0',
+    '',
+  ].join('\n')
+}
+
+/** GetVersion against the local plane: the control-plane version, or null if it does not answer. */
+export async function probeVersion(port: number, timeoutMs = 1000): Promise<string | null> {
+  const {createAdminClients} = await import('../admin/client.js')
+  const clients = createAdminClients(
+    {endpoint: `dns:///127.0.0.1:${port}`, insecure: true},
+    {defaultTimeoutMs: timeoutMs},
+  )
+  try {
+    const res = await clients.admin.getVersion({})
+    return res.controlPlaneVersion?.Version || 'unknown'
+  } catch {
+    return null
+  } finally {
+    clients.close()
+  }
+}
+
+export type DaemonState =
+  {state: 'stopped'} | {state: 'stale'; info: DaemonInfo} | {state: 'running'; info: DaemonInfo; version: string | null}
+
+/** What the pid file says, checked against the process table and the port. */
+export async function inspectDaemon(dataDir: string): Promise<DaemonState> {
+  const info = await readPidFile(dataDir)
+  if (!info) return existsSync(pidFilePath(dataDir)) ? {state: 'stale', info: emptyInfo(dataDir)} : {state: 'stopped'}
+  if (!processAlive(info.pid) || !isDaemonProcess(info.pid)) return {state: 'stale', info}
+  return {state: 'running', info, version: await probeVersion(info.port)}
+}
+
+const emptyInfo = (dataDir: string): DaemonInfo => ({pid: 0, port: 0, host: '', startedAt: '', dataDir})
+
+export interface StartOptions {
+  port: number
+  dataDir?: string
+  home?: string
+  /** Give up waiting for the daemon after this long. */
+  timeoutMs?: number
+  note?: (line: string) => void
+}
+
+export interface StartResult {
+  pid: number
+  port: number
+  endpoint: string
+  dataDir: string
+  configPath: string
+  alreadyRunning: boolean
+  /** Spawn → answering GetVersion, in ms (0 when it was already running). */
+  startupMs: number
+  staleCleaned: boolean
+}
+
+export async function startDemo(opts: StartOptions): Promise<StartResult> {
+  const paths = demoPaths(opts)
+  const note = opts.note ?? (() => {})
+  let staleCleaned = false
+  const current = await inspectDaemon(paths.dataDir)
+  if (current.state === 'running') {
+    if (current.version === null) {
+      throw new CliError(
+        'unavailable',
+        `the local control plane (pid ${current.info.pid}) is running but does not answer on port ${current.info.port}`,
+        {
+          hint: `Run \`flytectl demo teardown\`, then \`flytectl demo start\` again (log: ${logFilePath(paths.dataDir)}).`,
+        },
+      )
+    }
+    await writeConfigIfChanged(paths.configPath, current.info.port)
+    return {
+      pid: current.info.pid,
+      port: current.info.port,
+      endpoint: `dns:///127.0.0.1:${current.info.port}`,
+      dataDir: paths.dataDir,
+      configPath: paths.configPath,
+      alreadyRunning: true,
+      startupMs: 0,
+      staleCleaned,
+    }
+  }
+  if (current.state === 'stale') {
+    const what = current.info.pid ? `process ${current.info.pid} is not running` : 'unreadable'
+    note(`Removed a stale pid file (${what}): ${pidFilePath(paths.dataDir)}`)
+    await removePidFile(paths.dataDir)
+    staleCleaned = true
+  }
+
+  await mkdir(paths.dataDir, {recursive: true})
+  const started = performance.now()
+  const child = await spawnDaemon(paths.dataDir, opts.port)
+  await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
+  const startupMs = performance.now() - started
+  await writeConfigIfChanged(paths.configPath, opts.port)
+  return {
+    pid: child.pid,
+    port: opts.port,
+    endpoint: `dns:///127.0.0.1:${opts.port}`,
+    dataDir: paths.dataDir,
+    configPath: paths.configPath,
+    alreadyRunning: false,
+    startupMs,
+    staleCleaned,
+  }
+}
+
+interface SpawnedDaemon {
+  pid: number
+  exited: Promise<number | null>
+  kill(): void
+}
+
+async function spawnDaemon(dataDir: string, port: number): Promise<SpawnedDaemon> {
+  const log = openSync(logFilePath(dataDir), 'a')
+  try {
+    const child = spawn(
+      process.execPath,
+      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
+      {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env: process.env},
+    )
+    const exited = new Promise<number | null>((res) => {
+      child.once('exit', (code) => res(code))
+      child.once('error', () => res(-1))
+    })
+    child.unref()
+    if (!child.pid) throw new CliError('internal', `could not start ${process.execPath} ${DAEMON_PATH}`)
+    return {pid: child.pid, exited, kill: () => child.kill('SIGKILL')}
+  } finally {
+    closeSync(log)
+  }
+}
+
+/** Ready = the daemon wrote its pid file and answers GetVersion. Exits during startup become errors. */
+async function waitUntilReady(child: SpawnedDaemon, dataDir: string, port: number, timeoutMs: number) {
+  let exitCode: number | null | undefined
+  void child.exited.then((c) => (exitCode = c ?? -1))
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw await startupFailure(exitCode, dataDir, port)
+    const info = await readPidFile(dataDir)
+    if (info?.pid === child.pid && (await probeVersion(port, 2000)) !== null) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  child.kill()
+  throw new CliError('unavailable', `the local control plane did not become healthy within ${timeoutMs / 1000}s`, {
+    hint: `See its log: ${logFilePath(dataDir)}`,
+  })
+}
+
+async function startupFailure(code: number | null, dataDir: string, port: number): Promise<CliError> {
+  if (code === EXIT_PORT_BUSY) {
+    return new CliError('conflict', `port ${port} is already in use`, {
+      hint: `Stop whatever listens on ${port}, or start on another port: flytectl demo start --port <port>`,
+    })
+  }
+  const lines = (await readFile(logFilePath(dataDir), 'utf8').catch(() => '')).trim().split('\n')
+  const last = lines.reverse().find((l) => l.startsWith('Error:')) ?? lines[0] ?? ''
+  return new CliError(
+    'internal',
+    `the local control plane exited during startup (code ${code}): ${last.replace(/^Error: /, '')}`,
+    {
+      hint: `See its log: ${logFilePath(dataDir)}`,
+    },
+  )
+}
+
+async function writeConfigIfChanged(path: string, port: number): Promise<void> {
+  const text = renderSandboxConfig(port)
+  const existing = await readFile(path, 'utf8').catch(() => null)
+  if (existing === text) return
+  await mkdir(dirname(path), {recursive: true})
+  await writeFile(path, text, {mode: 0o600})
+}
+
+export interface StatusResult {
+  running: boolean
+  pid?: number
+  port?: number
+  endpoint?: string
+  uptime?: string
+  startedAt?: string
+  dataDir: string
+  health: 'healthy' | 'unresponsive' | 'stopped' | 'stale pid file'
+  version?: string
+}
+
+export async function demoStatus(opts: {dataDir?: string; home?: string} = {}): Promise<StatusResult> {
+  const {dataDir} = demoPaths(opts)
+  const s = await inspectDaemon(dataDir)
+  if (s.state === 'stopped') return {running: false, dataDir, health: 'stopped'}
+  if (s.state === 'stale') return {running: false, dataDir, health: 'stale pid file', pid: s.info.pid || undefined}
+  const started = Date.parse(s.info.startedAt)
+  return {
+    running: true,
+    pid: s.info.pid,
+    port: s.info.port,
+    endpoint: `dns:///127.0.0.1:${s.info.port}`,
+    startedAt: s.info.startedAt,
+    uptime: Number.isNaN(started) ? '' : formatUptime(Date.now() - started),
+    dataDir,
+    health: s.version === null ? 'unresponsive' : 'healthy',
+    ...(s.version ? {version: s.version} : {}),
+  }
+}
+
+export interface TeardownResult {
+  stopped: boolean
+  pid?: number
+  dataDir: string
+  removedData: boolean
+  removedConfig: boolean
+}
+
+export async function teardownDemo(opts: {dataDir?: string; home?: string; volume?: boolean; timeoutMs?: number}) {
+  const paths = demoPaths(opts)
+  const s = await inspectDaemon(paths.dataDir)
+  let stopped = false
+  let pid: number | undefined
+  if (s.state === 'running') {
+    pid = s.info.pid
+    await stopProcess(pid, opts.timeoutMs ?? 10_000)
+    stopped = true
+  }
+  if (s.state !== 'stopped') await removePidFile(paths.dataDir)
+  let removedConfig = false
+  if (existsSync(paths.configPath)) {
+    await rm(paths.configPath, {force: true})
+    removedConfig = true
+  }
+  let removedData = false
+  if (opts.volume && existsSync(paths.dataDir)) {
+    await rm(paths.dataDir, {recursive: true, force: true})
+    removedData = true
+  }
+  return {stopped, pid, dataDir: paths.dataDir, removedData, removedConfig} satisfies TeardownResult
+}
+
+/** SIGTERM, wait for a graceful exit, SIGKILL if it does not come. */
+async function stopProcess(pid: number, timeoutMs: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM')
+  } catch {
+    return
+  }
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!processAlive(pid)) return
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // exited between the check and the kill
+  }
+}
+
+/** Runs a command with FLYTECTL_CONFIG pointing at the sandbox config; resolves to its exit code. */
+export async function execWithDemoConfig(
+  argv: string[],
+  opts: {dataDir?: string; home?: string} = {},
+): Promise<number> {
+  if (argv.length === 0) {
+    throw new CliError('usage', 'missing argument. Please check usage examples by running flytectl demo exec --help', {
+      hint: 'Example: flytectl demo exec -- flytectl get project',
+    })
+  }
+  const paths = demoPaths(opts)
+  const s = await inspectDaemon(paths.dataDir)
+  if (s.state !== 'running') {
+    throw new CliError('unavailable', 'no local control plane is running', {
+      hint: 'Start one with `flytectl demo start`.',
+    })
+  }
+  await writeConfigIfChanged(paths.configPath, s.info.port)
+  return new Promise((res, rej) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: 'inherit',
+      env: {...process.env, FLYTECTL_CONFIG: paths.configPath},
+    })
+    child.once('error', (err) =>
+      rej(
+        new CliError('not-found', `cannot run ${argv[0]}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, {
+          hint: 'Check the command name and your PATH.',
+        }),
+      ),
+    )
+    child.once('exit', (code, signal) => res(code ?? (signal ? 128 + 15 : 1)))
+  })
+}

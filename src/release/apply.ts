@@ -1,0 +1,220 @@
+/**
+ * Applying a plan. Every step checks the remote before it acts: a tag already at the expected
+ * commit, an existing branch, release or milestone, a file already holding the new text are "done"
+ * and cost no write; a tag at another commit, or a file changed since the plan, is a conflict.
+ * Repositories run concurrently, steps within a repository in order; a failed step stops the rest
+ * of its repository ("not-run"). Under dry-run only the read-side checks run.
+ */
+import {ForgeError, type Forge} from '../forge/types.js'
+import type {Journal} from './journal.js'
+import type {ReleasePlan, ReleaseStep, StepResult, StepStatus} from './types.js'
+
+export interface StepGroup {
+  repo: string
+  steps: ReleaseStep[]
+  run: (step: ReleaseStep) => Promise<StepResult>
+}
+
+/** Runs groups (concurrently) and their steps (in order); the plain runner or the listr2 one. */
+export type GroupRunner = (groups: StepGroup[]) => Promise<void>
+
+export interface ApplyOptions {
+  dryRun?: boolean
+  journal?: Journal
+  runner?: GroupRunner
+  /** Called after each step (plain progress lines). */
+  onResult?: (result: StepResult) => void
+}
+
+export function stepTarget(step: ReleaseStep): string {
+  switch (step.kind) {
+    case 'branch':
+      return step.branch
+    case 'file':
+    case 'changelog':
+      return step.path
+    case 'tag':
+    case 'release':
+      return step.tag
+    case 'milestone-close':
+    case 'milestone-create':
+      return step.title
+    case 'issues-move':
+      return `${step.from} → ${step.to}`
+  }
+}
+
+class StepConflict extends Error {}
+
+export const plainRunner: GroupRunner = async (groups) => {
+  await Promise.all(
+    groups.map(async (g) => {
+      let failed = false
+      for (const step of g.steps) {
+        if (failed) continue
+        const r = await g.run(step)
+        if (r.status === 'failed') failed = true
+      }
+    }),
+  )
+}
+
+export async function applyPlan(forge: Forge, plan: ReleasePlan, options: ApplyOptions = {}): Promise<StepResult[]> {
+  const results = new Map<string, StepResult>()
+  const groups: StepGroup[] = []
+  for (const step of plan.steps) {
+    let g = groups.find((x) => x.repo === step.repo)
+    if (!g) {
+      g = {
+        repo: step.repo,
+        steps: [],
+        run: async (s) => {
+          const r = await runOne(forge, s, options)
+          results.set(s.id, r)
+          if (options.journal && !options.dryRun) await options.journal.record(r)
+          options.onResult?.(r)
+          return r
+        },
+      }
+      groups.push(g)
+    }
+    g.steps.push(step)
+  }
+  await (options.runner ?? plainRunner)(groups)
+  return plan.steps.map(
+    (s) =>
+      results.get(s.id) ?? {
+        id: s.id,
+        repo: s.repo,
+        kind: s.kind,
+        target: stepTarget(s),
+        status: 'not-run' as StepStatus,
+        detail: 'an earlier step in this repository failed',
+      },
+  )
+}
+
+async function runOne(forge: Forge, step: ReleaseStep, options: ApplyOptions): Promise<StepResult> {
+  const base = {id: step.id, repo: step.repo, kind: step.kind, target: stepTarget(step)}
+  const recorded = options.journal?.finished(step.id)
+  if (recorded && !options.dryRun) return {...recorded, detail: recorded.detail ?? 'recorded in the journal'}
+  try {
+    const outcome = await execute(forge, step, Boolean(options.dryRun))
+    return {...base, ...outcome}
+  } catch (err) {
+    const detail =
+      err instanceof StepConflict
+        ? err.message
+        : err instanceof ForgeError
+          ? `${err.kind}${err.status ? ` (HTTP ${err.status})` : ''}: ${err.message}`
+          : (err as Error).message
+    return {...base, status: 'failed', detail}
+  }
+}
+
+type Outcome = {status: StepStatus; detail?: string; sha?: string}
+
+async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean): Promise<Outcome> {
+  const write = async (fn: () => Promise<Outcome>): Promise<Outcome> => (dryRun ? {status: 'planned'} : fn())
+  switch (step.kind) {
+    case 'branch': {
+      const sha = await forge.getBranchSha(step.repo, step.branch)
+      if (sha) return {status: 'done', sha, detail: sha === step.sha ? undefined : `exists at ${sha.slice(0, 7)}`}
+      return write(async () => {
+        await forge.createBranch(step.repo, step.branch, step.sha)
+        return {status: 'applied', sha: step.sha}
+      })
+    }
+    case 'file': {
+      const current = await forge.getFile(step.repo, step.path, step.branch)
+      if (current?.text === step.after) return {status: 'done'}
+      if (current && current.text !== step.before && !dryRun) {
+        throw new StepConflict(`${step.path} on ${step.branch} changed since the plan was made; re-plan the release`)
+      }
+      return write(async () => {
+        const sha = await forge.putFile(step.repo, step.path, {
+          branch: step.branch,
+          text: step.after,
+          message: step.message,
+          sha: current?.sha,
+        })
+        return {status: 'applied', sha}
+      })
+    }
+    case 'changelog': {
+      const current = await forge.getFile(step.repo, step.path, step.branch)
+      if (current) return {status: 'done', detail: current.text === step.text ? undefined : 'kept the existing file'}
+      return write(async () => {
+        const sha = await forge.putFile(step.repo, step.path, {
+          branch: step.branch,
+          text: step.text,
+          message: step.message,
+        })
+        return {status: 'applied', sha}
+      })
+    }
+    case 'tag': {
+      const target = 'sha' in step.at ? step.at.sha : await forge.getBranchSha(step.repo, step.at.branch)
+      const existing = await forge.getTag(step.repo, step.tag)
+      if (existing) {
+        if (target === undefined || existing.sha === target) return {status: 'done', sha: existing.sha}
+        throw new StepConflict(
+          `tag ${step.tag} already exists at ${existing.sha.slice(0, 7)}, not at ${target.slice(0, 7)}; tags are never moved`,
+        )
+      }
+      if (!target) {
+        if (dryRun) return {status: 'planned'}
+        throw new StepConflict(`branch ${'branch' in step.at ? step.at.branch : ''} is missing; cannot tag ${step.tag}`)
+      }
+      return write(async () => {
+        await forge.createTag(step.repo, step.tag, target, step.message)
+        return {status: 'applied', sha: target}
+      })
+    }
+    case 'release': {
+      if (await forge.getReleaseByTag(step.repo, step.tag)) return {status: 'done'}
+      return write(async () => {
+        const r = await forge.createRelease(step.repo, {
+          tagName: step.tag,
+          name: step.name,
+          body: step.body,
+          prerelease: step.prerelease,
+        })
+        return {status: 'applied', detail: r.htmlUrl}
+      })
+    }
+    case 'milestone-create': {
+      const all = await forge.listMilestones(step.repo, 'all')
+      if (all.some((m) => m.title === step.title)) return {status: 'done'}
+      return write(async () => {
+        await forge.createMilestone(step.repo, {title: step.title, dueOn: step.dueOn})
+        return {status: 'applied'}
+      })
+    }
+    case 'milestone-close': {
+      const m = (await forge.listMilestones(step.repo, 'all')).find((x) => x.title === step.title)
+      if (!m) throw new StepConflict(`milestone ${step.title} does not exist`)
+      if (m.state === 'closed') return {status: 'done'}
+      return write(async () => {
+        await forge.updateMilestone(step.repo, m.number, {state: 'closed'})
+        return {status: 'applied'}
+      })
+    }
+    case 'issues-move': {
+      const all = await forge.listMilestones(step.repo, 'all')
+      const from = all.find((m) => m.title === step.from)
+      const to = all.find((m) => m.title === step.to)
+      if (!from) return {status: 'done', detail: `no milestone ${step.from}`}
+      const open = await forge.listIssues(step.repo, {state: 'open', milestone: from.number, includePulls: true})
+      if (open.length === 0) return {status: 'done'}
+      if (!to) {
+        if (dryRun) return {status: 'planned', detail: `${open.length} open issue(s)`}
+        throw new StepConflict(`milestone ${step.to} does not exist; cannot move ${open.length} issue(s)`)
+      }
+      return write(async () => {
+        for (const issue of open) await forge.updateIssue(step.repo, issue.number, {milestone: to.number})
+        return {status: 'applied', detail: `moved ${open.map((i) => `#${i.number}`).join(', ')}`}
+      })
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Read-only views of the release train: `status` (what is released where, what is pending) and
+ * `lint` (the defects found in Flyte's history: docs `release =` not matching the tag, Helm
+ * markers that match nothing, malformed or doubly-spelled tags, a tag without a changelog,
+ * aligned components out of step).
+ */
+import {defaultBranchOf, manifestRepositories, rootComponent, type ReleaseManifest} from '../config/release-manifest.js'
+import type {Forge} from '../forge/types.js'
+import {componentTags, doublySpelled, latestTag, type ComponentTag, type TagAnomaly} from '../versioning/tags.js'
+import {compareVersions, formatVersion, versionText} from '../versioning/version.js'
+import {observe} from './observe.js'
+import {findSphinxRelease, UpdaterError, updateYamlValues} from './updaters.js'
+
+export interface ComponentStatus {
+  component: string
+  repository: string
+  aligned: boolean
+  latestRelease: string | null
+  latestPrerelease: string | null
+  /** Commits on the default branch since the latest tag (null when never tagged). */
+  pending: number | null
+  defaultBranch: string
+  releaseBranches: string[]
+}
+
+export async function releaseStatus(
+  forge: Forge,
+  manifest: ReleaseManifest,
+  names?: string[],
+): Promise<ComponentStatus[]> {
+  const components = names?.length ? manifest.components.filter((c) => names.includes(c.name)) : manifest.components
+  const repos = [...new Set(components.map((c) => c.repository))]
+  const obs = await observe(forge, {repos, defaultBranch: (r) => defaultBranchOf(manifest, r), listBranches: true})
+  const branchPattern = new RegExp(
+    '^' +
+      manifest.release.releaseBranch.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(major|minor)\}/g, '\\d+') +
+      '$',
+  )
+  return Promise.all(
+    components.map(async (c) => {
+      const o = obs.repos[c.repository]!
+      const tags = componentTags(o.tags, c)
+      const stable = latestTag(tags, {stable: true})
+      const latest = latestTag(tags)
+      const pre = latest && latest.version.pre ? latest : undefined
+      let pending: number | null = null
+      if (latest)
+        pending = latest.sha === o.headSha ? 0 : (await forge.compare(c.repository, latest.name, o.headSha)).aheadBy
+      return {
+        component: c.name,
+        repository: c.repository,
+        aligned: c.aligned,
+        latestRelease: stable?.name ?? null,
+        latestPrerelease: pre?.name ?? null,
+        pending,
+        defaultBranch: o.defaultBranch,
+        releaseBranches: o.branches.filter((b) => branchPattern.test(b)),
+      }
+    }),
+  )
+}
+
+export type LintRule =
+  | 'malformed-tag'
+  | 'doubly-spelled-tag'
+  | 'docs-release-mismatch'
+  | 'marker-matches-nothing'
+  | 'tag-without-changelog'
+  | 'aligned-out-of-step'
+
+export interface LintFinding {
+  rule: LintRule
+  repository: string
+  subject: string
+  message: string
+}
+
+const ANOMALY_TEXT: Record<TagAnomaly, string> = {
+  'missing-v': 'has no "v"',
+  'unexpected-v': 'has a "v" this component does not use',
+  'other-scheme-spelling': 'uses the other scheme’s prerelease spelling',
+  'doubled-prefix': 'repeats the tag prefix',
+  'non-canonical': 'spells the prerelease in a non-canonical way',
+}
+
+export async function releaseLint(
+  forge: Forge,
+  manifest: ReleaseManifest,
+  options: {changelogDepth?: number} = {},
+): Promise<LintFinding[]> {
+  const findings: LintFinding[] = []
+  const repos = manifestRepositories(manifest)
+  const obs = await observe(forge, {repos, defaultBranch: (r) => defaultBranchOf(manifest, r)})
+  const tagsBy = new Map<string, ComponentTag[]>()
+  for (const c of manifest.components) tagsBy.set(c.name, componentTags(obs.repos[c.repository]!.tags, c))
+
+  // Tags: malformed and doubly spelled.
+  for (const c of manifest.components) {
+    const tags = tagsBy.get(c.name)!
+    for (const t of tags) {
+      for (const a of t.anomalies) {
+        findings.push({
+          rule: 'malformed-tag',
+          repository: c.repository,
+          subject: t.name,
+          message: `${c.name} tag ${t.name} ${ANOMALY_TEXT[a]} (expected ${c.tagPrefix}${c.vPrefix ? 'v' : ''}${formatVersion(t.version, c.scheme)})`,
+        })
+      }
+    }
+    for (const group of doublySpelled(tags)) {
+      findings.push({
+        rule: 'doubly-spelled-tag',
+        repository: c.repository,
+        subject: group.map((t) => t.name).join(', '),
+        message: `${c.name} ${versionText(group[0]!.version)} is tagged ${group.length} times: ${group.map((t) => t.name).join(', ')}`,
+      })
+    }
+  }
+
+  // Aligned components out of step with the root's latest release.
+  const root = rootComponent(manifest)
+  const rootLatest = latestTag(tagsBy.get(root.name)!, {stable: true})
+  if (rootLatest) {
+    for (const c of manifest.components.filter((x) => x.aligned && x.name !== root.name)) {
+      const latest = latestTag(tagsBy.get(c.name)!, {stable: true})
+      if (!latest || compareVersions(latest.version, rootLatest.version) !== 0) {
+        findings.push({
+          rule: 'aligned-out-of-step',
+          repository: c.repository,
+          subject: c.name,
+          message: `${c.name} is aligned but its latest release is ${latest?.name ?? 'none'}, not ${versionText(rootLatest.version)} (${rootLatest.name})`,
+        })
+      }
+    }
+  }
+
+  const home = manifest.release.repository
+  const rootTags = tagsBy.get(root.name)!
+  const latestRoot = latestTag(rootTags)
+
+  // Docs `release =` at the latest root tag, and marker files on the default branch.
+  for (const [i, f] of manifest.files.entries()) {
+    const repo = f.repository ?? home
+    if (f.kind === 'sphinx-release' && latestRoot && repo === home) {
+      const file = await forge.getFile(repo, f.path, latestRoot.name)
+      const found = file ? findSphinxRelease(file.text) : undefined
+      const scheme = f.scheme ?? root.scheme
+      const expected = f.value
+        .replaceAll('{tag}', `v${formatVersion(latestRoot.version, scheme)}`)
+        .replaceAll('{version}', formatVersion(latestRoot.version, scheme))
+      if (found?.value !== expected) {
+        findings.push({
+          rule: 'docs-release-mismatch',
+          repository: repo,
+          subject: `${f.path}@${latestRoot.name}`,
+          message: `${f.path} at ${latestRoot.name} has release = ${found ? JSON.stringify(found.value) : '(none)'}, expected "${expected}"`,
+        })
+      }
+    }
+    if (f.kind === 'yaml') {
+      const file = await forge.getFile(repo, f.path, defaultBranchOf(manifest, repo))
+      for (const s of f.set) {
+        if (!('marker' in s)) continue
+        try {
+          if (!file) throw new UpdaterError(`${f.path} does not exist`)
+          updateYamlValues(file.text, [{marker: s.marker, value: 'x'}], f.path)
+        } catch (err) {
+          if (!(err instanceof UpdaterError)) throw err
+          findings.push({
+            rule: 'marker-matches-nothing',
+            repository: repo,
+            subject: `files.${i} ${s.marker}`,
+            message: err.message,
+          })
+        }
+      }
+    }
+  }
+
+  // A changelog file for each recent stable root tag.
+  const depth = options.changelogDepth ?? 5
+  const stableRoot = rootTags.filter((t) => !t.version.pre && t.anomalies.length === 0).slice(0, depth)
+  await Promise.all(
+    stableRoot.map(async (t) => {
+      const path = manifest.changelog.path.replace('{version}', versionText(t.version))
+      if (!(await forge.getFile(home, path, t.name))) {
+        findings.push({
+          rule: 'tag-without-changelog',
+          repository: home,
+          subject: t.name,
+          message: `${t.name} has no ${path}`,
+        })
+      }
+    }),
+  )
+  return findings.sort((a, b) => a.rule.localeCompare(b.rule) || a.subject.localeCompare(b.subject))
+}

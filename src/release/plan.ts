@@ -1,0 +1,539 @@
+/**
+ * Pure planners: (manifest, observed state, arguments) → ReleasePlan. No I/O; the same inputs give
+ * the same plan, so plans are snapshot-tested and `--dry-run` is "plan and print".
+ *
+ * - cut X.Y.0: release branch release-vX.Y in every repository with aligned components (at the
+ *   default branch head), one bump commit of the manifest's files there, the changelog, the tags of
+ *   every aligned component (at the release branch head, so one commit per repository), the GitHub
+ *   release, the next milestone created, open issues moved to it, this milestone closed.
+ * - beta: the next beta tag per component at its default branch head, unless that head is tagged.
+ * - patch X.Y [--beta]: the next patch per component on release-vX.Y (no alignment across
+ *   components), the bump commit, changelog and release in the release repository.
+ */
+import {CliError} from '../cli/errors.js'
+import {
+  defaultBranchOf,
+  manifestRepositories,
+  rootComponent,
+  type BumpFile,
+  type ReleaseComponent,
+  type ReleaseManifest,
+} from '../config/release-manifest.js'
+import type {ForgeTag} from '../forge/types.js'
+import {checkAboveLatest, nextBeta, nextPatch, VersionRuleError} from '../versioning/next.js'
+import {componentTags, formatTag, latestTag, type ComponentTag} from '../versioning/tags.js'
+import {compareVersions, formatVersion, versionText, type ReleaseVersion} from '../versioning/version.js'
+import {renderChangelog} from './changelog.js'
+import type {ObserveRequest} from './observe.js'
+import type {ComponentVersion, ReleaseObservation, ReleasePlan, ReleaseStep, TagTarget} from './types.js'
+import {
+  UpdaterError,
+  updateHelmChart,
+  updatePackageJsonVersion,
+  updateSphinxRelease,
+  updateYamlValues,
+} from './updaters.js'
+
+export function releaseBranchName(manifest: ReleaseManifest, line: {major: number; minor: number}): string {
+  return manifest.release.releaseBranch.replace('{major}', String(line.major)).replace('{minor}', String(line.minor))
+}
+
+export function milestoneTitle(manifest: ReleaseManifest, v: ReleaseVersion): string {
+  return manifest.release.milestone.replace('{version}', versionText(v))
+}
+
+function tagsOf(obs: ReleaseObservation, c: ReleaseComponent): ComponentTag[] {
+  return componentTags(obs.repos[c.repository]?.tags ?? [], c)
+}
+
+function tagsFor(tags: ForgeTag[], c: ReleaseComponent): ComponentTag[] {
+  return componentTags(tags, c)
+}
+
+function alignedRepos(manifest: ReleaseManifest): string[] {
+  const repos = [manifest.release.repository]
+  for (const c of manifest.components) if (c.aligned && !repos.includes(c.repository)) repos.push(c.repository)
+  return repos
+}
+
+/** The component whose tags stand for a repository's releases (its root tag, else its first aligned component). */
+function leadComponent(manifest: ReleaseManifest, repo: string): ReleaseComponent | undefined {
+  const inRepo = manifest.components.filter((c) => c.repository === repo)
+  return inRepo.find((c) => c.tagPrefix === '' && c.aligned) ?? inRepo.find((c) => c.aligned) ?? inRepo[0]
+}
+
+function filesByRepo(manifest: ReleaseManifest): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const f of manifest.files) {
+    const repo = f.repository ?? manifest.release.repository
+    const list = (out[repo] ??= [])
+    if (!list.includes(f.path)) list.push(f.path)
+  }
+  return out
+}
+
+function ruleError(err: unknown, hint: string): never {
+  if (err instanceof VersionRuleError) throw new CliError('invalid-input', err.message, {hint})
+  throw err
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each command observes
+
+export function cutObserveRequest(manifest: ReleaseManifest, version: ReleaseVersion): ObserveRequest {
+  const repos = alignedRepos(manifest)
+  for (const r of manifestRepositories(manifest)) if (!repos.includes(r)) repos.push(r)
+  const changesSince: ObserveRequest['changesSince'] = {}
+  for (const repo of alignedRepos(manifest)) {
+    const lead = leadComponent(manifest, repo)!
+    changesSince[repo] = (tags) =>
+      tagsFor(tags, lead).find((t) => !t.version.pre && compareVersions(t.version, version) < 0)?.name
+  }
+  return {
+    repos,
+    defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranch: releaseBranchName(manifest, version),
+    files: filesByRepo(manifest),
+    changesSince,
+    milestonesOf: manifest.release.repository,
+  }
+}
+
+export function betaObserveRequest(manifest: ReleaseManifest, components: ReleaseComponent[]): ObserveRequest {
+  const repos = [...new Set(components.map((c) => c.repository))]
+  return {repos, defaultBranch: (r) => defaultBranchOf(manifest, r)}
+}
+
+export function patchObserveRequest(
+  manifest: ReleaseManifest,
+  line: {major: number; minor: number},
+  components: ReleaseComponent[],
+): ObserveRequest {
+  const home = manifest.release.repository
+  const repos = [home, ...new Set(components.map((c) => c.repository).filter((r) => r !== home))]
+  const files = filesByRepo(manifest)
+  for (const r of Object.keys(files)) if (!repos.includes(r)) repos.push(r)
+  const root = rootComponent(manifest)
+  return {
+    repos,
+    defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranch: releaseBranchName(manifest, line),
+    requireReleaseBranch: [home],
+    files,
+    changesSince: {
+      [home]: (tags) => latestTag(tagsFor(tags, root), {line})?.name,
+    },
+    milestonesOf: home,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// File bumps
+
+function renderValue(template: string, v: ReleaseVersion, scheme: 'semver' | 'pep440'): string {
+  const spelled = formatVersion(v, scheme)
+  return template.replaceAll('{tag}', `v${spelled}`).replaceAll('{version}', spelled)
+}
+
+function bumpFile(text: string, f: BumpFile, v: ReleaseVersion, scheme: 'semver' | 'pep440'): string {
+  switch (f.kind) {
+    case 'helm-chart':
+      return updateHelmChart(
+        text,
+        {
+          version: renderValue(f.version, v, scheme),
+          appVersion: f.appVersion === undefined ? undefined : renderValue(f.appVersion, v, scheme),
+          dependencyMarker: f.dependencyMarker,
+        },
+        f.path,
+      )
+    case 'yaml':
+      return updateYamlValues(
+        text,
+        f.set.map((s) => ({...s, value: renderValue(s.value, v, scheme)})),
+        f.path,
+      )
+    case 'sphinx-release':
+      return updateSphinxRelease(text, renderValue(f.value, v, scheme), f.path)
+    case 'package-json':
+      return updatePackageJsonVersion(text, renderValue(f.value, v, scheme), f.path)
+  }
+}
+
+/** File steps for one bump commit: every manifest file, chained per path, only where the text changes. */
+function fileSteps(
+  manifest: ReleaseManifest,
+  obs: ReleaseObservation,
+  releaseVersion: ReleaseVersion,
+  branch: string,
+  message: string,
+): ReleaseStep[] {
+  const texts = new Map<string, {repo: string; path: string; before: string; after: string}>()
+  manifest.files.forEach((f, i) => {
+    const repo = f.repository ?? manifest.release.repository
+    const key = `${repo}:${f.path}`
+    let entry = texts.get(key)
+    if (!entry) {
+      const text = obs.repos[repo]?.files[f.path]
+      if (text === undefined) {
+        throw new CliError('not-found', `${f.path} does not exist in ${repo} (files.${i} of the release manifest)`, {
+          hint: 'Fix the path in the release manifest, or add the file to the repository.',
+        })
+      }
+      entry = {repo, path: f.path, before: text, after: text}
+      texts.set(key, entry)
+    }
+    let v = releaseVersion
+    const c = f.component ? manifest.components.find((x) => x.name === f.component) : undefined
+    if (c && !c.aligned) {
+      const latest = latestTag(tagsOf(obs, c), {stable: true})
+      if (!latest) {
+        throw new CliError('not-found', `${c.name} has no release tag to write into ${f.path} (files.${i})`, {
+          hint: `Release ${c.name} first, or remove "component: ${c.name}" from files.${i}.`,
+        })
+      }
+      v = latest.version
+    }
+    try {
+      entry.after = bumpFile(entry.after, f, v, f.scheme ?? c?.scheme ?? 'semver')
+    } catch (err) {
+      if (err instanceof UpdaterError) {
+        throw new CliError('invalid-input', `${repo}: ${err.message} (files.${i} of the release manifest)`, {
+          hint: 'Fix the marker or path in the release manifest, or the file itself (`flytectl release lint` lists all).',
+        })
+      }
+      throw err
+    }
+  })
+  return [...texts.values()]
+    .filter((t) => t.before !== t.after)
+    .map((t) => ({
+      id: `${t.repo}:file:${t.path}`,
+      repo: t.repo,
+      kind: 'file' as const,
+      summary: `bump ${t.path} on ${branch}`,
+      branch,
+      path: t.path,
+      before: t.before,
+      after: t.after,
+      message,
+    }))
+}
+
+function changelogStep(
+  manifest: ReleaseManifest,
+  obs: ReleaseObservation,
+  repos: string[],
+  v: ReleaseVersion,
+  tagOfRepo: (repo: string) => string,
+  branch: string,
+): ReleaseStep {
+  const home = manifest.release.repository
+  const path = manifest.changelog.path.replace('{version}', versionText(v))
+  const text = renderChangelog({
+    heading: `${manifest.release.name} ${versionText(v)}`,
+    groups: manifest.changelog.groups,
+    multiRepo: repos.length > 1,
+    repos: repos.map((repo) => {
+      const o = obs.repos[repo]!
+      const tag = tagOfRepo(repo)
+      const prev = o.changes?.previousTag
+      return {
+        repo,
+        tag,
+        previousTag: prev,
+        pulls: o.changes?.pulls ?? [],
+        compareUrl: prev ? `${o.htmlUrl}/compare/${prev}...${tag}` : undefined,
+      }
+    }),
+  })
+  return {
+    id: `${home}:changelog:${path}`,
+    repo: home,
+    kind: 'changelog',
+    summary: `write ${path} on ${branch}`,
+    branch,
+    path,
+    text,
+    message: `Add changelog for ${versionText(v)}`,
+  }
+}
+
+function tagStep(c: ReleaseComponent, v: ReleaseVersion, at: TagTarget, name: string): ReleaseStep {
+  const tag = formatTag(v, c)
+  const where = 'sha' in at ? at.sha.slice(0, 7) : `${at.branch} head`
+  return {
+    id: `${c.repository}:tag:${tag}`,
+    repo: c.repository,
+    kind: 'tag',
+    summary: `tag ${tag} at ${where}`,
+    component: c.name,
+    tag,
+    at,
+    message: `${name} ${c.name} ${versionText(v)}`,
+  }
+}
+
+function releaseStep(manifest: ReleaseManifest, v: ReleaseVersion, body: string): ReleaseStep {
+  const root = rootComponent(manifest)
+  const tag = formatTag(v, root)
+  const name = manifest.release.releaseName
+    .replaceAll('{name}', manifest.release.name)
+    .replaceAll('{tag}', tag)
+    .replaceAll('{version}', versionText(v))
+  return {
+    id: `${root.repository}:release:${tag}`,
+    repo: root.repository,
+    kind: 'release',
+    summary: `GitHub release ${tag}`,
+    tag,
+    name,
+    body,
+    prerelease: v.pre !== undefined,
+  }
+}
+
+function addMonths(now: Date, months: number): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + months, now.getUTCDate()))
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+// ---------------------------------------------------------------------------------------------
+// cut
+
+export function planCut(
+  manifest: ReleaseManifest,
+  obs: ReleaseObservation,
+  version: ReleaseVersion,
+  now: Date,
+): ReleasePlan {
+  if (version.pre || version.patch !== 0) {
+    throw new CliError('invalid-input', `release cut takes a minor version X.Y.0, not ${versionText(version)}`, {
+      hint: version.pre
+        ? 'Betas are tagged with `flytectl release beta`.'
+        : `Patch releases are made with \`flytectl release patch ${version.major}.${version.minor}\`.`,
+    })
+  }
+  const home = manifest.release.repository
+  const branch = releaseBranchName(manifest, version)
+  const aligned = manifest.components.filter((c) => c.aligned)
+  for (const c of aligned) {
+    try {
+      checkAboveLatest(
+        version,
+        tagsOf(obs, c).map((t) => t.version),
+        `${c.name}: release`,
+      )
+    } catch (err) {
+      ruleError(err, 'Pick a version above the latest release (see `flytectl release status`).')
+    }
+  }
+  const repos = alignedRepos(manifest)
+  const name = manifest.release.name
+  const message = `Release ${name} ${versionText(version)}`
+  const steps: ReleaseStep[] = []
+  const notes: string[] = []
+  const components: ComponentVersion[] = []
+  const files = fileSteps(manifest, obs, version, branch, message)
+  const changelog = changelogStep(
+    manifest,
+    obs,
+    repos,
+    version,
+    (repo) => formatTag(version, leadComponent(manifest, repo)!),
+    branch,
+  )
+  for (const repo of manifestRepositories(manifest)) {
+    const o = obs.repos[repo]!
+    const inRepo = aligned.filter((c) => c.repository === repo)
+    const repoFiles = files.filter((s) => s.repo === repo)
+    if (inRepo.length === 0 && repoFiles.length === 0 && repo !== home) continue
+    const base = o.releaseBranchSha ?? o.headSha
+    steps.push({
+      id: `${repo}:branch:${branch}`,
+      repo,
+      kind: 'branch',
+      summary: `branch ${branch} at ${base.slice(0, 7)}`,
+      branch,
+      sha: base,
+    })
+    steps.push(...repoFiles)
+    if (repo === home) steps.push(changelog)
+    for (const c of inRepo) {
+      steps.push(tagStep(c, version, {branch}, name))
+      const previous = latestTag(tagsOf(obs, c), {stable: true})
+      components.push({
+        component: c.name,
+        repo,
+        tag: formatTag(version, c),
+        version: versionText(version),
+        previous: previous?.name,
+      })
+    }
+  }
+  steps.push(releaseStep(manifest, version, changelog.kind === 'changelog' ? changelog.text : ''))
+  const title = milestoneTitle(manifest, version)
+  const next: ReleaseVersion = {major: version.major, minor: version.minor + 1, patch: 0}
+  const nextTitle = milestoneTitle(manifest, next)
+  const current = obs.milestones.find((m) => m.title === title)
+  steps.push({
+    id: `${home}:milestone-create:${nextTitle}`,
+    repo: home,
+    kind: 'milestone-create',
+    summary: `milestone ${nextTitle}`,
+    title: nextTitle,
+    dueOn: addMonths(now, manifest.release.cadence === 'monthly' ? 1 : 3),
+  })
+  if (current) {
+    steps.push({
+      id: `${home}:issues-move:${title}`,
+      repo: home,
+      kind: 'issues-move',
+      summary: `move open issues ${title} → ${nextTitle}`,
+      from: title,
+      to: nextTitle,
+    })
+    steps.push({
+      id: `${home}:milestone-close:${title}`,
+      repo: home,
+      kind: 'milestone-close',
+      summary: `close milestone ${title}`,
+      title,
+    })
+  } else {
+    notes.push(`no milestone "${title}" in ${home}: nothing to close or move`)
+  }
+  return {command: 'cut', version: versionText(version), releaseBranch: branch, components, steps, notes}
+}
+
+// ---------------------------------------------------------------------------------------------
+// beta
+
+export function planBeta(
+  manifest: ReleaseManifest,
+  obs: ReleaseObservation,
+  components: ReleaseComponent[],
+): ReleasePlan {
+  const steps: ReleaseStep[] = []
+  const notes: string[] = []
+  const out: ComponentVersion[] = []
+  for (const c of components) {
+    const o = obs.repos[c.repository]!
+    const tags = tagsOf(obs, c)
+    const atHead = tags.find((t) => t.sha === o.headSha)
+    if (atHead) {
+      notes.push(`${c.name}: ${o.defaultBranch} head ${o.headSha.slice(0, 7)} is already tagged ${atHead.name}`)
+      continue
+    }
+    let v: ReleaseVersion
+    try {
+      v = nextBeta(
+        tags.map((t) => t.version),
+        c.prereleaseLabel,
+      )
+    } catch (err) {
+      ruleError(err, `Cut the release first, or set a different prereleaseLabel for ${c.name}.`)
+    }
+    steps.push(tagStep(c, v, {sha: o.headSha}, manifest.release.name))
+    out.push({
+      component: c.name,
+      repo: c.repository,
+      tag: formatTag(v, c),
+      version: versionText(v),
+      previous: tags[0]?.name,
+    })
+  }
+  const root = rootComponent(manifest)
+  const lead = out.find((x) => x.component === root.name) ?? out[0]
+  return {command: 'beta', version: lead?.version ?? '', components: out, steps, notes}
+}
+
+// ---------------------------------------------------------------------------------------------
+// patch
+
+export function planPatch(
+  manifest: ReleaseManifest,
+  obs: ReleaseObservation,
+  line: {major: number; minor: number},
+  components: ReleaseComponent[],
+  options: {beta: boolean; explicit: boolean},
+): ReleasePlan {
+  const home = manifest.release.repository
+  const branch = releaseBranchName(manifest, line)
+  const root = rootComponent(manifest)
+  const steps: ReleaseStep[] = []
+  const notes: string[] = []
+  const out: ComponentVersion[] = []
+  let rootVersion: ReleaseVersion | undefined
+  const tagSteps: ReleaseStep[] = []
+  for (const c of components) {
+    const o = obs.repos[c.repository]!
+    if (!o.releaseBranchSha) {
+      if (options.explicit) {
+        throw new CliError('not-found', `branch ${branch} does not exist in ${c.repository} (component ${c.name})`, {
+          hint: `Create ${branch} in ${c.repository} first, or leave ${c.name} out of --component.`,
+        })
+      }
+      notes.push(`${c.name}: no ${branch} branch in ${c.repository}; not patched`)
+      continue
+    }
+    const tags = tagsOf(obs, c)
+    // Released at the branch head already: a stable tag there, or any tag when asked for a beta.
+    // (A beta patch at the head is promoted by the final patch.)
+    const atHead = tags.find(
+      (t) =>
+        t.sha === o.releaseBranchSha &&
+        t.version.major === line.major &&
+        t.version.minor === line.minor &&
+        (options.beta || !t.version.pre),
+    )
+    if (atHead) {
+      notes.push(`${c.name}: ${branch} head ${o.releaseBranchSha.slice(0, 7)} is already tagged ${atHead.name}`)
+      continue
+    }
+    let v: ReleaseVersion
+    try {
+      v = nextPatch(
+        tags.map((t) => t.version),
+        line,
+        {beta: options.beta, label: c.prereleaseLabel},
+      )
+    } catch (err) {
+      ruleError(err, `Cut ${line.major}.${line.minor}.0 first with \`flytectl release cut\`.`)
+    }
+    if (c.name === root.name) rootVersion = v
+    tagSteps.push(tagStep(c, v, {branch}, manifest.release.name))
+    out.push({
+      component: c.name,
+      repo: c.repository,
+      tag: formatTag(v, c),
+      version: versionText(v),
+      previous: latestTag(tags, {line})?.name,
+    })
+  }
+  if (rootVersion) {
+    const message = `Release ${manifest.release.name} ${versionText(rootVersion)}`
+    const files = fileSteps(manifest, obs, rootVersion, branch, message)
+    const changelog = changelogStep(manifest, obs, [home], rootVersion, () => formatTag(rootVersion!, root), branch)
+    for (const repo of [...new Set([...files.map((s) => s.repo), ...tagSteps.map((s) => s.repo)])]) {
+      steps.push(...files.filter((s) => s.repo === repo))
+      if (repo === home) steps.push(changelog)
+      steps.push(...tagSteps.filter((s) => s.repo === repo))
+    }
+    steps.push(releaseStep(manifest, rootVersion, changelog.kind === 'changelog' ? changelog.text : ''))
+    const title = milestoneTitle(manifest, rootVersion)
+    if (obs.milestones.some((m) => m.title === title && m.state === 'open')) {
+      steps.push({
+        id: `${home}:milestone-close:${title}`,
+        repo: home,
+        kind: 'milestone-close',
+        summary: `close milestone ${title}`,
+        title,
+      })
+    }
+  } else {
+    steps.push(...tagSteps)
+  }
+  const lead = out.find((x) => x.component === root.name) ?? out[0]
+  return {command: 'patch', version: lead?.version ?? '', releaseBranch: branch, components: out, steps, notes}
+}

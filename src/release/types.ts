@@ -1,0 +1,106 @@
+/**
+ * The release train's data: what was observed (git refs and forge state), the plan (an ordered list
+ * of steps, each naming the state it expects), and the per repo × step report.
+ */
+import type {ForgeMilestone, ForgePull, ForgeTag} from '../forge/types.js'
+
+export type ReleaseCommandName = 'cut' | 'beta' | 'patch'
+
+/** Where a tag goes: a commit fixed at plan time, or a branch's head when the step runs (after the bump commit). */
+export type TagTarget = {sha: string} | {branch: string}
+
+interface StepBase {
+  /** Stable within a plan: `<repo>:<kind>:<name>`. */
+  id: string
+  repo: string
+  summary: string
+}
+
+export type ReleaseStep =
+  | (StepBase & {kind: 'branch'; branch: string; sha: string})
+  | (StepBase & {kind: 'file'; branch: string; path: string; before: string; after: string; message: string})
+  | (StepBase & {kind: 'changelog'; branch: string; path: string; text: string; message: string})
+  | (StepBase & {kind: 'tag'; component: string; tag: string; at: TagTarget; message: string})
+  | (StepBase & {kind: 'release'; tag: string; name: string; body: string; prerelease: boolean})
+  | (StepBase & {kind: 'milestone-close'; title: string})
+  | (StepBase & {kind: 'milestone-create'; title: string; dueOn?: string})
+  | (StepBase & {kind: 'issues-move'; from: string; to: string})
+
+export type StepKind = ReleaseStep['kind']
+
+export interface ComponentVersion {
+  component: string
+  repo: string
+  tag: string
+  version: string
+  /** The tag already exists (at the expected commit or elsewhere): nothing to do / conflict. */
+  previous?: string
+}
+
+export interface ReleasePlan {
+  command: ReleaseCommandName
+  /** The release version in semver spelling without v (1.4.0, 1.3.1-b0); for betas, the root's. */
+  version: string
+  releaseBranch?: string
+  components: ComponentVersion[]
+  steps: ReleaseStep[]
+  /** Things the planner decided not to do, and why (already tagged, no branch, …). */
+  notes: string[]
+}
+
+/** What observe() read for one repository. */
+export interface RepoObservation {
+  repo: string
+  htmlUrl: string
+  defaultBranch: string
+  /** Default branch head. */
+  headSha: string
+  branches: string[]
+  tags: ForgeTag[]
+  /** Head of the release branch the command works on, when it exists. */
+  releaseBranchSha?: string
+  /** File texts keyed by path, read at the release branch if it exists, else at the default branch. */
+  files: Record<string, string | undefined>
+  /** Merged pull requests since the previous release (for the changelog), and the compare link. */
+  changes?: {previousTag?: string; pulls: ForgePull[]; compareUrl?: string}
+}
+
+export interface ReleaseObservation {
+  repos: Record<string, RepoObservation>
+  /** Milestones of the release repository (all states). */
+  milestones: ForgeMilestone[]
+}
+
+export type StepStatus =
+  /** The remote already had it (checked before acting). */
+  | 'done'
+  /** This run made the write. */
+  | 'applied'
+  /** --dry-run: would be applied. */
+  | 'planned'
+  | 'failed'
+  /** Not attempted because an earlier step in the same repository failed. */
+  | 'not-run'
+
+export interface StepResult {
+  id: string
+  repo: string
+  kind: StepKind
+  target: string
+  status: StepStatus
+  detail?: string
+  /** Commit a tag/branch/file step ended at. */
+  sha?: string
+}
+
+export interface ReleaseReport {
+  command: ReleaseCommandName
+  version: string
+  dryRun: boolean
+  ok: boolean
+  components: ComponentVersion[]
+  steps: StepResult[]
+  notes: string[]
+  api: {reads: number; writes: number}
+  journal?: string
+}

@@ -1,0 +1,439 @@
+/**
+ * The local executor end to end on this machine: real subprocesses (the pinned node running
+ * fixtures/task.js), real inputs.pb/outputs.pb files in a temp blob store, events recorded by a sink.
+ */
+import assert from 'node:assert/strict'
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {after, before, describe, it} from 'node:test'
+import {create, fromBinary} from '@bufbuild/protobuf'
+import {LocalExecutor} from '../../../src/controlplane/executor/local.js'
+import type {ExecutionJob, ExecutionSink} from '../../../src/controlplane/executor/types.js'
+import {
+  BooleanExpressionSchema,
+  ComparisonExpressionSchema,
+  ComparisonExpression_Operator,
+  OperandSchema,
+} from '../../../src/gen/flyteidl/core/condition_pb.js'
+import {CompiledWorkflowSchema} from '../../../src/gen/flyteidl/core/compiler_pb.js'
+import {
+  NodeExecution_Phase as NP,
+  TaskExecution_Phase as TP,
+  WorkflowExecution_Phase as WP,
+} from '../../../src/gen/flyteidl/core/execution_pb.js'
+import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
+import {LiteralMapSchema, PrimitiveSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
+import {DataLoadingConfigSchema, DataLoadingConfig_LiteralMapFormat} from '../../../src/gen/flyteidl/core/tasks_pb.js'
+import {
+  ArrayNodeSchema,
+  BranchNodeSchema,
+  IfBlockSchema,
+  IfElseBlockSchema,
+  NodeSchema,
+  WorkflowNodeSchema,
+  WorkflowTemplateSchema,
+} from '../../../src/gen/flyteidl/core/workflow_pb.js'
+import type {
+  NodeExecutionEvent,
+  TaskExecutionEvent,
+  WorkflowExecutionEvent,
+} from '../../../src/gen/flyteidl/event/event_pb.js'
+import {bind, int, intOf, list, map, promise} from '../../unit/executor/helpers.js'
+import {closure, ident, job, nodeTask, taskNode} from './workflows.js'
+
+class RecordingSink implements ExecutionSink {
+  workflow: WorkflowExecutionEvent[] = []
+  nodes: NodeExecutionEvent[] = []
+  tasks: TaskExecutionEvent[] = []
+  private waiters: Array<() => void> = []
+  async workflowEvent(e: WorkflowExecutionEvent) {
+    this.workflow.push(e)
+    this.wake()
+  }
+  async nodeEvent(e: NodeExecutionEvent) {
+    this.nodes.push(e)
+    this.wake()
+  }
+  async taskEvent(e: TaskExecutionEvent) {
+    this.tasks.push(e)
+    this.wake()
+  }
+  private wake() {
+    for (const w of this.waiters.splice(0)) w()
+  }
+  async until(pred: () => boolean, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for events')
+      await new Promise<void>((r) => {
+        this.waiters.push(r)
+        setTimeout(r, 100)
+      })
+    }
+  }
+  nodePhases(nodeId: string): string[] {
+    return this.nodes.filter((e) => e.id?.nodeId === nodeId).map((e) => NP[e.phase])
+  }
+  last(): WorkflowExecutionEvent {
+    return this.workflow.at(-1)!
+  }
+}
+
+const outputsOf = (e: WorkflowExecutionEvent) => {
+  assert.equal(e.outputResult.case, 'outputUri', 'workflow reports an output URI')
+  return fromBinary(LiteralMapSchema, readFileSync(fileURLToPath(e.outputResult.value as string)))
+}
+
+describe('local executor', () => {
+  let dataDir: string
+  let executor: LocalExecutor
+  const logs: string[] = []
+
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'flytectl-exec-'))
+    executor = new LocalExecutor({log: (l) => logs.push(l)})
+  })
+  after(async () => {
+    await executor.close()
+    rmSync(dataDir, {recursive: true, force: true})
+  })
+
+  async function run(j: ExecutionJob): Promise<RecordingSink> {
+    const sink = new RecordingSink()
+    executor.start(j, sink)
+    await executor.wait(j.execution.id!)
+    return sink
+  }
+
+  it('runs a two-task workflow to SUCCEEDED with outputs, node and task events, and logs', async () => {
+    const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+    const double = nodeTask('double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const wf = closure(
+      'pipeline',
+      [
+        taskNode('n0', add, [bind('a', promise('start-node', 'a')), bind('b', promise('start-node', 'b'))]),
+        taskNode('n1', double, [bind('x', promise('n0', 'o0'))]),
+      ],
+      [bind('result', promise('n1', 'o0'))],
+      [add, double],
+      {inputs: ['a', 'b'], outputs: ['result']},
+    )
+    const sink = await run(job(dataDir, wf, map({a: int(3), b: int(4)})))
+    assert.deepEqual(
+      sink.workflow.map((e) => WP[e.phase]),
+      ['RUNNING', 'SUCCEEDED'],
+    )
+    assert.equal(intOf(outputsOf(sink.last()).literals.result), 14n)
+    assert.deepEqual(sink.nodePhases('start-node'), ['SUCCEEDED'])
+    assert.deepEqual(sink.nodePhases('n0'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    assert.deepEqual(sink.nodePhases('n1'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    assert.deepEqual(sink.nodePhases('end-node'), ['SUCCEEDED'])
+    // n1 started only after n0 finished.
+    const n0Done = sink.nodes.findIndex((e) => e.id?.nodeId === 'n0' && e.phase === NP.SUCCEEDED)
+    const n1Start = sink.nodes.findIndex((e) => e.id?.nodeId === 'n1' && e.phase === NP.QUEUED)
+    assert.ok(n0Done < n1Start)
+    // Node n1's recorded inputs are n0's output.
+    const n1Queued = sink.nodes.find((e) => e.id?.nodeId === 'n1' && e.phase === NP.QUEUED)!
+    assert.equal(n1Queued.inputValue.case, 'inputUri')
+    const n1Inputs = fromBinary(LiteralMapSchema, readFileSync(fileURLToPath(n1Queued.inputValue.value as string)))
+    assert.equal(intOf(n1Inputs.literals.x), 7n)
+    const t0 = sink.tasks.filter((e) => e.parentNodeExecutionId?.nodeId === 'n0').map((e) => TP[e.phase])
+    assert.deepEqual(t0, ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    const running = sink.tasks.find((e) => e.parentNodeExecutionId?.nodeId === 'n0' && e.phase === TP.RUNNING)!
+    assert.equal(running.retryAttempt, 0)
+    assert.equal(running.taskId?.name, 'add')
+    assert.ok(running.occurredAt, 'events carry timestamps')
+    const logUri = running.logs[0]!.uri
+    assert.match(logUri, /^file:\/\/.*\/logs\/flytesnacks\/development\/.+\/n0\/0\.log$/)
+    assert.match(readFileSync(fileURLToPath(logUri), 'utf8'), /task add attempt 0 in /)
+  })
+
+  it('retries a failing task and fails the execution after retries+1 attempts', async () => {
+    const flaky = nodeTask('flaky', 'flaky', {inputs: ['succeed_on'], outputs: ['o0'], retries: 2})
+    const wf = closure(
+      'retrying',
+      [taskNode('n0', flaky, [bind('succeed_on', promise('start-node', 'k'))])],
+      [],
+      [flaky],
+    )
+    const sink = await run(job(dataDir, wf, map({k: int(99)})))
+    assert.equal(WP[sink.last().phase], 'FAILED')
+    const terminal = sink.tasks.filter((e) => e.phase === TP.RETRYABLE_FAILED || e.phase === TP.FAILED)
+    assert.deepEqual(
+      terminal.map((e) => [e.retryAttempt, TP[e.phase]]),
+      [
+        [0, 'RETRYABLE_FAILED'],
+        [1, 'RETRYABLE_FAILED'],
+        [2, 'FAILED'],
+      ],
+    )
+    const err = sink.last().outputResult
+    assert.ok(err.case === 'error')
+    assert.match(err.value.message, /\[3\/3\] currentAttempt done\. Last Error: task \[flaky\] exited with code 3/)
+    // Each attempt has its own log.
+    for (const a of [0, 1, 2]) {
+      const ev = sink.tasks.find((e) => e.retryAttempt === a && e.phase === TP.RUNNING)!
+      assert.match(readFileSync(fileURLToPath(ev.logs[0]!.uri), 'utf8'), new RegExp(`failing attempt ${a}`))
+    }
+  })
+
+  it('succeeds on a later attempt when the task recovers', async () => {
+    const flaky = nodeTask('flaky2', 'flaky', {inputs: ['succeed_on'], outputs: ['o0'], retries: 3})
+    const wf = closure(
+      'recovering',
+      [taskNode('n0', flaky, [bind('succeed_on', promise('start-node', 'k'))])],
+      [bind('o', promise('n0', 'o0'))],
+      [flaky],
+    )
+    const sink = await run(job(dataDir, wf, map({k: int(1)})))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    assert.equal(intOf(outputsOf(sink.last()).literals.o), 1n)
+  })
+
+  it('does not retry an error.pb marked non-recoverable, and reports its message', async () => {
+    const t = nodeTask('bad', 'user-error', {retries: 3})
+    const sink = await run(job(dataDir, closure('bad', [taskNode('n0', t, [])], [], [t]), map({})))
+    assert.equal(WP[sink.last().phase], 'FAILED')
+    assert.equal(sink.tasks.filter((e) => e.phase === TP.RUNNING).length, 1)
+    const e = sink.last().outputResult
+    assert.ok(e.case === 'error' && /x must be positive/.test(e.value.message) && e.value.code === 'ValueError')
+  })
+
+  it('fails clearly when the task command does not exist here', async () => {
+    const t = nodeTask('img', '', {
+      command: ['pyflyte-definitely-missing'],
+      args: ['--inputs', '{{.input}}'],
+      retries: 2,
+    })
+    const sink = await run(job(dataDir, closure('img', [taskNode('n0', t, [])], [], [t]), map({})))
+    assert.equal(WP[sink.last().phase], 'FAILED')
+    const e = sink.last().outputResult
+    assert.ok(e.case === 'error')
+    assert.match(
+      e.value.message,
+      /command \[pyflyte-definitely-missing\] not found .*image \[example\.com\/task:v1\].*FLYTECTL_DEMO_PATH/,
+    )
+    assert.equal(sink.tasks.filter((x) => x.phase === TP.RUNNING).length, 1, 'not retried')
+  })
+
+  it('finds commands through FLYTECTL_DEMO_PATH', async () => {
+    const bin = join(dataDir, 'demo-bin')
+    mkdirSync(bin, {recursive: true})
+    const tool = join(bin, 'my-flyte-tool')
+    writeFileSync(tool, `#!/bin/sh\nexec "${process.execPath}" "$@"\n`)
+    chmodSync(tool, 0o755)
+    const t = nodeTask('viaenv', 'double', {
+      inputs: ['x'],
+      outputs: ['o0'],
+      command: [
+        'my-flyte-tool',
+        join(import.meta.dirname, 'fixtures', 'task.js'),
+        'double',
+        '{{.input}}',
+        '{{.outputPrefix}}',
+      ],
+    })
+    const ex = new LocalExecutor({env: {...process.env, FLYTECTL_DEMO_PATH: bin}})
+    const sink = new RecordingSink()
+    const j = job(
+      dataDir,
+      closure(
+        'viaenv',
+        [taskNode('n0', t, [bind('x', promise('start-node', 'x'))])],
+        [bind('y', promise('n0', 'o0'))],
+        [t],
+      ),
+      map({x: int(21)}),
+    )
+    ex.start(j, sink)
+    await ex.wait(j.execution.id!)
+    await ex.close()
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    assert.equal(intOf(outputsOf(sink.last()).literals.y), 42n)
+  })
+
+  it('kills the task and reports ABORTED when terminated', async () => {
+    const t = nodeTask('sleepy', 'sleep')
+    const j = job(dataDir, closure('sleepy', [taskNode('n0', t, [])], [], [t]), map({}))
+    const sink = new RecordingSink()
+    const started = Date.now()
+    executor.start(j, sink)
+    await sink.until(() => sink.tasks.some((e) => e.phase === TP.RUNNING))
+    await executor.terminate(j.execution.id!, 'user asked')
+    assert.ok(Date.now() - started < 10_000, 'terminate does not wait for the 30 s task')
+    assert.equal(WP[sink.last().phase], 'ABORTED')
+    assert.deepEqual(sink.nodePhases('n0').slice(-1), ['ABORTED'])
+    assert.equal(TP[sink.tasks.at(-1)!.phase], 'ABORTED')
+  })
+
+  it('evaluates a branch on its inputs, runs the chosen node and skips the other', async () => {
+    const double = nodeTask('double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+    const cond = create(BooleanExpressionSchema, {
+      expr: {
+        case: 'comparison',
+        value: create(ComparisonExpressionSchema, {
+          operator: ComparisonExpression_Operator.GT,
+          leftValue: create(OperandSchema, {val: {case: 'var', value: '.x'}}),
+          rightValue: create(OperandSchema, {
+            val: {case: 'primitive', value: create(PrimitiveSchema, {value: {case: 'integer', value: 10n}})},
+          }),
+        }),
+      },
+    })
+    const branch = create(NodeSchema, {
+      id: 'n1',
+      inputs: [bind('.x', promise('start-node', 'x'))],
+      target: {
+        case: 'branchNode',
+        value: create(BranchNodeSchema, {
+          ifElse: create(IfElseBlockSchema, {
+            case: create(IfBlockSchema, {
+              condition: cond,
+              thenNode: taskNode('n1-n0', double, [bind('x', promise('start-node', 'x'))]),
+            }),
+            default: {
+              case: 'elseNode',
+              value: taskNode('n1-n1', add, [
+                bind('a', promise('start-node', 'x')),
+                bind('b', promise('start-node', 'x')),
+              ]),
+            },
+          }),
+        }),
+      },
+    })
+    const wf = closure('branchy', [branch], [bind('o', promise('n1', 'o0'))], [double, add])
+    const big = await run(job(dataDir, wf, map({x: int(50)})))
+    assert.equal(WP[big.last().phase], 'SUCCEEDED')
+    assert.equal(intOf(outputsOf(big.last()).literals.o), 100n)
+    assert.deepEqual(big.nodePhases('n1-0-n1-n0'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    assert.deepEqual(big.nodePhases('n1-0-n1-n1'), ['SKIPPED'])
+    const child = big.nodes.find((e) => e.id?.nodeId === 'n1-0-n1-n0')!
+    assert.equal(child.parentNodeMetadata?.nodeId, 'n1')
+    assert.equal(big.nodes.find((e) => e.id?.nodeId === 'n1')!.isParent, true)
+    const small = await run(job(dataDir, wf, map({x: int(2)})))
+    assert.equal(intOf(outputsOf(small.last()).literals.o), 4n)
+    assert.deepEqual(small.nodePhases('n1-0-n1-n0'), ['SKIPPED'])
+  })
+
+  it('maps a task over a list (array node) and collects its outputs in order', async () => {
+    const double = nodeTask('double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const arr = create(NodeSchema, {
+      id: 'n0',
+      inputs: [bind('x', promise('start-node', 'xs'))],
+      target: {
+        case: 'arrayNode',
+        value: create(ArrayNodeSchema, {
+          node: taskNode('n0', double, []),
+          parallelismOption: {case: 'parallelism', value: 2},
+        }),
+      },
+    })
+    const sink = await run(
+      job(
+        dataDir,
+        closure('mapped', [arr], [bind('ys', promise('n0', 'o0'))], [double]),
+        map({xs: list(int(1), int(2), int(3))}),
+      ),
+    )
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    const ys = outputsOf(sink.last()).literals.ys!
+    assert.ok(ys.value.case === 'collection')
+    assert.deepEqual(ys.value.value.literals.map(intOf), [2n, 4n, 6n])
+    assert.equal(sink.nodes.find((e) => e.id?.nodeId === 'n0')!.isArray, true)
+    for (const i of [0, 1, 2]) assert.deepEqual(sink.nodePhases(`n0-0-${i}`), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+  })
+
+  it('runs a sub-workflow node with its own child node executions', async () => {
+    const double = nodeTask('double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const subId = ident(ResourceType.WORKFLOW, 'inner')
+    const inner = create(CompiledWorkflowSchema, {
+      template: create(WorkflowTemplateSchema, {
+        id: subId,
+        nodes: [taskNode('n0', double, [bind('x', promise('start-node', 'v'))])],
+        outputs: [bind('w', promise('n0', 'o0'))],
+      }),
+    })
+    const wfNode = create(NodeSchema, {
+      id: 'n0',
+      inputs: [bind('v', promise('start-node', 'x'))],
+      target: {
+        case: 'workflowNode',
+        value: create(WorkflowNodeSchema, {reference: {case: 'subWorkflowRef', value: subId}}),
+      },
+    })
+    const second = taskNode('n1', double, [bind('x', promise('n0', 'w'))])
+    const wf = closure('outer', [wfNode, second], [bind('o', promise('n1', 'o0'))], [double], {}, [inner])
+    const sink = await run(job(dataDir, wf, map({x: int(5)})))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    assert.equal(intOf(outputsOf(sink.last()).literals.o), 20n)
+    assert.deepEqual(sink.nodePhases('n0-0-n0'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    assert.deepEqual(sink.nodePhases('n0-0-start-node'), ['SUCCEEDED'])
+    assert.equal(sink.nodes.find((e) => e.id?.nodeId === 'n0')!.targetEntity?.name, 'inner')
+  })
+
+  it('runs a raw container through mapped input/output directories', async () => {
+    const t = nodeTask('raw', '', {
+      inputs: ['x'],
+      outputs: ['y'],
+      command: ['sh', '-c', 'echo $(( $(cat /var/inputs/x) + {{.inputs.x}} )) > /var/outputs/y'],
+    })
+    if (t.target.case === 'container') {
+      t.target.value.dataConfig = create(DataLoadingConfigSchema, {
+        enabled: true,
+        inputPath: '/var/inputs',
+        outputPath: '/var/outputs',
+        format: DataLoadingConfig_LiteralMapFormat.JSON,
+      })
+    }
+    const sink = await run(
+      job(
+        dataDir,
+        closure(
+          'raw',
+          [taskNode('n0', t, [bind('x', promise('start-node', 'x'))])],
+          [bind('y', promise('n0', 'y'))],
+          [t],
+        ),
+        map({x: int(20)}),
+      ),
+    )
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', JSON.stringify(sink.last().outputResult))
+    assert.equal(intOf(outputsOf(sink.last()).literals.y), 40n)
+  })
+
+  it('fails a raw container with declared outputs and no mapped output directory', async () => {
+    const t = nodeTask('raw2', '', {outputs: ['y'], command: ['sh', '-c', 'echo 1 > /dev/null']})
+    const sink = await run(job(dataDir, closure('raw2', [taskNode('n0', t, [])], [], [t]), map({})))
+    const e = sink.last().outputResult
+    assert.ok(e.case === 'error')
+    assert.match(e.value.message, /declares outputs \[y\] but wrote no outputs\.pb/)
+  })
+
+  it('runs a single-task execution (no workflow closure)', async () => {
+    const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+    const sink = await run(job(dataDir, undefined, map({a: int(1), b: int(2)}), add))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    assert.equal(intOf(outputsOf(sink.last()).literals.o0), 3n)
+  })
+
+  it('fails with a message naming an unsupported node kind', async () => {
+    const lpNode = create(NodeSchema, {
+      id: 'n0',
+      target: {
+        case: 'workflowNode',
+        value: create(WorkflowNodeSchema, {
+          reference: {case: 'launchplanRef', value: ident(ResourceType.LAUNCH_PLAN, 'child')},
+        }),
+      },
+    })
+    const sink = await run(job(dataDir, closure('lp', [lpNode], [], []), create(LiteralMapSchema, {})))
+    const e = sink.last().outputResult
+    assert.ok(e.case === 'error')
+    assert.match(e.value.message, /launch plan \[child\]; launch plan nodes are not supported by the local executor/)
+    assert.deepEqual(logs, [], 'no sink failures were logged')
+  })
+})
