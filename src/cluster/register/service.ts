@@ -229,6 +229,7 @@ export async function registerFiles(
     return summarize(ordered, remotePackagePath)
   }
 
+  await checkProject(clients!.admin, opts.project, opts.domain)
   const inBatch = new Set(ready.map((i) => idKey(entityId(i.entity!))))
   const done = new Set<string>()
   let pending = ready
@@ -264,6 +265,20 @@ export async function registerFiles(
     throw new CliError('unavailable', `cannot reach the control plane: ${unavailable[0]}`)
   }
   return summarize(ordered, remotePackagePath)
+}
+
+/** One clear error for a project that does not exist, instead of one failed row per file. */
+async function checkProject(admin: AdminClient, project: string, domain: string): Promise<void> {
+  try {
+    await admin.getProject({id: project})
+  } catch (err) {
+    if (err instanceof ConnectError && err.code === Code.NotFound) {
+      throw new CliError('not-found', `project ${project} not found`, {
+        hint: `Create it with \`flytectl create project --id ${project} --name ${project}\`, or check -p/-d (domain ${domain}).`,
+      })
+    }
+    // Older control planes have no GetProject: the creates will tell.
+  }
 }
 
 function summarize(items: Item[], remotePackagePath: string | undefined): RegisterResult {
