@@ -13,18 +13,20 @@ export default class Version extends ClusterCommand<typeof Version> {
   static override examples = ['<%= config.bin %> version', '<%= config.bin %> version -o json']
 
   async run(): Promise<VersionInfo[]> {
-    const {localVersion} = await import('../cli/version-info.js')
+    const [{localVersion}, {controlPlaneVersion}, {renderJson, renderYaml}] = await Promise.all([
+      import('../cli/version-info.js'),
+      import('../cluster/version.js'),
+      import('../cli/printer.js'),
+    ])
     const format = await this.outputFormat()
     const infos: VersionInfo[] = [localVersion(this.config.version, this.config.root)]
-    {
-      const {renderRows} = await import('../cli/printer.js')
-      const text = await renderRows(infos, {
-        format: format === 'table' ? 'json' : format,
-        columns: [],
-        toJson: (v) => v,
-      })
-      this.out(text)
-    }
+    const remote = await controlPlaneVersion(await this.adminClients())
+    if (remote.ok) infos.push(remote.info)
+    else this.note(`Control plane not reachable, showing the local version only: ${remote.reason}`)
+    if (format === 'yaml') this.out(await renderYaml(infos))
+    // -o json: one valid JSON document (an array when the control plane answered).
+    else if (format === 'json') this.out(renderJson(infos))
+    else for (const info of infos) this.out(JSON.stringify(info, null, 2))
     return infos
   }
 }

@@ -56,8 +56,11 @@ export interface RepoClone {
   remoteBranches(): Promise<string[]>
   /** Commits in `to` not in `from`, oldest first. */
   log(from: string | undefined, to: string): Promise<{sha: string; subject: string; body: string; parents: string[]}[]>
-  /** Is `sha` (or a cherry-pick of it, by `-x` trailer or patch-id) contained in `branch`? */
-  contains(branch: string, sha: string): Promise<boolean>
+  /**
+   * Is `sha` (or a cherry-pick of it, by `-x` trailer or patch-id) contained in `branch`? With `pr`,
+   * a commit whose subject carries `(#<pr>)` counts too (squash-merged manual backports).
+   */
+  contains(branch: string, sha: string, options?: {pr?: number}): Promise<boolean>
   /** One worktree per branch, reused when it exists; checked out at origin/<branch>. */
   worktree(branch: string): Promise<Worktree>
 }

@@ -1,0 +1,132 @@
+/**
+ * `backport audit`: merged fixes on the default branch that are missing from the supported
+ * release branches, across the repositories of a manifest. Reads only.
+ */
+import {CliError} from '../cli/errors.js'
+import type {Forge} from '../forge/types.js'
+import type {GitLayer} from '../git/types.js'
+import type {BackportConfig} from './config.js'
+import {readPullSource} from './observe.js'
+import {backportBranch} from './plan.js'
+import {labelTargets, releaseBranches, resolveTargets} from './targets.js'
+
+export interface AuditFinding {
+  repo: string
+  pr: number
+  title: string
+  url: string
+  labels: string[]
+  target: string
+  reason: 'label' | 'policy' | 'security' | 'flag'
+  /** An open backport PR for this target, when there is one. */
+  openBackport?: number
+}
+
+export interface AuditRepoSummary {
+  repo: string
+  supportedBranches: string[]
+  checkedPulls: number
+  missing: number
+}
+
+export interface AuditReport {
+  findings: AuditFinding[]
+  repos: AuditRepoSummary[]
+  api: {reads: number; writes: number}
+}
+
+/** Repositories named by a manifest: a `repos:` list, or a release manifest's repositories. */
+export function reposFromManifest(doc: unknown): string[] {
+  const out: string[] = []
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && /^[\w.-]+\/[\w.-]+$/.test(v) && !out.includes(v)) out.push(v)
+  }
+  if (!doc || typeof doc !== 'object') return out
+  const d = doc as Record<string, unknown>
+  if (Array.isArray(d.repos)) {
+    for (const r of d.repos)
+      add(
+        typeof r === 'object' && r
+          ? ((r as Record<string, unknown>).repo ?? (r as Record<string, unknown>).repository)
+          : r,
+      )
+  }
+  const release = d.release as Record<string, unknown> | undefined
+  add(release?.repository)
+  if (Array.isArray(d.components)) for (const c of d.components) add((c as Record<string, unknown>)?.repository)
+  if (d.repositories && typeof d.repositories === 'object') for (const k of Object.keys(d.repositories)) add(k)
+  return out
+}
+
+export async function auditBackports(
+  input: {repos: string[]; config: BackportConfig},
+  svc: {forge: Forge; git: GitLayer; note?: (line: string) => void},
+): Promise<AuditReport> {
+  const {forge, git} = svc
+  const {config} = input
+  const start = {...forge.counters}
+  const findings: AuditFinding[] = []
+  const repos: AuditRepoSummary[] = []
+  for (const repo of input.repos) {
+    const info = await forge.getRepo(repo)
+    if (!info) throw new CliError('not-found', `repository ${repo} not found`, {hint: 'Check the manifest or --repo.'})
+    svc.note?.(`${repo}: reading history`)
+    const clone = await git.clone(info.cloneUrl)
+    const branches = await clone.remoteBranches()
+    const supported = releaseBranches(branches, config.releaseBranchPattern).slice(0, config.supportedBranches)
+    const summary: AuditRepoSummary = {repo, supportedBranches: supported, checkedPulls: 0, missing: 0}
+    repos.push(summary)
+    if (supported.length === 0) continue
+    // Candidates: merged PRs carrying a fix label or a backport label.
+    const labels = new Set(config.fixLabels)
+    for (const l of await forge.listLabels(repo)) {
+      if (l.name === config.policyLabel || labelTargets([l.name], config.targetLabelPattern).length > 0)
+        labels.add(l.name)
+    }
+    const numbers = new Set<number>()
+    for (const label of labels) {
+      for (const issue of await forge.listIssues(repo, {state: 'closed', labels: [label], includePulls: true})) {
+        if (issue.isPullRequest) numbers.add(issue.number)
+      }
+    }
+    const openPulls = await forge.listPulls(repo, {state: 'open'})
+    for (const number of [...numbers].sort((a, b) => a - b)) {
+      const pull = await forge.getPull(repo, number)
+      if (!pull?.merged || pull.base !== info.defaultBranch || !pull.mergeCommitSha) continue
+      summary.checkedPulls++
+      const targets = resolveTargets({labels: pull.labels, branches, config}).filter((t) =>
+        supported.includes(t.branch),
+      )
+      if (targets.length === 0) continue
+      const source = await readPullSource(forge, clone, repo, number)
+      for (const target of targets) {
+        let present = true
+        for (const c of source.commits) {
+          if (!(await clone.contains(target.branch, c.sha, {pr: number}))) {
+            present = false
+            break
+          }
+        }
+        if (present) continue
+        const branch = backportBranch(String(number), target.branch)
+        const open = openPulls.find((p) => p.head === branch || p.head.endsWith(`:${branch}`))
+        findings.push({
+          repo,
+          pr: number,
+          title: pull.title,
+          url: pull.htmlUrl,
+          labels: pull.labels,
+          target: target.branch,
+          reason: target.reason,
+          ...(open ? {openBackport: open.number} : {}),
+        })
+        summary.missing++
+      }
+    }
+  }
+  return {
+    findings,
+    repos,
+    api: {reads: forge.counters.reads - start.reads, writes: forge.counters.writes - start.writes},
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `docs check`: report docs-version drift on a release branch or tag — aligned intersphinx links not
+ * pinned to the release's Major.Minor, independent projects not on `latest`, and a literal
+ * `release =` that does not match the tag. Read-only; uses the same updater as `docs pin`, so "drift"
+ * means exactly "what `docs pin` would change".
+ */
+import type {Forge, RepoSlug} from '../forge/types.js'
+import {CliError} from '../cli/errors.js'
+import {pinConfPy} from './conf-py.js'
+import {parseDocsVersion, type DocsProject} from './projects.js'
+import {CONF_PY_CANDIDATES, resolveSlug, type DocsRepo} from './pin.js'
+
+export interface DocsFinding {
+  line: number
+  kind: 'unpinned-link' | 'release-mismatch' | 'not-checked'
+  message: string
+}
+
+export interface DocsCheckRepoResult {
+  repo: RepoSlug
+  ref: string
+  confPath: string | null
+  ok: boolean
+  findings: DocsFinding[]
+}
+
+export interface DocsCheckResult {
+  version: string
+  slug: string
+  ok: boolean
+  repos: DocsCheckRepoResult[]
+  api: {reads: number; writes: number}
+}
+
+/** The release a ref names: `release-v1.3` / `release-1.2` → 1.3; `v1.16.0-b2` / `flytekit/v1.2.3` → 1.16.0-b2. */
+export function versionFromRef(ref: string): string | undefined {
+  const branch = /^release-v?(\d+\.\d+)$/.exec(ref)
+  if (branch) return branch[1]
+  const tag = /(?:^|\/)v?(\d+\.\d+\.\d+[-.+]?[0-9A-Za-z.+-]*)$/.exec(ref)
+  return tag ? tag[1] : undefined
+}
+
+/** Pure: findings for one conf.py text. */
+export function docsFindings(
+  text: string,
+  version: string,
+  options: {aligned?: string[]; slugFormat?: string; projects?: DocsProject[]} = {},
+): DocsFinding[] {
+  const parsed = parseDocsVersion(version)!
+  const result = pinConfPy(text, {version: parsed, ...options})
+  const findings: DocsFinding[] = []
+  for (const e of result.entries) {
+    if (e.status !== 'pinned') continue
+    const what = e.aligned
+      ? `should be pinned to ${e.after}`
+      : `is an independent project and should stay on ${e.after}`
+    findings.push({
+      line: e.line,
+      kind: 'unpinned-link',
+      message: `intersphinx "${e.key ?? e.project}" (${e.project}) points at "${e.before}"; ${what}`,
+    })
+  }
+  if (result.release?.status === 'set') {
+    findings.push({
+      line: result.release.line,
+      kind: 'release-mismatch',
+      message: `release = "${result.release.before}" does not match ${result.release.after}`,
+    })
+  }
+  for (const note of result.notes) {
+    const line = Number(/^line (\d+)/.exec(note)?.[1] ?? 0)
+    findings.push({line, kind: 'not-checked', message: note})
+  }
+  return findings
+}
+
+export async function checkDocs(
+  forge: Forge,
+  options: {repos: DocsRepo[]; ref: string; version?: string; aligned?: string[]; slugFormat?: string},
+): Promise<DocsCheckResult> {
+  const version = options.version ?? versionFromRef(options.ref)
+  const parsed = version ? parseDocsVersion(version) : undefined
+  if (!version || !parsed) {
+    throw new CliError('invalid-input', `cannot tell which release "${options.ref}" is`, {
+      hint: 'Check a release branch (release-vX.Y) or tag (vX.Y.Z), or pass --version.',
+    })
+  }
+  const slug = resolveSlug(options.slugFormat, parsed)
+  const before = {...forge.counters}
+  const repos: DocsCheckRepoResult[] = []
+  for (const target of options.repos) {
+    let conf: {path: string; text: string} | undefined
+    for (const path of target.confPath ? [target.confPath] : CONF_PY_CANDIDATES) {
+      const file = await forge.getFile(target.repo, path, options.ref)
+      if (file) {
+        conf = {path, text: file.text}
+        break
+      }
+    }
+    if (!conf) {
+      repos.push({
+        repo: target.repo,
+        ref: options.ref,
+        confPath: null,
+        ok: true,
+        findings: [{line: 0, kind: 'not-checked', message: `no conf.py found at ${options.ref}`}],
+      })
+      continue
+    }
+    const findings = docsFindings(conf.text, version, options)
+    repos.push({
+      repo: target.repo,
+      ref: options.ref,
+      confPath: conf.path,
+      ok: findings.every((f) => f.kind === 'not-checked'),
+      findings,
+    })
+  }
+  return {
+    version,
+    slug,
+    ok: repos.every((r) => r.ok),
+    repos,
+    api: {reads: forge.counters.reads - before.reads, writes: forge.counters.writes - before.writes},
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * `triage stale`: bot-aware staleness.
+ *
+ * Activity means something a person did: events by bots (GitHub Apps, `[bot]` logins, logins given
+ * with --bot) and every `stale` label change do not reset the clock, so the tool's own label and
+ * comment never keep an item alive (the top complaint against actions/stale). Items labelled
+ * `untriaged` or `security`, and items in a milestone, are never marked and never closed.
+ *
+ * Reads: one listing of open items; a timeline only for items whose `updatedAt` is recent (it may be
+ * bot noise) or that already carry the stale label.
+ */
+import type {Forge, ForgeIssue, ForgeTimelineEvent, RepoSlug} from '../forge/types.js'
+import {applySteps, apiUsage, type StepOutcome, type TriageStep} from './steps.js'
+import {DAY_MS, SECURITY, STALE, UNTRIAGED, hasLabel, isBot} from './policy.js'
+
+export interface StalePolicy {
+  daysBeforeStale?: number
+  daysBeforeClose?: number
+  daysBeforePrStale?: number
+  daysBeforePrClose?: number
+  staleLabel?: string
+  /** Extra exempt labels; `untriaged` and `security` are always exempt. */
+  exemptLabels?: string[]
+  bots?: string[]
+  includePulls?: boolean
+}
+
+const DEFAULTS = {daysBeforeStale: 90, daysBeforeClose: 7, daysBeforePrStale: 270, daysBeforePrClose: 14}
+
+export const STALE_MARKER = '<!-- flytectl:stale -->'
+
+function limits(item: ForgeIssue, policy: StalePolicy): {stale: number; close: number} {
+  return item.isPullRequest
+    ? {
+        stale: policy.daysBeforePrStale ?? DEFAULTS.daysBeforePrStale,
+        close: policy.daysBeforePrClose ?? DEFAULTS.daysBeforePrClose,
+      }
+    : {
+        stale: policy.daysBeforeStale ?? DEFAULTS.daysBeforeStale,
+        close: policy.daysBeforeClose ?? DEFAULTS.daysBeforeClose,
+      }
+}
+
+/** Why an item is exempt from staleness, or undefined. */
+export function staleExemption(item: ForgeIssue, policy: StalePolicy = {}): string | undefined {
+  if (item.milestone) return `in milestone ${item.milestone.title}`
+  const always = [UNTRIAGED, SECURITY, ...(policy.exemptLabels ?? [])]
+  const label = item.labels.find((l) => always.some((a) => a.toLowerCase() === l.toLowerCase()))
+  return label ? `label "${label}"` : undefined
+}
+
+/** Pure: does this item need its timeline read to decide? */
+export function needsTimeline(item: ForgeIssue, policy: StalePolicy, now: Date): boolean {
+  if (staleExemption(item, policy)) return false
+  if (hasLabel(item, policy.staleLabel ?? STALE)) return true
+  const cutoff = now.getTime() - limits(item, policy).stale * DAY_MS
+  if (Date.parse(item.updatedAt) < cutoff) return false // nothing at all happened since the cutoff
+  if (!isBot(item.author, policy.bots) && Date.parse(item.createdAt) >= cutoff) return false // a person opened it recently
+  return true
+}
+
+function isStaleEvent(e: ForgeTimelineEvent, staleLabel: string): boolean {
+  return (
+    (e.event === 'labeled' || e.event === 'unlabeled') && (e.label ?? '').toLowerCase() === staleLabel.toLowerCase()
+  )
+}
+
+/** The last time a person did something on the item (creation by a person counts). */
+export function lastHumanActivity(
+  item: ForgeIssue,
+  timeline: ForgeTimelineEvent[] | undefined,
+  policy: StalePolicy,
+): number {
+  const staleLabel = policy.staleLabel ?? STALE
+  let last = isBot(item.author, policy.bots) ? 0 : Date.parse(item.createdAt)
+  if (!timeline) return Math.max(last, Date.parse(item.updatedAt))
+  // Whoever applies the stale label also posts the notice right after it: that is part of the marking.
+  const markings = timeline
+    .filter((e) => e.event === 'labeled' && isStaleEvent(e, staleLabel))
+    .map((e) => ({login: e.actor?.login.toLowerCase(), at: Date.parse(e.createdAt)}))
+  const partOfMarking = (e: ForgeTimelineEvent) =>
+    markings.some(
+      (m) =>
+        m.login === e.actor?.login.toLowerCase() &&
+        Date.parse(e.createdAt) - m.at <= 60_000 &&
+        Date.parse(e.createdAt) >= m.at,
+    )
+  for (const e of timeline) {
+    if (isBot(e.actor, policy.bots) || isStaleEvent(e, staleLabel) || partOfMarking(e)) continue
+    last = Math.max(last, Date.parse(e.createdAt))
+  }
+  return last
+}
+
+export interface StaleDecision {
+  number: number
+  action: 'mark' | 'unmark' | 'close' | 'keep'
+  reason: string
+}
+
+/** Pure: decides each open item, given the timelines read for the ones that needed them. */
+export function planStale(
+  repo: RepoSlug,
+  items: ForgeIssue[],
+  timelines: Map<number, ForgeTimelineEvent[]>,
+  policy: StalePolicy,
+  now: Date,
+): {steps: TriageStep[]; decisions: StaleDecision[]} {
+  const staleLabel = policy.staleLabel ?? STALE
+  const steps: TriageStep[] = []
+  const decisions: StaleDecision[] = []
+  for (const item of items) {
+    if (item.state !== 'open' || (item.isPullRequest && policy.includePulls === false)) continue
+    const exempt = staleExemption(item, policy)
+    const kind = item.isPullRequest ? 'pull request' : 'issue'
+    if (exempt) {
+      // An exempt item that was marked earlier gets its label back off; it is never closed.
+      if (hasLabel(item, staleLabel)) {
+        steps.push({kind: 'remove-label', repo, number: item.number, label: staleLabel, reason: `exempt: ${exempt}`})
+        decisions.push({number: item.number, action: 'unmark', reason: `exempt: ${exempt}`})
+      }
+      continue
+    }
+    const {stale, close} = limits(item, policy)
+    const timeline = timelines.get(item.number)
+    const last = lastHumanActivity(item, timeline, policy)
+    const idleDays = Math.floor((now.getTime() - last) / DAY_MS)
+    if (!hasLabel(item, staleLabel)) {
+      if (idleDays >= stale) {
+        steps.push({
+          kind: 'add-label',
+          repo,
+          number: item.number,
+          label: staleLabel,
+          reason: `no human activity for ${idleDays} days`,
+        })
+        steps.push({
+          kind: 'comment',
+          repo,
+          number: item.number,
+          body: `${STALE_MARKER}\nThis ${kind} has had no activity from people for ${idleDays} days and is now marked \`${staleLabel}\`. It will be closed in ${close} days unless someone comments, or removes the label.`,
+        })
+        decisions.push({number: item.number, action: 'mark', reason: `idle ${idleDays} days`})
+      }
+      continue
+    }
+    const markedAt = Math.max(
+      0,
+      ...(timeline ?? [])
+        .filter((e) => e.event === 'labeled' && isStaleEvent(e, staleLabel))
+        .map((e) => Date.parse(e.createdAt)),
+    )
+    if (markedAt === 0) {
+      decisions.push({
+        number: item.number,
+        action: 'keep',
+        reason: 'stale label with no labeling event; left for a person',
+      })
+      continue
+    }
+    if (last > markedAt) {
+      steps.push({
+        kind: 'remove-label',
+        repo,
+        number: item.number,
+        label: staleLabel,
+        reason: 'a person was active after it was marked',
+      })
+      decisions.push({number: item.number, action: 'unmark', reason: 'human activity after marking'})
+      continue
+    }
+    const sinceMarked = Math.floor((now.getTime() - markedAt) / DAY_MS)
+    if (sinceMarked >= close) {
+      steps.push({
+        kind: 'comment',
+        repo,
+        number: item.number,
+        body: `${STALE_MARKER}\nClosing this ${kind}: it was marked \`${staleLabel}\` ${sinceMarked} days ago and nobody has been active on it since. Reopen it if it still matters.`,
+      })
+      steps.push({kind: 'close-issue', repo, number: item.number, reason: `stale for ${sinceMarked} days`})
+      decisions.push({number: item.number, action: 'close', reason: `stale for ${sinceMarked} days`})
+    } else {
+      decisions.push({number: item.number, action: 'keep', reason: `stale; closes in ${close - sinceMarked} days`})
+    }
+  }
+  return {steps, decisions}
+}
+
+export interface StaleOptions extends StalePolicy {
+  repo: RepoSlug
+  dryRun: boolean
+  now?: Date
+}
+
+export interface StaleResult {
+  repo: RepoSlug
+  dryRun: boolean
+  scanned: number
+  timelinesRead: number
+  decisions: StaleDecision[]
+  steps: StepOutcome[]
+  api: {reads: number; writes: number}
+}
+
+export async function runStale(forge: Forge, options: StaleOptions): Promise<StaleResult> {
+  const before = {...forge.counters}
+  const now = options.now ?? new Date()
+  const items = await forge.listIssues(options.repo, {state: 'open', includePulls: options.includePulls !== false})
+  const timelines = new Map<number, ForgeTimelineEvent[]>()
+  for (const item of items) {
+    if (needsTimeline(item, options, now))
+      timelines.set(item.number, await forge.listTimeline(options.repo, item.number))
+  }
+  const plan = planStale(options.repo, items, timelines, options, now)
+  const steps = options.dryRun
+    ? plan.steps.map((s) => ({...s, status: 'planned' as const}))
+    : await applySteps(forge, plan.steps)
+  return {
+    repo: options.repo,
+    dryRun: options.dryRun,
+    scanned: items.length,
+    timelinesRead: timelines.size,
+    decisions: plan.decisions,
+    steps,
+    api: apiUsage(before, forge),
+  }
+}
