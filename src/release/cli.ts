@@ -50,10 +50,14 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     )
   }
 
+  protected token(): string | undefined {
+    return this.releaseFlagValues.token || process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined
+  }
+
   protected async forge(): Promise<Forge> {
     const f = this.releaseFlagValues
     const options: ForgeOptions = {
-      token: f.token || process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined,
+      token: this.token(),
       baseUrl: f['github-url'] || process.env.GITHUB_API_URL || undefined,
     }
     // The GitHub forge module lands separately; resolved at run time.
@@ -65,18 +69,26 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
   /** cut / beta / patch: plan, apply with progress, print the report, exit 8 on a missed step. */
   protected async runTrain(req: ReleaseRequest): Promise<ReleaseReport> {
     const f = this.releaseFlagValues
-    const [manifest, forge, service, progress] = await Promise.all([
+    const [manifest, forge, service, progress, {createGitLayer}] = await Promise.all([
       this.manifest(),
       this.forge(),
       import('./service.js'),
       import('./progress.js'),
+      import('../git/git.js'),
     ])
+    const name = process.env.GIT_AUTHOR_NAME
+    const email = process.env.GIT_AUTHOR_EMAIL
+    const git = createGitLayer({
+      token: this.token(),
+      identity: name && email ? {name, email} : undefined,
+    })
     const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !process.env.CI
     const report = await service.runRelease(forge, manifest, req, {
       dryRun: f['dry-run'],
       resume: f.resume,
       abort: f.abort,
       journalPath: f.journal,
+      git,
       runner: tty ? progress.listrRunner : undefined,
       onPlan: (plan: ReleasePlan) => {
         if (f['dry-run']) this.note(service.renderPlanText(plan).trimEnd())

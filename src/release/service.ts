@@ -5,6 +5,7 @@
 import {CliError} from '../cli/errors.js'
 import type {ReleaseComponent, ReleaseManifest} from '../config/release-manifest.js'
 import type {Forge} from '../forge/types.js'
+import type {GitLayer} from '../git/types.js'
 import {parseMinorLine, parseStableVersion, parseVersion} from '../versioning/version.js'
 import {applyPlan, type GroupRunner} from './apply.js'
 import {defaultJournalPath, Journal, readJournal} from './journal.js'
@@ -21,6 +22,8 @@ export interface RunOptions {
   home?: string
   now?: Date
   runner?: GroupRunner
+  /** Local git for single bump commits (see applyPlan). */
+  git?: GitLayer
   onResult?: (r: StepResult) => void
   /** Called once the plan is known (before any write). */
   onPlan?: (plan: ReleasePlan) => void
@@ -160,6 +163,7 @@ export async function runRelease(
     dryRun: options.dryRun,
     journal,
     runner: options.runner,
+    git: options.git,
     onResult: options.onResult,
   })
   const ok = steps.every((s) => s.status === 'done' || s.status === 'applied' || s.status === 'planned')
