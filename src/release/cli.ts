@@ -24,8 +24,8 @@ export const releaseFlags = {
 }
 
 export const applyFlags = {
-  'dry-run': Flags.boolean({description: 'show what would happen; make no write', exclusive: ['resume', 'abort']}),
-  resume: Flags.boolean({description: 'finish the run recorded in the journal', exclusive: ['abort']}),
+  'dry-run': Flags.boolean({description: 'show what would happen; make no write'}),
+  resume: Flags.boolean({description: 'finish the run recorded in the journal'}),
   abort: Flags.boolean({description: 'drop the unfinished run recorded in the journal (no remote change)'}),
   journal: Flags.string({description: 'journal file (default ~/.flyte/release-journal/<command>-<version>.json)'}),
 }
@@ -69,10 +69,17 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
   /** cut / beta / patch: plan, apply with progress, print the report, exit 8 on a missed step. */
   protected async runTrain(req: ReleaseRequest): Promise<ReleaseReport> {
     const f = this.releaseFlagValues
-    const [manifest, forge, service, progress, {createGitLayer}] = await Promise.all([
-      this.manifest(),
+    const chosen = (['dry-run', 'resume', 'abort'] as const).filter((k) => f[k])
+    if (chosen.length > 1) {
+      const {CliError} = await import('../cli/errors.js')
+      throw new CliError('usage', `--${chosen[0]} and --${chosen[1]} cannot be used together`, {
+        hint: 'Use --dry-run to preview, --resume to finish a recorded run, or --abort to drop it.',
+      })
+    }
+    const [manifest, service] = await Promise.all([this.manifest(), import('./service.js')])
+    service.checkRequest(req)
+    const [forge, progress, {createGitLayer}] = await Promise.all([
       this.forge(),
-      import('./service.js'),
       import('./progress.js'),
       import('../git/git.js'),
     ])

@@ -54,7 +54,7 @@ function journalKey(req: ReleaseRequest): string {
 }
 
 /** Validate arguments before any API call. */
-function checkRequest(req: ReleaseRequest): void {
+export function checkRequest(req: ReleaseRequest): void {
   if (req.command === 'cut' && !parseStableVersion(req.version)) {
     throw new CliError('invalid-input', `"${req.version}" is not a release version`, {
       hint: parseVersion(req.version)

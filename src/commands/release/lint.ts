@@ -16,12 +16,12 @@ export default class ReleaseLint extends ReleaseCommand<typeof ReleaseLint> {
   }
 
   async run(): Promise<LintFinding[]> {
-    const [manifest, forge, {releaseLint}, {CliError}] = await Promise.all([
+    const [manifest, {releaseLint}, {CliError}] = await Promise.all([
       this.manifest(),
-      this.forge(),
       import('../../release/inspect.js'),
       import('../../cli/errors.js'),
     ])
+    const forge = await this.forge()
     const findings = await releaseLint(forge, manifest, {changelogDepth: this.flags['changelog-depth']})
     this.out(findings.map((f) => `${f.rule}  ${f.repository}  ${f.message}`).join('\n') || 'no findings')
     if (findings.length > 0) {

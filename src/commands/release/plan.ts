@@ -10,11 +10,12 @@ export default class ReleasePlanCommand extends ReleaseCommand<typeof ReleasePla
   static override flags = {...releaseFlags}
 
   async run(): Promise<ReleasePlan> {
-    const [manifest, forge, {makePlan, renderPlanText}] = await Promise.all([
+    const [manifest, {checkRequest, makePlan, renderPlanText}] = await Promise.all([
       this.manifest(),
-      this.forge(),
       import('../../release/service.js'),
     ])
+    checkRequest({command: 'cut', version: this.args.version})
+    const forge = await this.forge()
     const plan = await makePlan(forge, manifest, {command: 'cut', version: this.args.version}, new Date())
     this.out(renderPlanText(plan))
     return plan

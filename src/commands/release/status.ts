@@ -11,12 +11,12 @@ export default class ReleaseStatus extends ReleaseCommand<typeof ReleaseStatus> 
   }
 
   async run(): Promise<ComponentStatus[]> {
-    const [manifest, forge, {releaseStatus}, {renderTable}] = await Promise.all([
+    const [manifest, {releaseStatus}, {renderTable}] = await Promise.all([
       this.manifest(),
-      this.forge(),
       import('../../release/inspect.js'),
       import('../../cli/printer.js'),
     ])
+    const forge = await this.forge()
     const rows = await releaseStatus(forge, manifest, this.flags.component)
     this.out(
       renderTable(
