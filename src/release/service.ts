@@ -156,7 +156,10 @@ export async function runRelease(
     }
     plan = await makePlan(forge, manifest, req, options.now ?? new Date())
     options.onPlan?.(plan)
-    if (!options.dryRun && plan.steps.length > 0) journal = await Journal.start(path, key, plan, options.now)
+    // Betas are re-planned from the remote on every run (the CI bot); the others are journaled.
+    if (!options.dryRun && plan.steps.length > 0 && req.command !== 'beta') {
+      journal = await Journal.start(path, key, plan, options.now)
+    }
   }
 
   const steps = await applyPlan(forge, plan, {

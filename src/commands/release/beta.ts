@@ -12,7 +12,6 @@ export default class ReleaseBeta extends ReleaseCommand<typeof ReleaseBeta> {
   static override flags = {
     ...releaseFlags,
     'dry-run': applyFlags['dry-run'],
-    journal: applyFlags.journal,
     component: Flags.string({description: 'only these components (repeatable)', multiple: true}),
   }
 
