@@ -9,6 +9,9 @@ import {createServer as createHttp2Server} from 'node:http2'
 import {mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {connectNodeAdapter} from '@connectrpc/connect-node'
+import {create} from '@bufbuild/protobuf'
+import {ProjectRegisterRequestSchema} from '../gen/flyteidl/admin/project_pb.js'
+import {registerProject} from './services/projects.js'
 import {registerServices} from './admin-service.js'
 import {BlobStore} from './blobstore.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
@@ -21,6 +24,8 @@ export interface ServerOptions {
   host?: string
   dataDir: string
   executor?: Executor
+  /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
+  seedProjects?: string[]
 }
 
 export interface RunningServer {
@@ -46,6 +51,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     executor: opts.executor,
     closing: false,
     baseUrl: () => baseUrl,
+  }
+  for (const id of opts.seedProjects ?? []) {
+    if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {
+      registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
+    }
   }
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, ctx),
