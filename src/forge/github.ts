@@ -362,20 +362,24 @@ export class GitHubForge implements Forge {
   }
 
   /**
-   * Writes only when the content differs (a re-run makes no commit and returns the branch tip).
-   * Without `sha`, the file's current blob on `branch` is used, so updates need no prior read.
+   * With `sha` (the caller read the file): one write, guarded by that blob sha. Without it, the
+   * file is read first: unchanged content makes no commit (the branch tip is returned), otherwise
+   * its current blob sha is used, so a re-run never writes twice.
    */
   async putFile(
     repo: RepoSlug,
     path: string,
     params: {branch: string; text: string; message: string; sha?: string},
   ): Promise<string> {
-    const current = await this.getFile(repo, path, params.branch)
-    if (current && current.text === params.text) {
-      const tip = await this.getBranchSha(repo, params.branch)
-      if (tip) return tip
+    let sha = params.sha
+    if (sha === undefined) {
+      const current = await this.getFile(repo, path, params.branch)
+      if (current && current.text === params.text) {
+        const tip = await this.getBranchSha(repo, params.branch)
+        if (tip) return tip
+      }
+      sha = current?.sha
     }
-    const sha = params.sha ?? current?.sha
     const res = await this.call(`write ${path} on ${params.branch} in ${repo}`, () =>
       this.octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
         ...split(repo),
