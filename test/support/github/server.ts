@@ -196,11 +196,13 @@ export class SimServer {
     const header = req.headers.authorization ?? ''
     const token = header.replace(/^(token|bearer)\s+/i, '')
     const tokens = this.options.state.tokens
-    if (tokens.size === 0) return {ok: true, caller: 'simulator'}
-    if (tokens.has(token)) return {ok: true, caller: 'simulator'}
+    if (tokens.size === 0) return {ok: true, caller: this.options.state.defaultCaller}
+    const login = tokens.get(token)
+    if (login) return {ok: true, caller: login}
     // GitHub App endpoints take the App's JWT (header.payload.signature), which the simulator does not verify.
-    if (pathname.startsWith('/app/') && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(header))
-      return {ok: true, caller: 'simulator'}
+    if (pathname.startsWith('/app/') && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(header)) {
+      return {ok: true, caller: 'flytectl-app[bot]'}
+    }
     return {ok: false, caller: ''}
   }
 
