@@ -33,9 +33,9 @@ import {parseClosingKeywords} from './keywords.js'
 import {redact, toForgeError} from './errors.js'
 
 type Any = Record<string, unknown>
-type Json = Any & {[key: string]: unknown}
+type Json = Record<string, unknown>
 
-const DOCUMENTED_NOT_FOUND = 404
+const NOT_FOUND = 404
 
 /** Spaces jobs of one kind at least `minMs` apart (duck-types the Bottleneck group the throttling plugin expects). */
 class Pacer {
@@ -182,11 +182,7 @@ export class GitHubForge implements Forge {
   }
 
   /** Run a request; 404 → undefined (lookups never throw for a missing thing). */
-  private async lookup<T>(
-    what: string,
-    fn: () => Promise<T>,
-    missing: number[] = [DOCUMENTED_NOT_FOUND],
-  ): Promise<T | undefined> {
+  private async lookup<T>(what: string, fn: () => Promise<T>, missing: number[] = [NOT_FOUND]): Promise<T | undefined> {
     try {
       return await fn()
     } catch (err) {

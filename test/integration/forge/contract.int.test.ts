@@ -316,6 +316,19 @@ describe('GitHub Forge contract (against the schema-checked simulator)', () => {
     assert.deepEqual(await forge.linkedIssues(REPO, 999), [])
   })
 
+  it('names with slashes: prefixed tags (flyteadmin/v1.2.0), branches like release/v1.0, their releases', async () => {
+    const master = (await forge.getBranchSha(REPO, 'master'))!
+    assert.equal(await forge.createTag(REPO, 'flyteadmin/v1.2.0', master, 'flyteadmin 1.2.0'), 'created')
+    assert.deepEqual(await forge.getTag(REPO, 'flyteadmin/v1.2.0'), {name: 'flyteadmin/v1.2.0', sha: master})
+    assert.ok((await forge.listTags(REPO)).some((t) => t.name === 'flyteadmin/v1.2.0' && t.sha === master))
+    assert.equal(await forge.createBranch(REPO, 'release/v1.2', master), 'created')
+    assert.equal(await forge.getBranchSha(REPO, 'release/v1.2'), master)
+    assert.equal((await forge.getCommit(REPO, 'release/v1.2'))?.sha, master)
+    assert.equal((await forge.compare(REPO, 'flyteadmin/v1.2.0', 'release/v1.2')).aheadBy, 0)
+    const rel = await forge.createRelease(REPO, {tagName: 'flyteadmin/v1.2.0', name: 'flyteadmin 1.2.0', body: ''})
+    assert.equal((await forge.getReleaseByTag(REPO, 'flyteadmin/v1.2.0'))?.id, rel.id)
+  })
+
   it('releases: getReleaseByTag and createRelease', async () => {
     const rel = await forge.getReleaseByTag(REPO, 'v1.0.0')
     assert.equal(rel?.name, '1.0.0')
