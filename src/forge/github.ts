@@ -748,9 +748,22 @@ export function createGitHubForge(options: ForgeOptions): Forge {
     authStrategy = createAppAuth
     auth = {appId: options.app.appId, privateKey: options.app.privateKey, installationId: options.app.installationId}
   }
-  const wantsRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
-    retryCount < maxRetries && retryAfter * 1000 <= maxRetryAfterMs
-  const throttle: Any = {onRateLimit: wantsRetry, onSecondaryRateLimit: wantsRetry}
+  const wantsRetry =
+    (which: string) =>
+    (retryAfter: number, request: {method?: string; url?: string}, _octokit: unknown, retryCount: number): boolean => {
+      const what = `${which} rate limit on ${request.method ?? ''} ${request.url ?? ''}`
+      if (retryCount >= maxRetries) {
+        log('warn')(`GitHub ${what}: giving up after ${retryCount} retries`)
+        return false
+      }
+      if (retryAfter * 1000 > maxRetryAfterMs) {
+        log('warn')(`GitHub ${what}: asked to wait ${retryAfter}s, more than the ${maxRetryAfterMs / 1000}s allowed`)
+        return false
+      }
+      log('warn')(`GitHub ${what}: waiting ${retryAfter}s (retry ${retryCount + 1} of ${maxRetries})`)
+      return true
+    }
+  const throttle: Any = {onRateLimit: wantsRetry('primary'), onSecondaryRateLimit: wantsRetry('secondary')}
   if (options.minWriteIntervalMs !== undefined) {
     throttle.write = new Pacer(options.minWriteIntervalMs)
     throttle.notifications = new Pacer(options.minWriteIntervalMs)

@@ -90,10 +90,13 @@ describe('GitHub Forge reliability (faults injected by the simulator)', () => {
   it('honours Retry-After on a secondary rate limit (403 with GitHub message)', async () => {
     sim.fault({kind: 'secondary-rate-limit', retryAfter: 1})
     const started = Date.now()
-    const f = forge()
+    const warnings: string[] = []
+    const f = forge({log: (level, message) => level === 'warn' && warnings.push(message)})
     await f.addLabels(REPO, 1, ['bug'])
     assert.ok(Date.now() - started >= 900)
     assert.deepEqual((await f.getIssue(REPO, 1))?.labels, ['bug'])
+    assert.equal(warnings.length, 1)
+    assert.match(warnings[0]!, /secondary rate limit on POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/labels: waiting 1s \(retry 1 of 3\)/)
     assert.deepEqual(
       sim.log.filter((r) => r.method === 'POST').map((r) => r.status),
       [403, 200],
