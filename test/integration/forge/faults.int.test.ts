@@ -96,7 +96,10 @@ describe('GitHub Forge reliability (faults injected by the simulator)', () => {
     assert.ok(Date.now() - started >= 900)
     assert.deepEqual((await f.getIssue(REPO, 1))?.labels, ['bug'])
     assert.equal(warnings.length, 1)
-    assert.match(warnings[0]!, /secondary rate limit on POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/labels: waiting 1s \(retry 1 of 3\)/)
+    assert.match(
+      warnings[0]!,
+      /secondary rate limit on POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/labels: waiting 1s \(retry 1 of 3\)/,
+    )
     assert.deepEqual(
       sim.log.filter((r) => r.method === 'POST').map((r) => r.status),
       [403, 200],
