@@ -123,6 +123,21 @@ describe('GitHub Forge reliability (faults injected by the simulator)', () => {
     assert.equal(sim.log.length, 2)
   })
 
+  it('GraphQL: retries a 502 and waits out a RATE_LIMITED answer', async () => {
+    sim.fault({times: 1, status: 502, match: 'POST /graphql'})
+    const f = forge()
+    assert.deepEqual(await f.linkedIssues(REPO, 1), [])
+    sim.fault({kind: 'rate-limit', retryAfter: 1, match: 'POST /graphql'})
+    const started = Date.now()
+    assert.deepEqual(await f.linkedIssues(REPO, 1), [])
+    assert.ok(Date.now() - started >= 900, 'waited for the reset')
+    assert.deepEqual(
+      sim.log.map((r) => r.status),
+      [502, 200, 200, 200],
+    )
+    assert.equal(f.counters.reads, 4)
+  })
+
   it('retries a connection reset', async () => {
     sim.fault({kind: 'reset'})
     assert.equal((await forge().getRepo(REPO))?.slug, REPO)

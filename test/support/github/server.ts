@@ -403,6 +403,21 @@ export class SimServer {
       req.socket.destroy()
       return
     }
+    if (kind === 'rate-limit' && path.endsWith('/graphql')) {
+      // GraphQL reports its primary limit in a 200 body, with the rate-limit headers.
+      this.log[this.log.length - 1]!.status = 200
+      const reset = Math.floor(Date.now() / 1000) + retryAfter
+      this.sendJson(
+        res,
+        200,
+        {
+          data: null,
+          errors: [{type: 'RATE_LIMITED', message: 'API rate limit already exceeded for installation ID 1.'}],
+        },
+        {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset)},
+      )
+      return
+    }
     if (kind === 'rate-limit') {
       const reset = Math.floor(Date.now() / 1000) + retryAfter
       this.sendJson(
