@@ -804,6 +804,11 @@ export function forgeOptionsFromEnv(
 ): ForgeOptions {
   const baseUrl = flags['github-url'] || env.GITHUB_API_URL || undefined
   const base: ForgeOptions = baseUrl ? {baseUrl} : {}
+  // Tuning knobs (also what end-to-end tests against the simulator use).
+  const interval = msFromEnv(env, 'FLYTECTL_GITHUB_WRITE_INTERVAL_MS')
+  if (interval !== undefined) base.minWriteIntervalMs = interval
+  const retryDelay = msFromEnv(env, 'FLYTECTL_GITHUB_RETRY_DELAY_MS')
+  if (retryDelay !== undefined) base.retryBaseDelayMs = retryDelay
   if (flags.token) return {...base, token: flags.token}
   const appId = env.FLYTECTL_GITHUB_APP_ID
   const keyText = env.FLYTECTL_GITHUB_APP_PRIVATE_KEY
@@ -829,6 +834,15 @@ export function forgeOptionsFromEnv(
     'auth',
     'no GitHub credentials: pass --token, or set GITHUB_TOKEN, GH_TOKEN or a GitHub App (FLYTECTL_GITHUB_APP_ID)',
   )
+}
+
+function msFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0)
+    throw new ForgeError('invalid', `${name} must be a number of milliseconds, got "${raw}"`)
+  return value
 }
 
 function defaultReadFile(path: string): string {

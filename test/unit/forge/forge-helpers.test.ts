@@ -113,6 +113,19 @@ describe('forge options from flags and environment', () => {
       'https://x/api/v3',
     )
   })
+  it('takes write pacing and retry delay from the environment', () => {
+    const opts = forgeOptionsFromEnv(
+      {token: 't'},
+      {FLYTECTL_GITHUB_WRITE_INTERVAL_MS: '0', FLYTECTL_GITHUB_RETRY_DELAY_MS: '5'},
+    )
+    assert.equal(opts.minWriteIntervalMs, 0)
+    assert.equal(opts.retryBaseDelayMs, 5)
+    assert.throws(
+      () => forgeOptionsFromEnv({token: 't'}, {FLYTECTL_GITHUB_WRITE_INTERVAL_MS: 'fast'}),
+      /must be a number/,
+    )
+  })
+
   it('fails with a typed auth error when there are no credentials (unless anonymous is allowed)', () => {
     assert.throws(
       () => forgeOptionsFromEnv({}, {}),
