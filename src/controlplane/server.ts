@@ -57,7 +57,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sockets = new Set<Socket>()
 
   // One port for both protocols: route each connection by its first bytes (the HTTP/2 preface or not).
-  const server = createNetServer((socket) => {
+  const server = createNetServer({noDelay: true}, (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.once('readable', function route() {
