@@ -172,8 +172,8 @@ export function sortSql(sort: {key: string; direction: number} | undefined, spec
 }
 
 /** An offset token: empty = 0, otherwise a non-negative integer. */
-export function parseToken(token: string): number {
+export function parseToken(token: string, rpc?: string): number {
   if (token === '') return 0
-  if (!/^\d+$/.test(token)) throw invalidArgument(`invalid pagination token ${token}`)
+  if (!/^\d+$/.test(token)) throw invalidArgument(`invalid pagination token ${token}${rpc ? ` for ${rpc}` : ''}`)
   return Number(token)
 }

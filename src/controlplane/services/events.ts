@@ -41,7 +41,7 @@ import type {TaskExecutionIdentifier} from '../../gen/flyteidl/core/identifier_p
 import {LiteralMapSchema} from '../../gen/flyteidl/core/literals_pb.js'
 import type {NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent} from '../../gen/flyteidl/event/event_pb.js'
 import type {PlaneContext} from '../context.js'
-import {alreadyExists, failedPrecondition, missing, notFound} from '../errors.js'
+import {alreadyExists, failedPrecondition, invalidArgument, missing, notFound} from '../errors.js'
 import type {ExecutionSink} from '../executor/types.js'
 import {durationFromMicros, microsFromTimestamp, nowMicros, timestampFromMicros} from '../time.js'
 import {
@@ -75,7 +75,8 @@ function eventTime(ts: {seconds: bigint; nanos: number} | undefined): number {
 // ---- workflow events ----
 
 export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent | undefined): void {
-  if (!e) throw missing('event')
+  if (!e) throw invalidArgument('Workflow event handler was called without event')
+  if (!e.executionId) throw invalidArgument("Workflow event handler request event doesn't have an execution id")
   const id = requireExecutionId(e.executionId)
   ctx.db.transaction(() => {
     const execution = requireExecution(ctx, id)
@@ -93,7 +94,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
       )
     }
     if (cur === WorkflowExecution_Phase.RUNNING && e.phase === WorkflowExecution_Phase.QUEUED) {
-      throw failedPrecondition(`Cannot go from Running to Queued for workflow execution ${executionText(id)}`)
+      throw failedPrecondition(`Cannot go from RUNNING to QUEUED for workflow execution ${executionText(id)}`)
     }
     const at = eventTime(e.occurredAt)
     c.phase = e.phase

@@ -51,7 +51,13 @@ import type {EntityFields, FieldSpec} from '../filters.js'
 import type {ExecutionSink} from '../executor/types.js'
 import {listPage} from '../store/list.js'
 import {durationFromMicros, microsFromTimestamp, nowMicros, timestampFromMicros} from '../time.js'
-import {identifierText, requireString, validateExecutionName, validateIdentifierFields} from '../validation.js'
+import {
+  identifierText,
+  requireString,
+  validateExecutionName,
+  validateIdentifierFields,
+  validateLabels,
+} from '../validation.js'
 import {getLaunchPlanById, getTaskById, getWorkflowById, missingEntity} from './definitions.js'
 import {requireActiveProjectAndDomain} from './projects.js'
 
@@ -319,10 +325,16 @@ export function createExecution(
   requireString(req.project, 'project')
   requireString(req.domain, 'domain')
   if (req.name !== '') validateExecutionName(req.name)
-  if (!req.spec) throw missing('spec')
   requireActiveProjectAndDomain(ctx, req.project, req.domain)
-  if (!req.spec.launchPlan) throw missing('launch_plan')
+  if (!req.spec) throw missing('spec')
   validateIdentifierFields(req.spec.launchPlan, 'launch_plan')
+  const kind = req.spec.launchPlan!.resourceType
+  if (kind !== ResourceType.LAUNCH_PLAN && kind !== ResourceType.TASK) {
+    throw invalidArgument(
+      `Invalid reference entity resource type [${ResourceType[kind] ?? kind}], only [map[LAUNCH_PLAN:<nil> TASK:<nil>]] allowed`,
+    )
+  }
+  validateLabels(req.spec.labels?.values)
   const userInputs = req.inputs ?? req.spec.inputs
   const spec = create(ExecutionSpecSchema, req.spec)
   return launch(ctx, {project: req.project, domain: req.domain, name: req.name.toLowerCase(), spec, userInputs}, sink)
@@ -379,13 +391,16 @@ export function listExecutions(ctx: PlaneContext, req: ResourceListRequest): Exe
   if (!req.id) throw missing('id')
   requireString(req.id.project, 'project')
   requireString(req.id.domain, 'domain')
+  const where = [
+    {sql: 'project = ?', params: [req.id.project]},
+    {sql: 'domain = ?', params: [req.id.domain]},
+  ]
+  if (req.id.name !== '') where.push({sql: 'name = ?', params: [req.id.name]})
   const page = listPage<{data: Uint8Array}>(ctx.db, {
     table: 'executions',
     fields: EXECUTION_FIELDS,
-    where: [
-      {sql: 'project = ?', params: [req.id.project]},
-      {sql: 'domain = ?', params: [req.id.domain]},
-    ],
+    where,
+    rpc: 'ListExecutions',
     filters: req.filters,
     sortBy: req.sortBy,
     defaultOrder: 'created_at DESC',
