@@ -82,7 +82,8 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
     const execution = requireExecution(ctx, id)
     const c = execution.closure!
     const cur = c.phase
-    if (cur === e.phase) {
+    // A repeated QUEUED is accepted (FlyteAdmin takes it as a cluster reassignment).
+    if (cur === e.phase && e.phase !== WorkflowExecution_Phase.QUEUED) {
       throw alreadyExists(
         `This phase ${WorkflowExecution_Phase[e.phase]} was already recorded for workflow execution ${executionText(id)}`,
       )
