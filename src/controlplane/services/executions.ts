@@ -251,6 +251,8 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
     }),
   })
   execution.spec!.metadata ??= create(ExecutionMetadataSchema)
+  // Inputs live in the blob store (GetExecutionData), not in the spec, as FlyteAdmin offloads them.
+  execution.spec!.inputs = undefined
   const inputsBytes = toBinary(LiteralMapSchema, target.inputs)
   const userBytes = toBinary(LiteralMapSchema, n.userInputs ?? create(LiteralMapSchema))
   ctx.db.transaction(() => {
