@@ -13,6 +13,7 @@ import {registerServices} from './admin-service.js'
 import {BlobStore} from './blobstore.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
+import {failInterruptedExecutions} from './services/events.js'
 import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
 
@@ -47,6 +48,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     closing: false,
     baseUrl: () => baseUrl,
   }
+  // Executions the previous process was running cannot resume: record them as failed, saying why.
+  if (opts.executor) failInterruptedExecutions(ctx)
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, ctx),
     fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),

@@ -33,13 +33,22 @@ import {
 } from '../../gen/flyteidl/admin/task_execution_pb.js'
 import {CompiledWorkflowClosureSchema} from '../../gen/flyteidl/core/compiler_pb.js'
 import {
+  ExecutionError_ErrorKind,
+  ExecutionErrorSchema,
   NodeExecution_Phase,
   TaskExecution_Phase,
   WorkflowExecution_Phase,
 } from '../../gen/flyteidl/core/execution_pb.js'
-import type {TaskExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
+import {WorkflowExecutionIdentifierSchema, type TaskExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
 import {LiteralMapSchema} from '../../gen/flyteidl/core/literals_pb.js'
-import type {NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent} from '../../gen/flyteidl/event/event_pb.js'
+import {
+  NodeExecutionEventSchema,
+  TaskExecutionEventSchema,
+  WorkflowExecutionEventSchema,
+  type NodeExecutionEvent,
+  type TaskExecutionEvent,
+  type WorkflowExecutionEvent,
+} from '../../gen/flyteidl/event/event_pb.js'
 import type {PlaneContext} from '../context.js'
 import {alreadyExists, failedPrecondition, invalidArgument, missing, notFound} from '../errors.js'
 import type {ExecutionSink} from '../executor/types.js'
@@ -449,4 +458,74 @@ export function storeSink(ctx: PlaneContext): ExecutionSink {
     nodeEvent: (e) => apply(() => applyNodeEvent(ctx, e)),
     taskEvent: (e) => apply(() => applyTaskEvent(ctx, e)),
   }
+}
+
+const RESTART_MESSAGE = 'the control plane restarted while this execution was running; relaunch it'
+
+/**
+ * After a restart nothing is running any more: executions left QUEUED/RUNNING by the previous process
+ * are FAILED (SYSTEM error saying so) and their unfinished node and task executions ABORTED.
+ */
+export function failInterruptedExecutions(ctx: PlaneContext): number {
+  const live = ctx.db.all<{project: string; domain: string; name: string}>(
+    `SELECT project, domain, name FROM executions WHERE phase NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT')`,
+  )
+  const now = nowMicros()
+  for (const ex of live) {
+    const executionId = create(WorkflowExecutionIdentifierSchema, ex)
+    const tasks = ctx.db.all<{data: Uint8Array}>(
+      `SELECT data FROM task_executions WHERE project = ? AND domain = ? AND execution_name = ? AND phase NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED')`,
+      ex.project,
+      ex.domain,
+      ex.name,
+    )
+    for (const row of tasks) {
+      const t = fromBinary(TaskExecutionSchema, row.data)
+      applyTaskEvent(
+        ctx,
+        create(TaskExecutionEventSchema, {
+          taskId: t.id!.taskId,
+          parentNodeExecutionId: t.id!.nodeExecutionId,
+          retryAttempt: t.id!.retryAttempt,
+          phase: TaskExecution_Phase.ABORTED,
+          occurredAt: timestampFromMicros(now),
+          reason: RESTART_MESSAGE,
+        }),
+      )
+    }
+    const nodes = ctx.db.all<{node_id: string}>(
+      `SELECT node_id FROM node_executions WHERE project = ? AND domain = ? AND execution_name = ?
+       AND phase NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED', 'SKIPPED', 'TIMED_OUT', 'RECOVERED')`,
+      ex.project,
+      ex.domain,
+      ex.name,
+    )
+    for (const n of nodes) {
+      applyNodeEvent(
+        ctx,
+        create(NodeExecutionEventSchema, {
+          id: {executionId, nodeId: n.node_id},
+          phase: NodeExecution_Phase.ABORTED,
+          occurredAt: timestampFromMicros(now),
+        }),
+      )
+    }
+    applyWorkflowEvent(
+      ctx,
+      create(WorkflowExecutionEventSchema, {
+        executionId,
+        phase: WorkflowExecution_Phase.FAILED,
+        occurredAt: timestampFromMicros(now),
+        outputResult: {
+          case: 'error',
+          value: create(ExecutionErrorSchema, {
+            code: 'ControlPlaneRestarted',
+            message: RESTART_MESSAGE,
+            kind: ExecutionError_ErrorKind.SYSTEM,
+          }),
+        },
+      }),
+    )
+  }
+  return live.length
 }

@@ -34,7 +34,12 @@ import {
   type WorkflowExecutionGetDataResponse,
   type WorkflowExecutionGetRequest,
 } from '../../gen/flyteidl/admin/execution_pb.js'
-import {WorkflowExecution_Phase} from '../../gen/flyteidl/core/execution_pb.js'
+import {
+  ExecutionError_ErrorKind,
+  ExecutionErrorSchema,
+  WorkflowExecution_Phase,
+} from '../../gen/flyteidl/core/execution_pb.js'
+import {WorkflowExecutionEventSchema} from '../../gen/flyteidl/event/event_pb.js'
 import {
   ResourceType,
   WorkflowExecutionIdentifierSchema,
@@ -305,17 +310,36 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
       )
     }
   })
-  ctx.executor?.start(
-    {
+  if (ctx.executor) {
+    const job = {
       execution,
       inputs: target.inputs,
       workflowClosure: target.workflowClosure,
       task: target.task,
       dataDir: ctx.dataDir,
       blobRoot: ctx.blobs.root,
-    },
-    sink,
-  )
+    }
+    try {
+      ctx.executor.start(job, sink)
+    } catch (error) {
+      // The execution is recorded either way; a start failure fails it with the reason.
+      void sink.workflowEvent(
+        create(WorkflowExecutionEventSchema, {
+          executionId: id,
+          phase: WorkflowExecution_Phase.FAILED,
+          occurredAt: timestampFromMicros(nowMicros()),
+          outputResult: {
+            case: 'error',
+            value: create(ExecutionErrorSchema, {
+              code: 'ExecutorStartFailed',
+              message: `the local executor could not start this execution: ${error instanceof Error ? error.message : String(error)}`,
+              kind: ExecutionError_ErrorKind.SYSTEM,
+            }),
+          },
+        }),
+      )
+    }
+  }
   return create(ExecutionCreateResponseSchema, {id})
 }
 
