@@ -266,12 +266,7 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
       const started = microsFromTimestamp(c.startedAt) ?? microsFromTimestamp(c.createdAt) ?? at
       c.duration = durationFromMicros(Math.max(0, at - started))
     }
-    if (e.outputResult.case !== undefined)
-      c.outputResult = e.outputResult as NodeExecution['closure'] extends infer C
-        ? C extends {outputResult: infer O}
-          ? O
-          : never
-        : never
+    if (e.outputResult.case !== undefined) c.outputResult = {...e.outputResult}
     if (e.deckUri !== '') c.deckUri = e.deckUri
     let dynamic: Uint8Array | undefined
     if (e.targetMetadata.case === 'workflowNodeMetadata') {
@@ -373,12 +368,7 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
     }
     const seen = new Set(c.logs.map((l) => `${l.name}\u001f${l.uri}`))
     for (const log of e.logs) if (!seen.has(`${log.name}\u001f${log.uri}`)) c.logs.push(log)
-    if (e.outputResult.case !== undefined)
-      c.outputResult = e.outputResult as TaskExecution['closure'] extends infer C
-        ? C extends {outputResult: infer O}
-          ? O
-          : never
-        : never
+    if (e.outputResult.case !== undefined) c.outputResult = {...e.outputResult}
     if (e.reason !== '') {
       c.reason = e.reason
       c.reasons.push(create(ReasonSchema, {occurredAt: timestampFromMicros(at), message: e.reason}))

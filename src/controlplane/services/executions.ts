@@ -96,8 +96,13 @@ export const EXECUTION_FIELDS: EntityFields = {
     task: joinFields('task'),
     execution_tag: {
       key: {
-        column: `(SELECT group_concat(key, char(31)) FROM execution_tags t WHERE t.project = executions.project AND t.domain = executions.domain AND t.execution_name = executions.name)`,
+        column: 't.key',
         kind: 'text',
+        exists: {
+          table: 'execution_tags t',
+          correlate:
+            't.project = executions.project AND t.domain = executions.domain AND t.execution_name = executions.name',
+        },
       },
     },
   },

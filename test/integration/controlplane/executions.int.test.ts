@@ -378,3 +378,30 @@ test('executions reference only launch plans or tasks; bad tokens name ListExecu
     code(Code.InvalidArgument, /^invalid pagination token -1 for ListExecutions$/),
   )
 })
+
+test('list: execution_tag.key matches any of the tags of an execution', async () => {
+  const tagged = await c.admin.createExecution({
+    project: P,
+    domain: D,
+    spec: {launchPlan: lp, tags: ['nightly', 'gpu']},
+  })
+  await launch()
+  const byTag = await c.admin.listExecutions({
+    id: {project: P, domain: D},
+    limit: 100,
+    filters: 'eq(execution_tag.key,gpu)',
+  })
+  assert.deepEqual(
+    byTag.executions.map((e) => e.id?.name),
+    [tagged.id?.name],
+  )
+  const either = await c.admin.listExecutions({
+    id: {project: P, domain: D},
+    limit: 100,
+    filters: 'value_in(execution_tag.key,nightly;weekly)',
+  })
+  assert.deepEqual(
+    either.executions.map((e) => e.id?.name),
+    [tagged.id?.name],
+  )
+})
