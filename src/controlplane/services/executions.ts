@@ -46,7 +46,8 @@ import {
   type Identifier,
   type WorkflowExecutionIdentifier,
 } from '../../gen/flyteidl/core/identifier_pb.js'
-import {ParameterSchema, type ParameterMap} from '../../gen/flyteidl/core/interface_pb.js'
+import {ParameterSchema, type Parameter, type ParameterMap} from '../../gen/flyteidl/core/interface_pb.js'
+import {SimpleType} from '../../gen/flyteidl/core/types_pb.js'
 import {LiteralMapSchema, type Literal, type LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
@@ -178,6 +179,30 @@ export function saveExecution(ctx: PlaneContext, execution: Execution): void {
   )
 }
 
+const PRIMITIVE_TYPES: Record<string, SimpleType> = {
+  integer: SimpleType.INTEGER,
+  floatValue: SimpleType.FLOAT,
+  stringValue: SimpleType.STRING,
+  boolean: SimpleType.BOOLEAN,
+  datetime: SimpleType.DATETIME,
+  duration: SimpleType.DURATION,
+}
+
+/**
+ * FlyteAdmin's input type check, kept to what is certain: a primitive value given for a different
+ * simple type (`"7"` for an integer). Collections, unions, blobs and the rest are left to the task.
+ */
+function checkInputType(name: string, value: Literal, param: Parameter): void {
+  const expected = param.var?.type?.type
+  if (expected?.case !== 'simple') return
+  if (value.value.case !== 'scalar' || value.value.value.value.case !== 'primitive') return
+  const given = PRIMITIVE_TYPES[value.value.value.value.value.value.case ?? '']
+  if (given === undefined || given === expected.value) return
+  throw invalidArgument(
+    `invalid ${name} input wrong type. Expected simple:${SimpleType[expected.value]}, but got simple:${SimpleType[given]}`,
+  )
+}
+
 /** CheckAndFetchInputsForExecution: user inputs must be expected, required ones present, fixed not overridden. */
 function resolveInputs(
   user: LiteralMap | undefined,
@@ -187,7 +212,9 @@ function resolveInputs(
   const out: Record<string, Literal> = {}
   const expectedParams = expected?.parameters ?? {}
   for (const [name, value] of Object.entries(user?.literals ?? {})) {
-    if (!(name in expectedParams)) throw invalidArgument(`invalid input ${name}`)
+    const param = expectedParams[name]
+    if (!param) throw invalidArgument(`invalid input ${name}`)
+    checkInputType(name, value, param)
     out[name] = value
   }
   for (const [name, param] of Object.entries(expectedParams)) {
