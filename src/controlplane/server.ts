@@ -16,6 +16,7 @@ import {registerServices} from './admin-service.js'
 import {BlobStore} from './blobstore.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
+import {failInterruptedExecutions} from './services/events.js'
 import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
 
@@ -57,6 +58,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
     }
   }
+
+  // Executions the previous process was running cannot resume: record them as failed, saying why.
+  if (opts.executor) failInterruptedExecutions(ctx)
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, ctx),
     fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),
@@ -67,7 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sockets = new Set<Socket>()
 
   // One port for both protocols: route each connection by its first bytes (the HTTP/2 preface or not).
-  const server = createNetServer((socket) => {
+  const server = createNetServer({noDelay: true}, (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.once('readable', function route() {
