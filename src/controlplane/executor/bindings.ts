@@ -16,6 +16,9 @@ import type {OutputReference, PromiseAttribute} from '../../gen/flyteidl/core/ty
 
 /** The id Flyte gives the virtual node whose outputs are the workflow's inputs. */
 export const START_NODE_ID = 'start-node'
+
+/** flytekit writes workflow-input promises with an empty node id; the compiler reads that as the start node. */
+export const isStartNode = (nodeId: string) => nodeId === START_NODE_ID || nodeId === ''
 /** The id of the virtual node whose inputs are the workflow's outputs. */
 export const END_NODE_ID = 'end-node'
 
@@ -89,7 +92,7 @@ export function promiseNodeIds(bindings: readonly Binding[]): string[] {
     if (!d) return
     switch (d.value.case) {
       case 'promise':
-        if (d.value.value.nodeId !== START_NODE_ID) ids.add(d.value.value.nodeId)
+        if (!isStartNode(d.value.value.nodeId)) ids.add(d.value.value.nodeId)
         break
       case 'collection':
         d.value.value.bindings.forEach(visit)
@@ -106,11 +109,11 @@ export function promiseNodeIds(bindings: readonly Binding[]): string[] {
 }
 
 function resolvePromise(ref: OutputReference, scope: BindingScope): Literal {
-  const source = ref.nodeId === START_NODE_ID ? scope.inputs : scope.outputs.get(ref.nodeId)
+  const source = isStartNode(ref.nodeId) ? scope.inputs : scope.outputs.get(ref.nodeId)
   if (!source) throw new BindingError(`node [${ref.nodeId}] has not produced outputs (needed for [${ref.var}])`)
   const literal = source.literals[ref.var]
   if (!literal) {
-    const what = ref.nodeId === START_NODE_ID ? 'workflow input' : `output of node [${ref.nodeId}]`
+    const what = isStartNode(ref.nodeId) ? 'workflow input' : `output of node [${ref.nodeId}]`
     throw new BindingError(`${what} [${ref.var}] not found`)
   }
   return ref.attrPath.length === 0 ? literal : resolveAttrPath(literal, ref.attrPath, `${ref.nodeId}.${ref.var}`)

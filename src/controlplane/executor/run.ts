@@ -37,6 +37,7 @@ import {
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
 import {OutputReferenceSchema} from '../../gen/flyteidl/core/types_pb.js'
 import {
+  ArrayNode_DataMode,
   NodeSchema,
   TaskNodeSchema,
   WorkflowMetadata_OnFailurePolicy,
@@ -113,6 +114,10 @@ interface NodeRef {
   uniqueId: string
   node: Node
   parentId?: string
+  /** Extra environment for this node's task process (array items learn their index this way). */
+  env?: Record<string, string>
+  /** What to write as the node's inputs.pb when it differs from its resolved inputs (array items). */
+  inputFile?: LiteralMap
 }
 
 const key = (id: Identifier | undefined) => (id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : '')
@@ -321,7 +326,7 @@ export class ExecutionRun {
       return {phase: 'failed', error}
     }
     const inputsPath = this.paths.nodeInputs(ref.uniqueId)
-    await writeLiteralMap(inputsPath, inputs)
+    await writeLiteralMap(inputsPath, ref.inputFile ?? inputs)
     const inputValue = {case: 'inputUri' as const, value: fileUri(inputsPath)}
     const target = ref.node.target
     const extra: NodeExtra = {inputValue}
@@ -469,6 +474,7 @@ export class ExecutionRun {
     if (!sub)
       return {phase: 'failed', error: userError('UnsupportedNode', `array node [${ref.node.id}] has no sub-node`)}
     const bound = new Set(array.boundInputs)
+    const individual = array.dataMode === ArrayNode_DataMode.INDIVIDUAL_INPUT_FILES
     let size: number | undefined
     for (const [k, lit] of Object.entries(inputs.literals)) {
       if (bound.has(k) || lit.value.case !== 'collection') continue
@@ -492,6 +498,9 @@ export class ExecutionRun {
         : size || 1
     const itemLimiter = new Limiter(limit)
     for (let i = 0; i < size; i++) {
+      // Each item's values are its slice of the list inputs (what `{{.inputs.x}}` renders). Its inputs.pb
+      // is that slice with INDIVIDUAL_INPUT_FILES; with SINGLE_INPUT_FILE (flytekit's map tasks) it is the
+      // whole input map and the item picks its element by the array index in its environment.
       const literals: Record<string, Literal> = {}
       for (const [k, lit] of Object.entries(inputs.literals)) {
         literals[k] = !bound.has(k) && lit.value.case === 'collection' ? lit.value.value.literals[i]! : lit
@@ -510,7 +519,13 @@ export class ExecutionRun {
           }),
         ),
       })
-      const itemRef: NodeRef = {uniqueId: `${ref.uniqueId}-0-${i}`, node: itemNode, parentId: ref.uniqueId}
+      const itemRef: NodeRef = {
+        uniqueId: `${ref.uniqueId}-0-${i}`,
+        node: itemNode,
+        parentId: ref.uniqueId,
+        env: {BATCH_JOB_ARRAY_INDEX_VAR_NAME: 'FLYTE_K8S_ARRAY_INDEX', FLYTE_K8S_ARRAY_INDEX: String(i)},
+        ...(individual ? {} : {inputFile: inputs}),
+      }
       items.push(itemLimiter.run(() => this.runNode(itemRef, {inputs: itemInputs, outputs: new Map()}, signal)))
     }
     const results = await Promise.all(items)
@@ -608,7 +623,7 @@ export class ExecutionRun {
           logPath,
           perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
           namespace: `${this.id.project}-${this.id.domain}`,
-          flyteEnv: this.flyteEnv(task, attempt),
+          flyteEnv: {...this.flyteEnv(task, attempt), ...ref.env},
           timeoutMs,
           signal,
           env: this.options.env,

@@ -27,6 +27,7 @@ import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {LiteralMapSchema, PrimitiveSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
 import {DataLoadingConfigSchema, DataLoadingConfig_LiteralMapFormat} from '../../../src/gen/flyteidl/core/tasks_pb.js'
 import {
+  ArrayNode_DataMode,
   ArrayNodeSchema,
   BranchNodeSchema,
   IfBlockSchema,
@@ -79,6 +80,12 @@ class RecordingSink implements ExecutionSink {
   last(): WorkflowExecutionEvent {
     return this.workflow.at(-1)!
   }
+}
+
+/** The workflow's error message, for assertion messages. */
+const why = (sink: RecordingSink) => {
+  const r = sink.last().outputResult
+  return r.case === 'error' ? r.value.message : String(r.case)
 }
 
 const outputsOf = (e: WorkflowExecutionEvent) => {
@@ -346,6 +353,7 @@ describe('local executor', () => {
         value: create(ArrayNodeSchema, {
           node: taskNode('n0', double, []),
           parallelismOption: {case: 'parallelism', value: 2},
+          dataMode: ArrayNode_DataMode.INDIVIDUAL_INPUT_FILES,
         }),
       },
     })
@@ -362,6 +370,29 @@ describe('local executor', () => {
     assert.deepEqual(ys.value.value.literals.map(intOf), [2n, 4n, 6n])
     assert.equal(sink.nodes.find((e) => e.id?.nodeId === 'n0')!.isArray, true)
     for (const i of [0, 1, 2]) assert.deepEqual(sink.nodePhases(`n0-0-${i}`), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+  })
+
+  it('gives map-task items the whole input file and their index, as flytekit map tasks expect', async () => {
+    const mapped = nodeTask('mapped_double', 'double-indexed', {outputs: ['o0']})
+    const arr = create(NodeSchema, {
+      id: 'n0',
+      inputs: [bind('x', promise('start-node', 'xs'))],
+      target: {
+        case: 'arrayNode',
+        value: create(ArrayNodeSchema, {node: taskNode('n0', mapped, []), isOriginalSubNodeInterface: false}),
+      },
+    })
+    const sink = await run(
+      job(
+        dataDir,
+        closure('mapped2', [arr], [bind('ys', promise('n0', 'o0'))], [mapped]),
+        map({xs: list(int(5), int(7))}),
+      ),
+    )
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', why(sink))
+    const ys = outputsOf(sink.last()).literals.ys!
+    assert.ok(ys.value.case === 'collection')
+    assert.deepEqual(ys.value.value.literals.map(intOf), [10n, 14n])
   })
 
   it('runs a sub-workflow node with its own child node executions', async () => {
@@ -418,7 +449,7 @@ describe('local executor', () => {
         map({x: int(20)}),
       ),
     )
-    assert.equal(WP[sink.last().phase], 'SUCCEEDED', JSON.stringify(sink.last().outputResult))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', why(sink))
     assert.equal(intOf(outputsOf(sink.last()).literals.y), 40n)
   })
 

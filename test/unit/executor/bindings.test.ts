@@ -32,6 +32,12 @@ describe('binding resolution', () => {
     assert.equal(intOf(out.literals.y), 42n)
   })
 
+  it("reads flytekit's empty node id as the start node", () => {
+    const out = resolveBindings([bind('x', promise('', 'a'))], scope())
+    assert.equal(intOf(out.literals.x), 1n)
+    assert.deepEqual(promiseNodeIds([bind('x', promise('', 'a'))]), [])
+  })
+
   it('builds lists and maps of bindings', () => {
     const coll = create(BindingDataSchema, {
       value: {
