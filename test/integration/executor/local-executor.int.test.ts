@@ -267,6 +267,19 @@ describe('local executor', () => {
     assert.equal(intOf(outputsOf(sink.last()).literals.y), 42n)
   })
 
+  it('stops a task at its timeout and retries it as a retryable failure', async () => {
+    const t = nodeTask('slow', 'sleep', {timeoutMs: 300, retries: 1})
+    const t0 = Date.now()
+    const sink = await run(job(dataDir, closure('slow', [taskNode('n0', t, [])], [], [t]), map({})))
+    assert.ok(Date.now() - t0 < 10_000, 'the 30 s task was stopped')
+    assert.equal(WP[sink.last().phase], 'FAILED')
+    assert.deepEqual(
+      sink.tasks.filter((e) => e.phase >= TP.ABORTED && e.phase !== TP.INITIALIZING).map((e) => TP[e.phase]),
+      ['RETRYABLE_FAILED', 'FAILED'],
+    )
+    assert.match(why(sink), /\[2\/2\] currentAttempt done\. Last Error: task \[slow\] exceeded its timeout of 0\.3s/)
+  })
+
   it('kills the task and reports ABORTED when terminated', async () => {
     const t = nodeTask('sleepy', 'sleep')
     const j = job(dataDir, closure('sleepy', [taskNode('n0', t, [])], [], [t]), map({}))
