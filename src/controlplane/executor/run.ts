@@ -35,7 +35,7 @@ import {
   type LiteralMap,
 } from '../../gen/flyteidl/core/literals_pb.js'
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
-import {OutputReferenceSchema} from '../../gen/flyteidl/core/types_pb.js'
+import {ErrorSchema, OutputReferenceSchema} from '../../gen/flyteidl/core/types_pb.js'
 import {
   ArrayNode_DataMode,
   NodeSchema,
@@ -238,6 +238,7 @@ export class ExecutionRun {
     if (this.signal.aborted) localAbort.abort()
     else this.signal.addEventListener('abort', onOuterAbort, {once: true})
     let firstError: ExecutionError | undefined
+    let failedNodeId = ''
     const running = new Map<string, Promise<void>>()
     try {
       for (;;) {
@@ -260,7 +261,10 @@ export class ExecutionRun {
               state.set(n.id, o.phase)
               if (o.phase === 'succeeded') outputs.set(n.id, o.outputs)
               if (o.phase === 'failed') {
-                firstError ??= o.error
+                if (!firstError) {
+                  firstError = o.error
+                  failedNodeId = n.id
+                }
                 if (failFast) localAbort.abort()
               }
               running.delete(n.id)
@@ -276,7 +280,10 @@ export class ExecutionRun {
     }
 
     if (this.signal.aborted) return {phase: 'aborted'}
-    if (firstError) return {phase: 'failed', error: firstError}
+    if (firstError) {
+      if (wf.failureNode) await this.runFailureNode(wf.failureNode, scope, prefix, parent, failedNodeId, firstError)
+      return {phase: 'failed', error: firstError}
+    }
     let wfOutputs: LiteralMap
     try {
       wfOutputs = resolveBindings(wf.outputs, scope)
@@ -285,6 +292,43 @@ export class ExecutionRun {
     }
     await this.endNode(prefix, parent, wfOutputs)
     return {phase: 'succeeded', outputs: wfOutputs}
+  }
+
+  /**
+   * The workflow's failure node (flytekit's `on_failure`) runs once the workflow has failed, with the
+   * workflow's inputs and, when it takes one, the error as `err`. The workflow stays FAILED.
+   */
+  private async runFailureNode(
+    node: Node,
+    scope: BindingScope,
+    prefix: string,
+    parent: NodeRef | undefined,
+    failedNodeId: string,
+    error: ExecutionError,
+  ): Promise<void> {
+    if (!parent) await this.workflowEvent(WorkflowExecution_Phase.FAILING)
+    let runnable = node
+    const task =
+      node.target.case === 'taskNode' && node.target.value.reference.case === 'referenceId'
+        ? this.findTask(node.target.value.reference.value)
+        : undefined
+    if (task?.interface?.inputs?.variables.err && !node.inputs.some((b) => b.var === 'err')) {
+      const errScalar = create(ScalarSchema, {
+        value: {case: 'error', value: create(ErrorSchema, {failedNodeId, message: error.message})},
+      })
+      runnable = create(NodeSchema, {
+        ...node,
+        inputs: [
+          ...node.inputs,
+          create(BindingSchema, {var: 'err', binding: {value: {case: 'scalar', value: errScalar}}}),
+        ],
+      })
+    }
+    await this.runNode(
+      {uniqueId: prefix + node.id, node: runnable, parentId: parent?.uniqueId},
+      scope,
+      new AbortController().signal,
+    )
   }
 
   /** The start node "produces" the workflow's inputs; the end node "consumes" its outputs. */

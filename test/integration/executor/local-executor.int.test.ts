@@ -27,6 +27,8 @@ import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {LiteralMapSchema, PrimitiveSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
 import {DataLoadingConfigSchema, DataLoadingConfig_LiteralMapFormat} from '../../../src/gen/flyteidl/core/tasks_pb.js'
 import {
+  WorkflowMetadataSchema,
+  WorkflowMetadata_OnFailurePolicy,
   ArrayNode_DataMode,
   ArrayNodeSchema,
   BranchNodeSchema,
@@ -278,6 +280,41 @@ describe('local executor', () => {
       ['RETRYABLE_FAILED', 'FAILED'],
     )
     assert.match(why(sink), /\[2\/2\] currentAttempt done\. Last Error: task \[slow\] exceeded its timeout of 0\.3s/)
+  })
+
+  it('fail-fast aborts running siblings; fail-after-executable-nodes lets them finish', async () => {
+    const bad = nodeTask('bad2', 'user-error')
+    const nap = nodeTask('nap', 'nap')
+    const build = (policy: WorkflowMetadata_OnFailurePolicy) => {
+      const wf = closure('policy', [taskNode('n0', bad, []), taskNode('n1', nap, [])], [], [bad, nap])
+      wf.primary!.template!.metadata = create(WorkflowMetadataSchema, {onFailure: policy})
+      return wf
+    }
+    const fast = await run(job(dataDir, build(WorkflowMetadata_OnFailurePolicy.FAIL_IMMEDIATELY), map({})))
+    assert.equal(WP[fast.last().phase], 'FAILED')
+    assert.deepEqual(fast.nodePhases('n1').slice(-1), ['ABORTED'])
+    const patient = await run(
+      job(dataDir, build(WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE), map({})),
+    )
+    assert.equal(WP[patient.last().phase], 'FAILED')
+    assert.match(why(patient), /x must be positive/)
+    assert.deepEqual(patient.nodePhases('n1').slice(-1), ['SUCCEEDED'])
+  })
+
+  it('runs the failure node with the error after a failure, and the workflow stays FAILED', async () => {
+    const bad = nodeTask('bad3', 'user-error')
+    const cleanup = nodeTask('cleanup', 'show-err', {inputs: ['err']})
+    const wf = closure('with-cleanup', [taskNode('n0', bad, [])], [], [bad, cleanup])
+    wf.primary!.template!.failureNode = taskNode('fn0', cleanup, [])
+    const sink = await run(job(dataDir, wf, map({})))
+    assert.deepEqual(
+      sink.workflow.map((e) => WP[e.phase]),
+      ['RUNNING', 'FAILING', 'FAILED'],
+    )
+    assert.match(why(sink), /x must be positive/)
+    assert.deepEqual(sink.nodePhases('fn0'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    const log = sink.tasks.find((e) => e.parentNodeExecutionId?.nodeId === 'fn0' && e.phase === TP.RUNNING)!.logs[0]!
+    assert.match(readFileSync(fileURLToPath(log.uri), 'utf8'), /failure node saw: n0 x must be positive/)
   })
 
   it('kills the task and reports ABORTED when terminated', async () => {
