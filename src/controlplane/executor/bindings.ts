@@ -3,8 +3,10 @@
  * workflow's inputs and the outputs of the nodes that already finished. Pure; no I/O.
  */
 import {create, type JsonValue} from '@bufbuild/protobuf'
-import type {Binding, BindingData, Literal, LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
+import {decode as msgpackDecode, encode as msgpackEncode} from '@msgpack/msgpack'
+import type {Binary, Binding, BindingData, Literal, LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
 import {
+  BinarySchema,
   LiteralCollectionSchema,
   LiteralMapSchema,
   LiteralSchema,
@@ -136,14 +138,36 @@ export function resolveAttrPath(literal: Literal, path: readonly PromiseAttribut
     } else if (current.value.case === 'scalar' && current.value.value.value.case === 'generic') {
       return jsonToLiteral(walkJson(current.value.value.value.value, path.slice(i), label))
     } else if (current.value.case === 'scalar' && current.value.value.value.case === 'binary') {
-      throw new BindingError(
-        `attribute access into a binary (msgpack) value [${label}] is not supported by the local executor`,
-      )
+      return binaryAttr(current.value.value.value.value, path.slice(i), label)
     } else {
       throw new BindingError(`cannot access [${String(key)}] on [${label}] (${describeLiteral(current)})`)
     }
   }
   return current
+}
+
+/**
+ * flytekit serialises dataclasses and Pydantic models as MessagePack (`tag: msgpack`): the engine
+ * decodes, follows the path and hands the part on as MessagePack again.
+ */
+function binaryAttr(bin: Binary, path: readonly PromiseAttribute[], label: string): Literal {
+  if (bin.tag !== 'msgpack')
+    throw new BindingError(`cannot access attributes of a binary value tagged [${bin.tag}] (${label})`)
+  let value: unknown
+  try {
+    value = msgpackDecode(bin.value)
+  } catch (err) {
+    throw new BindingError(`[${label}] is not valid MessagePack: ${(err as Error).message}`)
+  }
+  const part = walkJson(value as JsonValue, path, label)
+  return create(LiteralSchema, {
+    value: {
+      case: 'scalar',
+      value: create(ScalarSchema, {
+        value: {case: 'binary', value: create(BinarySchema, {value: msgpackEncode(part), tag: 'msgpack'})},
+      }),
+    },
+  })
 }
 
 function walkJson(value: JsonValue, path: readonly PromiseAttribute[], label: string): JsonValue {
