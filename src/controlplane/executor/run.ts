@@ -6,6 +6,7 @@
  */
 import {create} from '@bufbuild/protobuf'
 import {durationMs, timestampFromDate, type Timestamp} from '@bufbuild/protobuf/wkt'
+import {CatalogCacheStatus} from '../../gen/flyteidl/core/catalog_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
 import {
   ExecutionErrorSchema,
@@ -63,6 +64,7 @@ import {
   START_NODE_ID,
   type BindingScope,
 } from './bindings.js'
+import {cacheKey, isCacheable, LocalCatalog} from './catalog.js'
 import {BranchError, decideBranch} from './conditions.js'
 import {runAttempt, type AttemptResult} from './process.js'
 import {ExecutionPaths, fileUri, writeLiteralMap} from './storage.js'
@@ -99,7 +101,7 @@ export class Limiter {
 
 /** How a node (or sub-workflow) ended. */
 type Outcome =
-  | {phase: 'succeeded'; outputs: LiteralMap}
+  | {phase: 'succeeded'; outputs: LiteralMap; cacheStatus?: CatalogCacheStatus}
   | {phase: 'failed'; error: ExecutionError}
   | {phase: 'aborted'}
   | {phase: 'skipped'}
@@ -408,6 +410,14 @@ export class ExecutionRun {
       await writeLiteralMap(outPath, outcome.outputs)
       await this.nodeEvent(ref, NodeExecution_Phase.SUCCEEDED, {
         outputResult: {case: 'outputUri', value: fileUri(outPath)},
+        ...(outcome.cacheStatus === undefined
+          ? {}
+          : {
+              targetMetadata: {
+                case: 'taskNodeMetadata' as const,
+                value: create(TaskNodeMetadataSchema, {cacheStatus: outcome.cacheStatus}),
+              },
+            }),
       })
     } else if (outcome.phase === 'failed') {
       await this.nodeEvent(ref, NodeExecution_Phase.FAILED, {outputResult: {case: 'error', value: outcome.error}})
@@ -626,6 +636,27 @@ export class ExecutionRun {
   // ---------------------------------------------------------------- tasks
 
   private async runTask(
+    ref: NodeRef,
+    task: TaskTemplate,
+    inputs: LiteralMap,
+    inputsPath: string,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
+    if (!isCacheable(task, ref.node)) return this.runTaskAttempts(ref, task, inputs, inputsPath, signal)
+    const catalog = new LocalCatalog(this.job.blobRoot)
+    const k = cacheKey(task, ref.node, inputs)
+    const hit = await catalog.get(k).catch(() => null)
+    if (hit) return {phase: 'succeeded', outputs: hit, cacheStatus: CatalogCacheStatus.CACHE_HIT}
+    const outcome = await this.runTaskAttempts(ref, task, inputs, inputsPath, signal)
+    if (outcome.phase !== 'succeeded') return outcome
+    const stored = await catalog.put(k, outcome.outputs).then(
+      () => true,
+      () => false,
+    )
+    return {...outcome, cacheStatus: stored ? CatalogCacheStatus.CACHE_POPULATED : CatalogCacheStatus.CACHE_PUT_FAILURE}
+  }
+
+  private async runTaskAttempts(
     ref: NodeRef,
     task: TaskTemplate,
     inputs: LiteralMap,

@@ -17,6 +17,7 @@ import {
   ComparisonExpression_Operator,
   OperandSchema,
 } from '../../../src/gen/flyteidl/core/condition_pb.js'
+import {CatalogCacheStatus} from '../../../src/gen/flyteidl/core/catalog_pb.js'
 import {CompiledWorkflowSchema} from '../../../src/gen/flyteidl/core/compiler_pb.js'
 import {
   NodeExecution_Phase as NP,
@@ -315,6 +316,30 @@ describe('local executor', () => {
     assert.deepEqual(sink.nodePhases('fn0'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
     const log = sink.tasks.find((e) => e.parentNodeExecutionId?.nodeId === 'fn0' && e.phase === TP.RUNNING)!.logs[0]!
     assert.match(readFileSync(fileURLToPath(log.uri), 'utf8'), /failure node saw: n0 x must be positive/)
+  })
+
+  it('serves a cached task from the local catalog on the second run with the same inputs', async () => {
+    const add = nodeTask('cached_add', 'add', {inputs: ['a', 'b'], outputs: ['o0'], cacheVersion: '1'})
+    const wf = closure(
+      'cached',
+      [taskNode('n0', add, [bind('a', promise('start-node', 'a')), bind('b', promise('start-node', 'b'))])],
+      [bind('o', promise('n0', 'o0'))],
+      [add],
+    )
+    const cacheStatus = (sink: RecordingSink) => {
+      const e = sink.nodes.find((x) => x.id?.nodeId === 'n0' && x.phase === NP.SUCCEEDED)!
+      return e.targetMetadata.case === 'taskNodeMetadata' ? CatalogCacheStatus[e.targetMetadata.value.cacheStatus] : ''
+    }
+    const first = await run(job(dataDir, wf, map({a: int(20), b: int(22)})))
+    assert.equal(cacheStatus(first), 'CACHE_POPULATED')
+    const second = await run(job(dataDir, wf, map({a: int(20), b: int(22)})))
+    assert.equal(WP[second.last().phase], 'SUCCEEDED')
+    assert.equal(cacheStatus(second), 'CACHE_HIT')
+    assert.equal(intOf(outputsOf(second.last()).literals.o), 42n)
+    assert.equal(second.tasks.length, 0, 'a cache hit runs no task')
+    const other = await run(job(dataDir, wf, map({a: int(1), b: int(1)})))
+    assert.equal(cacheStatus(other), 'CACHE_POPULATED')
+    assert.equal(intOf(outputsOf(other.last()).literals.o), 2n)
   })
 
   it('kills the task and reports ABORTED when terminated', async () => {
