@@ -137,6 +137,15 @@ describe('matchable attributes', () => {
     assert.equal((await cli('update', 'execution-queue-attribute', '--attrFile', wf, '--force')).code, 0)
     const got = await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline', '-o', 'json')
     assert.match(got.stdout, /"workflow":"core.pipeline","tags":\["foo","bar"\]/)
+    const dry = await cli('delete', 'execution-queue-attribute', '--attrFile', wf, '--dryRun')
+    assert.match(dry.stdout, /^skipping delete of execution-queue-attribute/)
+    assert.equal((await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline')).code, 0)
+    const del = await cli('delete', 'execution-queue-attribute', '--attrFile', wf)
+    assert.equal(
+      del.stdout,
+      'Deleted matchable resources from flytesnacks project and domain development and workflow core.pipeline\n',
+    )
+    assert.equal((await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline')).code, 4)
   })
 
   it('bad attrFiles and a missing --attrFile are one-line errors that write nothing', async () => {
