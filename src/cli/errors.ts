@@ -116,6 +116,12 @@ const OCLIF_PARSE_ERRORS = new Set([
 /** Normalise anything thrown into a CliError; the original stays reachable as `cause`. */
 export function toCliError(err: unknown): CliError {
   if (isCliError(err)) return err
+  // Errors that know their user-facing form (e.g. control-plane RPC errors) convert themselves.
+  const own = (err as {toCliError?: unknown} | null)?.toCliError
+  if (typeof own === 'function') {
+    const converted: unknown = own.call(err)
+    if (isCliError(converted)) return converted
+  }
   if (err instanceof Error) {
     const ctor = err.constructor?.name ?? ''
     if (OCLIF_PARSE_ERRORS.has(ctor) || OCLIF_PARSE_ERRORS.has(err.name)) {

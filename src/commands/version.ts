@@ -13,18 +13,21 @@ export default class Version extends ClusterCommand<typeof Version> {
   static override examples = ['<%= config.bin %> version', '<%= config.bin %> version -o json']
 
   async run(): Promise<VersionInfo[]> {
-    const {localVersion} = await import('../cli/version-info.js')
+    const [{localVersion}, {controlPlaneVersion}, {renderJson, renderYaml}] = await Promise.all([
+      import('../cli/version-info.js'),
+      import('../cluster/version.js'),
+      import('../cli/printer.js'),
+    ])
     const format = await this.outputFormat()
     const infos: VersionInfo[] = [localVersion(this.config.version, this.config.root)]
-    {
-      const {renderRows} = await import('../cli/printer.js')
-      const text = await renderRows(infos, {
-        format: format === 'table' ? 'json' : format,
-        columns: [],
-        toJson: (v) => v,
-      })
-      this.out(text)
-    }
+    const remote = await controlPlaneVersion(await this.adminClients())
+    if (remote.ok) infos.push(remote.info)
+    else this.note(`Control plane not reachable, showing the local version only: ${remote.reason}`)
+    if (format === 'yaml') this.out(await renderYaml(infos))
+    // -o json: one valid JSON document (an array when the control plane answered).
+    else if (format === 'json') this.out(renderJson(infos))
+    // Default: flytectl's 2-space JSON, as one valid document (Go printed two objects back to back).
+    else this.out(JSON.stringify(infos.length === 1 ? infos[0] : infos, null, 2))
     return infos
   }
 }

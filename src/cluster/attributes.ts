@@ -1,0 +1,235 @@
+/**
+ * Matchable attributes (six nouns) at project, project-domain or workflow scope: get, update
+ * (full overwrite of that resource type at that scope) and delete, plus the attrFile format:
+ * `{project, domain, workflow?}` + the admin message inlined with snake_case names, read strictly
+ * (an unknown key is an error naming it).
+ */
+import {fromJson, toJson, type DescMessage, type JsonObject, type Message} from '@bufbuild/protobuf'
+import {Code, ConnectError} from '@connectrpc/connect'
+import type {AdminClient} from '../admin/client.js'
+import {CliError} from '../cli/errors.js'
+import {
+  ClusterResourceAttributesSchema,
+  ExecutionClusterLabelSchema,
+  ExecutionQueueAttributesSchema,
+  MatchableResource,
+  PluginOverridesSchema,
+  TaskResourceAttributesSchema,
+  WorkflowExecutionConfigSchema,
+  type MatchingAttributes,
+} from '../gen/flyteidl/admin/matchable_resource_pb.js'
+
+export interface AttributeKind {
+  noun: string
+  resource: MatchableResource
+  target: Exclude<MatchingAttributes['target']['case'], undefined>
+  schema: DescMessage
+}
+
+export const ATTRIBUTE_KINDS = {
+  'task-resource-attribute': {
+    noun: 'task-resource-attribute',
+    resource: MatchableResource.TASK_RESOURCE,
+    target: 'taskResourceAttributes',
+    schema: TaskResourceAttributesSchema,
+  },
+  'cluster-resource-attribute': {
+    noun: 'cluster-resource-attribute',
+    resource: MatchableResource.CLUSTER_RESOURCE,
+    target: 'clusterResourceAttributes',
+    schema: ClusterResourceAttributesSchema,
+  },
+  'execution-queue-attribute': {
+    noun: 'execution-queue-attribute',
+    resource: MatchableResource.EXECUTION_QUEUE,
+    target: 'executionQueueAttributes',
+    schema: ExecutionQueueAttributesSchema,
+  },
+  'execution-cluster-label': {
+    noun: 'execution-cluster-label',
+    resource: MatchableResource.EXECUTION_CLUSTER_LABEL,
+    target: 'executionClusterLabel',
+    schema: ExecutionClusterLabelSchema,
+  },
+  'plugin-override': {
+    noun: 'plugin-override',
+    resource: MatchableResource.PLUGIN_OVERRIDE,
+    target: 'pluginOverrides',
+    schema: PluginOverridesSchema,
+  },
+  'workflow-execution-config': {
+    noun: 'workflow-execution-config',
+    resource: MatchableResource.WORKFLOW_EXECUTION_CONFIG,
+    target: 'workflowExecutionConfig',
+    schema: WorkflowExecutionConfigSchema,
+  },
+} as const satisfies Record<string, AttributeKind>
+
+export type AttributeNoun = keyof typeof ATTRIBUTE_KINDS
+
+export interface AttributeScope {
+  project: string
+  domain?: string | undefined
+  workflow?: string | undefined
+}
+
+export function scopeText(s: AttributeScope): string {
+  return `${s.project} project${s.domain ? ` and domain ${s.domain}` : ''}${s.workflow ? ` and workflow ${s.workflow}` : ''}`
+}
+
+export function checkScope(s: AttributeScope): void {
+  if (!s.project)
+    throw new CliError('usage', 'project is required', {
+      hint: 'Pass -p <project> (and -d <domain>), or set them in the attrFile.',
+    })
+  if (s.workflow && !s.domain)
+    throw new CliError('usage', 'domain is required', {
+      hint: 'A workflow-level attribute needs -d <domain> (or domain: in the attrFile).',
+    })
+}
+
+/** The attribute message at a scope, or undefined when none is set there. */
+export async function fetchAttributes(
+  admin: AdminClient,
+  kind: AttributeKind,
+  s: AttributeScope,
+): Promise<Message | undefined> {
+  checkScope(s)
+  let matching: MatchingAttributes | undefined
+  try {
+    if (s.workflow)
+      matching = (
+        await admin.getWorkflowAttributes({
+          project: s.project,
+          domain: s.domain!,
+          workflow: s.workflow,
+          resourceType: kind.resource,
+        })
+      ).attributes?.matchingAttributes
+    else if (s.domain)
+      matching = (
+        await admin.getProjectDomainAttributes({project: s.project, domain: s.domain, resourceType: kind.resource})
+      ).attributes?.matchingAttributes
+    else
+      matching = (await admin.getProjectAttributes({project: s.project, resourceType: kind.resource})).attributes
+        ?.matchingAttributes
+  } catch (err) {
+    if (err instanceof ConnectError && err.code === Code.NotFound) return undefined
+    throw err
+  }
+  const t = matching?.target
+  return t && t.case === kind.target ? (t.value as Message) : undefined
+}
+
+export async function updateAttributes(
+  admin: AdminClient,
+  kind: AttributeKind,
+  s: AttributeScope,
+  value: Message,
+): Promise<void> {
+  checkScope(s)
+  const matchingAttributes = {target: {case: kind.target, value}} as unknown as MatchingAttributes
+  if (s.workflow)
+    await admin.updateWorkflowAttributes({
+      attributes: {project: s.project, domain: s.domain!, workflow: s.workflow, matchingAttributes},
+    })
+  else if (s.domain)
+    await admin.updateProjectDomainAttributes({attributes: {project: s.project, domain: s.domain, matchingAttributes}})
+  else await admin.updateProjectAttributes({attributes: {project: s.project, matchingAttributes}})
+}
+
+export async function deleteAttributes(admin: AdminClient, kind: AttributeKind, s: AttributeScope): Promise<void> {
+  checkScope(s)
+  if (s.workflow)
+    await admin.deleteWorkflowAttributes({
+      project: s.project,
+      domain: s.domain!,
+      workflow: s.workflow,
+      resourceType: kind.resource,
+    })
+  else if (s.domain)
+    await admin.deleteProjectDomainAttributes({project: s.project, domain: s.domain, resourceType: kind.resource})
+  else await admin.deleteProjectAttributes({project: s.project, resourceType: kind.resource})
+}
+
+/** The attrFile object: scope first, then the message with snake_case names (enums as numbers, as Go writes them). */
+export function toAttrFile(
+  kind: AttributeKind,
+  s: AttributeScope,
+  value: Message | undefined,
+): Record<string, unknown> {
+  const body = value
+    ? (toJson(kind.schema, value as never, {useProtoFieldName: true, enumAsInteger: true}) as Record<string, unknown>)
+    : {}
+  // Go's struct has BoolValue wrappers as {value: x}.
+  if (typeof body.interruptible === 'boolean') body.interruptible = {value: body.interruptible}
+  return {
+    project: s.project,
+    ...(s.domain ? {domain: s.domain} : {}),
+    ...(s.workflow ? {workflow: s.workflow} : {}),
+    ...body,
+  }
+}
+
+/** Parses an attrFile strictly: unknown keys, wrong types and bad YAML are one-line errors naming the problem. */
+export async function parseAttrFile(
+  kind: AttributeKind,
+  text: string,
+  where: string,
+): Promise<{scope: AttributeScope; value: Message}> {
+  const {parse} = await import('yaml')
+  let raw: unknown
+  try {
+    raw = parse(text)
+  } catch (err) {
+    throw new CliError('invalid-input', `attrFile ${where} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new CliError('invalid-input', `attrFile ${where} must be a YAML mapping (project:, domain:, …)`)
+  const {project, domain, workflow, ...rest} = raw as Record<string, unknown>
+  for (const [k, v] of Object.entries({project, domain, workflow}))
+    if (v !== undefined && typeof v !== 'string')
+      throw new CliError('invalid-input', `attrFile ${where}: ${k} must be a string`)
+  const interruptible = rest.interruptible as unknown
+  if (interruptible && typeof interruptible === 'object' && !Array.isArray(interruptible)) {
+    const {value, ...others} = interruptible as Record<string, unknown>
+    const extra = Object.keys(others)[0]
+    if (extra) throw new CliError('invalid-input', `attrFile ${where}: unknown key interruptible.${extra}`)
+    rest.interruptible = value
+  }
+  let value: Message
+  try {
+    value = fromJson(kind.schema, rest as JsonObject) as Message
+  } catch (err) {
+    const msg = (err as Error).message
+    const unknown = /key "([^"]+)" is unknown/.exec(msg)
+    if (unknown)
+      throw new CliError('invalid-input', `attrFile ${where}: unknown key "${unknown[1]}" for ${kind.noun}`, {
+        hint: `See \`flytectl update ${kind.noun} --help\` for the file format.`,
+      })
+    throw new CliError(
+      'invalid-input',
+      `attrFile ${where}: ${msg.replace(/^cannot decode message [\w.]+ from JSON: /, '')}`,
+    )
+  }
+  const scope: AttributeScope = {
+    project: (project as string | undefined) ?? '',
+    domain: domain as string | undefined,
+    workflow: workflow as string | undefined,
+  }
+  return {scope, value}
+}
+
+/** The sample `workflow-execution-config --gen` writes (flytectl's values). */
+export function sampleWorkflowExecutionConfig(s: AttributeScope): Record<string, unknown> {
+  return {
+    project: s.project,
+    ...(s.domain ? {domain: s.domain} : {}),
+    ...(s.workflow ? {workflow: s.workflow} : {}),
+    max_parallelism: 10,
+    security_context: {run_as: {k8s_service_account: 'default'}},
+    raw_output_data_config: {output_location_prefix: 'cliOutputLocationPrefix'},
+    labels: {values: {cliLabelKey: 'cliLabelValue'}},
+    annotations: {values: {cliAnnotationKey: 'cliAnnotationValue'}},
+  }
+}

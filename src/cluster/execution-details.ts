@@ -1,0 +1,249 @@
+/**
+ * `get execution <name> --details`: the node tree (node executions, recursively through parent
+ * nodes), each leaf's task attempts, and node inputs/outputs decoded to plain values.
+ */
+import type {Timestamp} from '@bufbuild/protobuf/wkt'
+import type {AdminClient} from '../admin/client.js'
+import {CliError} from '../cli/errors.js'
+import type {Execution} from '../gen/flyteidl/admin/execution_pb.js'
+import {NodeExecutionSchema, type NodeExecution} from '../gen/flyteidl/admin/node_execution_pb.js'
+import {TaskExecutionSchema, type TaskExecution} from '../gen/flyteidl/admin/task_execution_pb.js'
+import type {Literal, LiteralMap} from '../gen/flyteidl/core/literals_pb.js'
+import {NodeExecution_Phase, TaskExecution_Phase, WorkflowExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
+import {protoJson} from './proto-json.js'
+
+export interface NodeDetail {
+  nodeExec: NodeExecution
+  children: NodeDetail[]
+  taskExecs: TaskExecution[]
+  inputs: Record<string, unknown>
+  outputs: Record<string, unknown>
+}
+
+export interface ExecutionRef {
+  project: string
+  domain: string
+  name: string
+}
+
+const PAGE = 100
+
+async function listNodes(admin: AdminClient, exec: ExecutionRef, parent: string): Promise<NodeExecution[]> {
+  const all: NodeExecution[] = []
+  let token = ''
+  do {
+    const res = await admin.listNodeExecutions({workflowExecutionId: exec, limit: PAGE, token, uniqueParentId: parent})
+    all.push(...res.nodeExecutions)
+    token = res.token
+  } while (token)
+  return all
+}
+
+async function listTaskExecs(admin: AdminClient, node: NodeExecution): Promise<TaskExecution[]> {
+  const all: TaskExecution[] = []
+  let token = ''
+  do {
+    const res = await admin.listTaskExecutions({nodeExecutionId: node.id!, limit: PAGE, token})
+    all.push(...res.taskExecutions)
+    token = res.token
+  } while (token)
+  return all.sort((a, b) => (a.id?.retryAttempt ?? 0) - (b.id?.retryAttempt ?? 0))
+}
+
+function ts(t: Timestamp | undefined): number {
+  return t ? Number(t.seconds) * 1000 + t.nanos / 1e6 : 0
+}
+
+export async function executionDetails(
+  admin: AdminClient,
+  exec: ExecutionRef,
+  opts: {nodeId?: string; withData?: boolean} = {},
+): Promise<NodeDetail[]> {
+  const withData = opts.withData ?? true
+  const build = async (parent: string): Promise<NodeDetail[]> => {
+    const nodes = (await listNodes(admin, exec, parent)).sort(
+      (a, b) => ts(a.closure?.createdAt) - ts(b.closure?.createdAt),
+    )
+    return Promise.all(
+      nodes.map(async (n): Promise<NodeDetail> => {
+        const isParent = n.metadata?.isParentNode === true
+        const [children, taskExecs, data] = await Promise.all([
+          isParent ? build(n.metadata?.specNodeId ? uniqueId(n) : n.id!.nodeId) : Promise.resolve([]),
+          isParent ? Promise.resolve([]) : listTaskExecs(admin, n),
+          withData ? admin.getNodeExecutionData({id: n.id!}).catch(() => undefined) : Promise.resolve(undefined),
+        ])
+        return {
+          nodeExec: n,
+          children,
+          taskExecs,
+          inputs: literalMapToNative(data?.fullInputs),
+          outputs: literalMapToNative(data?.fullOutputs),
+        }
+      }),
+    )
+  }
+  const tree = await build('')
+  if (!opts.nodeId) return tree
+  const found = findNode(tree, opts.nodeId)
+  if (!found)
+    throw new CliError('not-found', `node ${opts.nodeId} not found in execution ${exec.name}`, {
+      hint: `See the node ids with \`flytectl get execution ${exec.name} --details\`.`,
+    })
+  return [found]
+}
+
+/** Child node executions are listed by the parent's node id. */
+function uniqueId(n: NodeExecution): string {
+  return n.id!.nodeId
+}
+
+function findNode(nodes: NodeDetail[], id: string): NodeDetail | undefined {
+  for (const n of nodes) {
+    if (n.nodeExec.id?.nodeId === id) return n
+    const inner = findNode(n.children, id)
+    if (inner) return inner
+  }
+  return undefined
+}
+
+export function literalMapToNative(map: LiteralMap | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (!map) return out
+  for (const key of Object.keys(map.literals).sort()) out[key] = literalToNative(map.literals[key]!)
+  return out
+}
+
+export function literalToNative(lit: Literal): unknown {
+  const v = lit.value
+  switch (v.case) {
+    case 'collection':
+      return v.value.literals.map(literalToNative)
+    case 'map':
+      return literalMapToNative(v.value)
+    case 'offloadedMetadata':
+      return {offloaded: v.value.uri}
+    case 'scalar': {
+      const s = v.value.value
+      switch (s.case) {
+        case 'primitive': {
+          const p = s.value.value
+          switch (p.case) {
+            case 'integer': {
+              const n = p.value
+              return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER)
+                ? Number(n)
+                : n.toString()
+            }
+            case 'datetime':
+              return new Date(ts(p.value)).toISOString()
+            case 'duration':
+              return `${Number(p.value.seconds) + p.value.nanos / 1e9}s`
+            case undefined:
+              return null
+            default:
+              return p.value
+          }
+        }
+        case 'blob':
+        case 'schema':
+          return s.value.uri
+        case 'structuredDataset':
+          return s.value.uri
+        case 'binary':
+          return {binary: Buffer.from(s.value.value).toString('base64'), tag: s.value.tag}
+        case 'noneType':
+          return null
+        case 'error':
+          return {error: s.value.message}
+        case 'generic':
+          return s.value
+        case 'union':
+          return s.value.value ? literalToNative(s.value.value) : null
+        default:
+          return null
+      }
+    }
+    default:
+      return null
+  }
+}
+
+/** The JSON/YAML shape flytectl prints for --details. */
+export function detailsJson(nodes: NodeDetail[]): Record<string, unknown>[] {
+  return nodes.map((n) => ({
+    node_exec: protoJson(NodeExecutionSchema, n.nodeExec),
+    child_nodes: detailsJson(n.children),
+    task_execs: n.taskExecs.map((t) => protoJson(TaskExecutionSchema, t)),
+    inputs: n.inputs,
+    outputs: n.outputs,
+  }))
+}
+
+export function executionPhaseName(p: WorkflowExecution_Phase): string {
+  return WorkflowExecution_Phase[p] ?? String(p)
+}
+
+export function isTerminalExecution(p: WorkflowExecution_Phase): boolean {
+  return [
+    WorkflowExecution_Phase.SUCCEEDED,
+    WorkflowExecution_Phase.FAILED,
+    WorkflowExecution_Phase.ABORTED,
+    WorkflowExecution_Phase.TIMED_OUT,
+  ].includes(p)
+}
+
+function durationText(d: {seconds: bigint; nanos: number} | undefined): string {
+  if (!d) return ''
+  const s = Number(d.seconds) + d.nanos / 1e9
+  return `${s.toFixed(s < 10 ? 2 : 1)}s`
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value)
+  return text.length > 120 ? text.slice(0, 117) + '...' : text
+}
+
+/** A tree for the terminal: the execution, its nodes, their attempts, inputs and outputs. */
+export function renderTree(execution: Execution, nodes: NodeDetail[]): string {
+  const lines: string[] = []
+  const id = execution.id!
+  const c = execution.closure
+  lines.push(
+    `${id.name} [${executionPhaseName(c?.phase ?? 0)}] ${id.project}/${id.domain}` +
+      (c?.duration ? ` ${durationText(c.duration)}` : ''),
+  )
+  if (c?.outputResult.case === 'error') lines.push(`  error: ${c.outputResult.value.message.split('\n')[0]}`)
+  if (c?.outputResult.case === 'abortMetadata') lines.push(`  aborted: ${c.outputResult.value.cause}`)
+  const walk = (list: NodeDetail[], prefix: string) => {
+    list.forEach((n, i) => {
+      const last = i === list.length - 1
+      const branch = last ? '└── ' : '├── '
+      const next = prefix + (last ? '    ' : '│   ')
+      const nc = n.nodeExec.closure
+      const phase = NodeExecution_Phase[nc?.phase ?? 0] ?? ''
+      lines.push(
+        `${prefix}${branch}${n.nodeExec.id?.nodeId} [${phase}]${nc?.duration ? ' ' + durationText(nc.duration) : ''}`,
+      )
+      const items: string[] = []
+      if (nc?.outputResult.case === 'error') items.push(`error: ${nc.outputResult.value.message.split('\n')[0]}`)
+      for (const t of n.taskExecs) {
+        const tc = t.closure
+        const logs = (tc?.logs ?? []).map((l) => `${l.name || 'log'}: ${l.uri}`)
+        items.push(
+          `attempt ${t.id?.retryAttempt ?? 0} [${TaskExecution_Phase[tc?.phase ?? 0] ?? ''}]` +
+            (tc?.duration ? ` ${durationText(tc.duration)}` : '') +
+            (logs.length ? ` ${logs.join(', ')}` : ''),
+        )
+      }
+      if (Object.keys(n.inputs).length) items.push(`inputs: ${short(n.inputs)}`)
+      if (Object.keys(n.outputs).length) items.push(`outputs: ${short(n.outputs)}`)
+      items.forEach((text, j) => {
+        const lastItem = j === items.length - 1 && n.children.length === 0
+        lines.push(`${next}${lastItem ? '└── ' : '├── '}${text}`)
+      })
+      walk(n.children, next)
+    })
+  }
+  walk(nodes, '')
+  return lines.join('\n') + '\n'
+}

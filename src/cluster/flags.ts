@@ -1,0 +1,51 @@
+/** Flags shared by cluster commands (flytectl's `--filter.*`, `--dryRun`, `--force`, `--attrFile`). */
+import {Flags} from '@oclif/core'
+import type {FilterFlags} from '../admin/filters.js'
+
+export const filterFlags = {
+  'filter.fieldSelector': Flags.string({
+    description:
+      'Specifies the Field selector, e.g. name=x,phase in (FAILED;SUCCEEDED); escape commas in values as \\,',
+    default: '',
+  }),
+  'filter.sortBy': Flags.string({description: 'Specifies which field to sort results', default: 'created_at'}),
+  'filter.asc': Flags.boolean({
+    description: 'Specifies the sorting order. By default sorts result in descending order',
+  }),
+  'filter.limit': Flags.integer({description: 'Specifies the number of results to return', default: 100}),
+  'filter.page': Flags.integer({
+    description: 'Specifies the page number, in case there are multiple pages of results',
+    default: 1,
+  }),
+  'filter.token': Flags.string({
+    description: 'Specifies the server token of the page to fetch (overrides --filter.page)',
+  }),
+}
+
+export function filterFrom(flags: Record<string, unknown>): FilterFlags {
+  const f: FilterFlags = {
+    fieldSelector: (flags['filter.fieldSelector'] as string | undefined) ?? '',
+    sortBy: (flags['filter.sortBy'] as string | undefined) ?? 'created_at',
+    asc: Boolean(flags['filter.asc']),
+    limit: (flags['filter.limit'] as number | undefined) ?? 100,
+    page: (flags['filter.page'] as number | undefined) ?? 1,
+  }
+  const token = flags['filter.token'] as string | undefined
+  if (token) f.token = token
+  return f
+}
+
+export const entityFlags = {
+  version: Flags.string({description: 'version of the entity to fetch'}),
+  latest: Flags.boolean({
+    description: 'flag to indicate to fetch the latest version, version flag will be ignored in this case',
+  }),
+}
+
+export const dryRunFlag = {
+  dryRun: Flags.boolean({description: 'execute command without making any modifications.'}),
+}
+
+export const forceFlag = {
+  force: Flags.boolean({description: 'do not ask for an acknowledgement during updates.'}),
+}

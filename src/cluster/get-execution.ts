@@ -1,0 +1,110 @@
+/** `get execution`: list, one execution, its node tree (--details/--nodeID), or follow it (--watch). */
+import type {AdminClient} from '../admin/client.js'
+import type {FilterFlags} from '../admin/filters.js'
+import {CliError} from '../cli/errors.js'
+import {renderRows, type OutputFormat} from '../cli/printer.js'
+import type {Execution} from '../gen/flyteidl/admin/execution_pb.js'
+import {NodeExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
+import {
+  detailsJson,
+  executionDetails,
+  executionPhaseName,
+  isTerminalExecution,
+  renderTree,
+  type NodeDetail,
+} from './execution-details.js'
+import {getExecutions, type Scope} from './get.js'
+import {renderListing} from './output.js'
+import {executionColumns} from './tables.js'
+
+export interface ShowExecutionOptions {
+  name?: string | undefined
+  format: OutputFormat
+  filter: FilterFlags
+  details?: boolean
+  nodeId?: string | undefined
+  watch?: boolean
+  out: (text: string) => void
+  note: (text: string) => void
+  json?: boolean
+  /** Poll interval for --watch. */
+  intervalMs?: number
+  isTTY?: boolean
+}
+
+export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExecutionOptions): Promise<unknown> {
+  if (!o.name) {
+    if (o.details || o.nodeId || o.watch)
+      throw new CliError('usage', '--details, --nodeID and --watch need an execution name', {
+        hint: 'flytectl get execution <name> --details -p <project> -d <domain>',
+      })
+    const listing = await getExecutions(admin, scope, o.filter)
+    const printed = await renderListing(listing, o.format, executionColumns)
+    o.out(printed.text)
+    if (printed.note) o.note(printed.note)
+    return listing.rows
+  }
+  const ref = {...scope, name: o.name}
+  if (o.watch) return watchExecution(admin, ref, o)
+  if (!o.details && !o.nodeId) {
+    const listing = await getExecutions(admin, scope, o.filter, o.name)
+    o.out(await renderRows(listing.rows, {format: o.format, columns: executionColumns}))
+    return listing.rows[0]
+  }
+  const [execution, nodes] = await Promise.all([
+    admin.getExecution({id: ref}),
+    executionDetails(admin, ref, o.nodeId ? {nodeId: o.nodeId} : {}),
+  ])
+  const json = detailsJson(nodes)
+  if (o.format === 'json' || o.format === 'yaml') {
+    o.out(await renderRows(json, {format: o.format, columns: []}))
+  } else {
+    if (o.format !== 'table') throw new CliError('usage', 'visualization is only supported on workflows')
+    o.note('TABLE format is not supported on detailed view and defaults to tree view. Choose either json/yaml')
+    o.out(renderTree(execution, nodes))
+  }
+  return json
+}
+
+function phaseLines(nodes: NodeDetail[], prefix = ''): Map<string, string> {
+  const m = new Map<string, string>()
+  for (const n of nodes) {
+    const id = prefix + (n.nodeExec.id?.nodeId ?? '')
+    m.set(id, NodeExecution_Phase[n.nodeExec.closure?.phase ?? 0] ?? '')
+    for (const [k, v] of phaseLines(n.children, id + '/')) m.set(k, v)
+  }
+  return m
+}
+
+/** Re-renders the tree in place on a terminal; elsewhere prints one line per phase change. */
+export async function watchExecution(
+  admin: AdminClient,
+  ref: {project: string; domain: string; name: string},
+  o: ShowExecutionOptions,
+): Promise<unknown> {
+  const tty = o.isTTY ?? Boolean(process.stdout.isTTY)
+  const interval = o.intervalMs ?? 1000
+  let previousLines = 0
+  const seen = new Map<string, string>()
+  let lastPhase = ''
+  for (;;) {
+    const execution: Execution = await admin.getExecution({id: ref})
+    const terminal = isTerminalExecution(execution.closure?.phase ?? 0)
+    const nodes = await executionDetails(admin, ref, {withData: terminal})
+    const phase = executionPhaseName(execution.closure?.phase ?? 0)
+    if (tty && !o.json) {
+      const tree = renderTree(execution, nodes)
+      process.stdout.write((previousLines ? `\x1b[${previousLines}A\x1b[0J` : '') + tree)
+      previousLines = tree.split('\n').length - 1
+    } else {
+      for (const [id, p] of phaseLines(nodes)) {
+        if (seen.get(id) !== p) o.out(`node ${id} ${p}`)
+        seen.set(id, p)
+      }
+      if (phase !== lastPhase) o.out(`execution ${ref.name} ${phase}`)
+    }
+    lastPhase = phase
+    if (terminal) return {execution: ref.name, phase, nodes: detailsJson(nodes)}
+    await new Promise((r) => setTimeout(r, interval))
+  }
+}

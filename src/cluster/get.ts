@@ -1,0 +1,211 @@
+/**
+ * `get` for projects, tasks, workflows, launch plans and executions: which RPCs, with which
+ * requests, returning protojson rows ready for the printer. Takes the admin client as a parameter.
+ */
+import {create} from '@bufbuild/protobuf'
+import {Code, ConnectError} from '@connectrpc/connect'
+import type {AdminClient} from '../admin/client.js'
+import {andFilters, listParams, type FilterFlags, type ListParams} from '../admin/filters.js'
+import {CliError} from '../cli/errors.js'
+import {SortSchema, type Sort} from '../gen/flyteidl/admin/common_pb.js'
+import {ExecutionSchema} from '../gen/flyteidl/admin/execution_pb.js'
+import {LaunchPlanSchema} from '../gen/flyteidl/admin/launch_plan_pb.js'
+import {NamedEntitySchema} from '../gen/flyteidl/admin/common_pb.js'
+import {ProjectSchema, type Project} from '../gen/flyteidl/admin/project_pb.js'
+import {TaskSchema} from '../gen/flyteidl/admin/task_pb.js'
+import {WorkflowSchema} from '../gen/flyteidl/admin/workflow_pb.js'
+import {ResourceType} from '../gen/flyteidl/core/identifier_pb.js'
+import {protoJson} from './proto-json.js'
+
+export type Json = Record<string, unknown>
+
+export interface Scope {
+  project: string
+  domain: string
+}
+
+/** Rows plus, when the server has more, the token of the next page. */
+export interface Listing {
+  rows: Json[]
+  nextToken: string
+  /** Which table shape fits these rows. */
+  shape: 'list' | 'versions' | 'detail'
+}
+
+function sortOf(p: ListParams): Sort | undefined {
+  return p.sortBy ? create(SortSchema, {key: p.sortBy.key, direction: p.sortBy.direction}) : undefined
+}
+
+function listRequest(scope: Scope, name: string, p: ListParams) {
+  const sortBy = sortOf(p)
+  return {
+    id: {project: scope.project, domain: scope.domain, name},
+    limit: p.limit,
+    token: p.token,
+    filters: p.filters,
+    ...(sortBy ? {sortBy} : {}),
+  }
+}
+
+/** The newest version: limit 1, created_at descending, whatever the user's sort flags say. */
+function latestParams(filter: FilterFlags): ListParams {
+  return {...listParams({...filter, limit: 1, page: 1, token: '', sortBy: 'created_at', asc: false})}
+}
+
+export async function getProjects(admin: AdminClient, filter: FilterFlags, id?: string): Promise<Listing> {
+  if (id) return {rows: [protoJson(ProjectSchema, await getProject(admin, id))], nextToken: '', shape: 'list'}
+  const p = listParams(filter, {sortBy: 'created_at'})
+  const sortBy = sortOf(p)
+  const res = await admin.listProjects({
+    limit: p.limit,
+    token: p.token,
+    filters: p.filters,
+    ...(sortBy ? {sortBy} : {}),
+  })
+  return {rows: res.projects.map((x) => protoJson(ProjectSchema, x)), nextToken: res.token, shape: 'list'}
+}
+
+/** One project by id; NotFound is an error (Go flytectl scans one page and prints nothing). */
+export async function getProject(admin: AdminClient, id: string): Promise<Project> {
+  try {
+    return await admin.getProject({id})
+  } catch (err) {
+    if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
+  }
+  // Older control planes have no GetProject: filter the list by identifier (archived included).
+  const res = await admin.listProjects({limit: 1, filters: `eq(identifier,${id})`})
+  const found = res.projects.find((x) => x.id === id)
+  if (!found) throw notFound('project', id)
+  return found
+}
+
+function notFound(kind: string, what: string): CliError {
+  return new CliError('not-found', `${kind} ${what} not found`, {
+    hint: `List what exists with \`flytectl get ${kind}\`${kind === 'project' ? '' : ' -p <project> -d <domain>'}.`,
+  })
+}
+
+export interface EntityQuery {
+  name?: string
+  version?: string
+  latest?: boolean
+  filter: FilterFlags
+}
+
+export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
+  const toRow = (t: Parameters<typeof protoJson<typeof TaskSchema>>[1]) => protoJson(TaskSchema, t)
+  if (q.name && q.latest) {
+    const res = await admin.listTasks(listRequest(scope, q.name, latestParams(q.filter)))
+    if (res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
+    return {rows: res.tasks.map(toRow), nextToken: '', shape: 'detail'}
+  }
+  if (q.name && q.version) {
+    const t = await admin.getTask({
+      id: {resourceType: ResourceType.TASK, ...scope, name: q.name, version: q.version},
+    })
+    return {rows: [toRow(t)], nextToken: '', shape: 'detail'}
+  }
+  const res = await admin.listTasks(listRequest(scope, q.name ?? '', listParams(q.filter)))
+  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
+  return {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'}
+}
+
+export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
+  const toRow = (w: Parameters<typeof protoJson<typeof WorkflowSchema>>[1]) => protoJson(WorkflowSchema, w)
+  if (!q.name) {
+    const p = listParams(q.filter)
+    const sortBy = sortOf(p)
+    const req = {
+      project: scope.project,
+      domain: scope.domain,
+      limit: p.limit,
+      token: p.token,
+      filters: p.filters,
+      ...(sortBy ? {sortBy} : {}),
+    }
+    try {
+      const res = await admin.listNamedEntities({resourceType: ResourceType.WORKFLOW, ...req})
+      return {rows: res.entities.map((e) => protoJson(NamedEntitySchema, e)), nextToken: res.token, shape: 'list'}
+    } catch (err) {
+      if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
+    }
+    // Control planes without named entities: the workflow names, with default metadata.
+    const ids = await admin.listWorkflowIds(req)
+    const rows = ids.entities.map((e) => ({
+      resourceType: 'WORKFLOW',
+      id: {project: e.project, domain: e.domain, name: e.name},
+    }))
+    return {rows, nextToken: ids.token, shape: 'list'}
+  }
+  if (q.latest || q.version) {
+    let version = q.version
+    if (q.latest) {
+      const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
+      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+      version = res.workflows[0]!.id!.version
+    }
+    const w = await admin.getWorkflow({
+      id: {resourceType: ResourceType.WORKFLOW, ...scope, name: q.name, version: version!},
+    })
+    return {rows: [toRow(w)], nextToken: '', shape: 'detail'}
+  }
+  const res = await admin.listWorkflows(listRequest(scope, q.name, listParams(q.filter)))
+  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+  return {rows: res.workflows.map(toRow), nextToken: res.token, shape: 'versions'}
+}
+
+/** The workflows behind rows, as messages (for -o dot). */
+export async function getWorkflowMessages(admin: AdminClient, scope: Scope, q: EntityQuery) {
+  if (!q.name)
+    throw new CliError('usage', 'visualization needs a workflow name', {hint: 'flytectl get workflow <name> -o dot'})
+  let version = q.version
+  if (q.latest || !version) {
+    const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
+    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+    version = res.workflows[0]!.id!.version
+  }
+  return admin.getWorkflow({id: {resourceType: ResourceType.WORKFLOW, ...scope, name: q.name, version}})
+}
+
+export interface LaunchPlanQuery extends EntityQuery {
+  workflow?: string
+}
+
+export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: LaunchPlanQuery): Promise<Listing> {
+  const toRow = (l: Parameters<typeof protoJson<typeof LaunchPlanSchema>>[1]) => protoJson(LaunchPlanSchema, l)
+  if (q.workflow && q.filter.fieldSelector)
+    throw new CliError('usage', 'fieldSelector cannot be specified with workflow flag', {
+      hint: 'Use either --workflow or --filter.fieldSelector.',
+    })
+  if (q.name && q.latest) {
+    const res = await admin.listLaunchPlans(listRequest(scope, q.name, latestParams(q.filter)))
+    if (res.launchPlans.length === 0) throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
+    return {rows: res.launchPlans.map(toRow), nextToken: '', shape: 'detail'}
+  }
+  if (q.name && q.version) {
+    const lp = await admin.getLaunchPlan({
+      id: {resourceType: ResourceType.LAUNCH_PLAN, ...scope, name: q.name, version: q.version},
+    })
+    return {rows: [toRow(lp)], nextToken: '', shape: 'detail'}
+  }
+  const p = listParams(q.filter)
+  if (q.workflow) p.filters = andFilters(p.filters, `eq(workflow.name,${q.workflow})`)
+  const res = await admin.listLaunchPlans(listRequest(scope, q.name ?? '', p))
+  if (q.name && res.launchPlans.length === 0)
+    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
+  return {rows: res.launchPlans.map(toRow), nextToken: res.token, shape: q.name ? 'detail' : 'list'}
+}
+
+export async function getExecutions(
+  admin: AdminClient,
+  scope: Scope,
+  filter: FilterFlags,
+  name?: string,
+): Promise<Listing> {
+  if (name) {
+    const e = await admin.getExecution({id: {...scope, name}})
+    return {rows: [protoJson(ExecutionSchema, e)], nextToken: '', shape: 'detail'}
+  }
+  const res = await admin.listExecutions(listRequest(scope, '', listParams(filter)))
+  return {rows: res.executions.map((e) => protoJson(ExecutionSchema, e)), nextToken: res.token, shape: 'list'}
+}

@@ -1,0 +1,51 @@
+import {Args, Flags} from '@oclif/core'
+import {ClusterCommand} from '../../cli/base-command.js'
+import {entityFlags, filterFlags, filterFrom} from '../../cluster/flags.js'
+
+export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> {
+  static override summary = 'Gets the launch plan resources'
+  static override aliases = ['get:launchplans']
+  static override examples = [
+    '<%= config.bin %> get launchplan -p flytesnacks -d development',
+    '<%= config.bin %> get launchplan -p flytesnacks -d development --workflow core.flyte_basics.lp.go_greet',
+    '<%= config.bin %> get launchplan -p flytesnacks -d development core.basic.lp.go_greet --latest --execFile exec.yaml',
+  ]
+  static override args = {name: Args.string({description: 'launch plan name'})}
+  static override flags = {
+    ...entityFlags,
+    ...filterFlags,
+    execFile: Flags.string({
+      description: 'execution file name to be used for generating execution spec of a single launchplan.',
+    }),
+    workflow: Flags.string({description: 'name of the workflow for which the launchplans need to be fetched.'}),
+  }
+
+  async run(): Promise<unknown> {
+    const [{getLaunchPlans}, {renderListing}, tables, {writeExecFile}] = await Promise.all([
+      import('../../cluster/get.js'),
+      import('../../cluster/output.js'),
+      import('../../cluster/tables.js'),
+      import('../../cluster/get-execfile.js'),
+    ])
+    const format = await this.outputFormat()
+    const scope = await this.projectDomain()
+    if (this.flags.latest && this.flags.version) this.note('--latest given: the version flag will be ignored.')
+    const {admin} = await this.adminClients()
+    const listing = await getLaunchPlans(admin, scope, {
+      filter: filterFrom(this.flags),
+      latest: this.flags.latest,
+      ...(this.flags.latest ? {} : {version: this.flags.version}),
+      name: this.args.name,
+      workflow: this.flags.workflow,
+    })
+    if (this.flags.execFile) {
+      this.out(await writeExecFile('launchplan', listing.rows[0]!, this.flags.execFile))
+      return listing.rows[0]
+    }
+    const columns = listing.shape === 'detail' ? tables.launchPlanDetailColumns : tables.launchPlanListColumns
+    const printed = await renderListing(listing, format, columns)
+    this.out(printed.text)
+    if (printed.note) this.note(printed.note)
+    return listing.rows
+  }
+}

@@ -1,0 +1,49 @@
+import {Args, Flags} from '@oclif/core'
+import {ClusterCommand} from '../../cli/base-command.js'
+import {entityFlags, filterFlags, filterFrom} from '../../cluster/flags.js'
+
+export default class GetTask extends ClusterCommand<typeof GetTask> {
+  static override summary = 'Gets task resources'
+  static override aliases = ['get:tasks']
+  static override examples = [
+    '<%= config.bin %> get task -p flytesnacks -d development',
+    '<%= config.bin %> get task -p flytesnacks -d development core.basic.lp.greet --latest -o yaml',
+    '<%= config.bin %> get task -p flytesnacks -d development core.basic.lp.greet --version v1 --execFile exec.yaml',
+  ]
+  static override args = {name: Args.string({description: 'task name'})}
+  static override flags = {
+    ...entityFlags,
+    ...filterFlags,
+    execFile: Flags.string({
+      description: 'execution file name to be used for generating execution spec of a single task.',
+    }),
+  }
+
+  async run(): Promise<unknown> {
+    const [{getTasks}, {renderListing}, {taskColumns}, {writeExecFile}] = await Promise.all([
+      import('../../cluster/get.js'),
+      import('../../cluster/output.js'),
+      import('../../cluster/tables.js'),
+      import('../../cluster/get-execfile.js'),
+    ])
+    const format = await this.outputFormat()
+    const scope = await this.projectDomain()
+    if (this.flags.latest && this.flags.version) this.note('--latest given: the version flag will be ignored.')
+    const {admin} = await this.adminClients()
+    const q = {
+      filter: filterFrom(this.flags),
+      latest: this.flags.latest,
+      ...(this.flags.latest ? {} : {version: this.flags.version}),
+      name: this.args.name,
+    }
+    const listing = await getTasks(admin, scope, q)
+    if (this.flags.execFile) {
+      this.out(await writeExecFile('task', listing.rows[0]!, this.flags.execFile))
+      return listing.rows[0]
+    }
+    const printed = await renderListing(listing, format, taskColumns)
+    this.out(printed.text)
+    if (printed.note) this.note(printed.note)
+    return listing.rows
+  }
+}

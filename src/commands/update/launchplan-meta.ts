@@ -1,0 +1,3 @@
+import {updateMetaCommand} from '../../cluster/meta-command.js'
+
+export default updateMetaCommand('launchplan-meta')
