@@ -1,17 +1,15 @@
 /** create execution / create project with the built CLI against the embedded control plane. */
 import {after, before, describe, it} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {create} from '@bufbuild/protobuf'
 import {parse, stringify} from 'yaml'
 import {runCli, tempHome} from '../../support/cli.js'
 import {startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
 import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
-import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {TaskSpecSchema} from '../../../src/gen/flyteidl/admin/task_pb.js'
 import {BlobType_BlobDimensionality, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
-import {execFileFromInterface} from '../../../src/cluster/execfile.js'
 import {valueFromLiteralMap} from '../../../src/cluster/literals.js'
 import {pbFiles, taskSpec, trio, writePackage} from '../../fixtures/register/build-package.js'
 
@@ -92,16 +90,26 @@ after(async () => {
 const run = (args: string[]) => runCli([...args, '--config', plane.configPath], {env: {HOME: home.home}})
 const where = {project: 'flytesnacks', domain: 'development'}
 
-/** What `get launchplan|task <name> --execFile` writes, with `edit` applied to the parsed YAML. */
+/** What `flytectl get launchplan|task <name> --execFile f` writes, with `edit` applied to the parsed YAML. */
 async function execFile(kind: 'task' | 'launchplan', name: string, edit: (doc: Record<string, unknown>) => void) {
-  const id = {...where, name, version: 'v1'}
-  const entity =
-    kind === 'task'
-      ? await clients.admin.getTask({id: {...id, resourceType: ResourceType.TASK}})
-      : await clients.admin.getLaunchPlan({id: {...id, resourceType: ResourceType.LAUNCH_PLAN}})
-  const doc = parse(execFileFromInterface(entity, kind)) as Record<string, unknown>
-  edit(doc)
   const path = join(dir, `${name}-${Math.random().toString(36).slice(2)}.yaml`)
+  const got = await run([
+    'get',
+    kind,
+    name,
+    '-p',
+    'flytesnacks',
+    '-d',
+    'development',
+    '--version',
+    'v1',
+    '--execFile',
+    path,
+  ])
+  assert.equal(got.code, 0, got.stderr)
+  const doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  assert.equal(doc[kind === 'task' ? 'task' : 'workflow'], name)
+  edit(doc)
   writeFileSync(path, stringify(doc))
   return path
 }
