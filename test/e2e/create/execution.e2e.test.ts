@@ -11,7 +11,7 @@ import {createAdminClients, type AdminClients} from '../../../src/admin/client.j
 import {TaskSpecSchema} from '../../../src/gen/flyteidl/admin/task_pb.js'
 import {BlobType_BlobDimensionality, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import {valueFromLiteralMap} from '../../../src/cluster/literals.js'
-import {pbFiles, taskSpec, trio, writePackage} from '../../fixtures/register/build-package.js'
+import {launchPlan, pbFiles, taskSpec, trio, writePackage} from '../../fixtures/register/build-package.js'
 
 let plane: TestControlPlane
 let home: {home: string; cleanup: () => void}
@@ -66,7 +66,16 @@ before(async () => {
   assert.equal(made.code, 0, made.stderr)
   assert.equal((await clients.admin.getProject({id: 'flytesnacks'})).labels?.values.team, 'ml')
   assert.equal((await run(['create', 'project', '--id', 'other', '--name', 'Other'])).code, 0)
-  const archive = await writePackage(dir, 'pkg.tgz', pbFiles([...trio('demo'), {kind: 'task', spec: richTask()}]))
+  const archive = await writePackage(
+    dir,
+    'pkg.tgz',
+    pbFiles([
+      ...trio('demo'),
+      {kind: 'launchplan', spec: launchPlan('demo.fixed', 'demo.wf', {fixedX: 5})},
+      {kind: 'launchplan', spec: launchPlan('demo.required', 'demo.wf')},
+      {kind: 'task', spec: richTask()},
+    ]),
+  )
   const reg = await run([
     'register',
     'files',
@@ -270,6 +279,21 @@ describe('create execution against the embedded plane', () => {
     const c = await run(['create', 'execution', '-p', 'nosuch', '-d', 'development', '--execFile', unknown])
     assert.equal(c.code, 4)
     assertOneLineError(c.stderr, /^Error: cannot find launch plan demo\.wf in nosuch\/development/)
+
+    const fixed = await execFile('launchplan', 'demo.fixed', (doc) => {
+      assert.deepEqual(doc.inputs, {}, 'fixed inputs are not offered')
+      doc.inputs = {x: 6}
+    })
+    const e = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', fixed])
+    assert.equal(e.code, 2)
+    assertOneLineError(e.stderr, /^Error: input \[x\] is fixed by the launch plan and cannot be overridden$/)
+
+    const required = await execFile('launchplan', 'demo.required', (doc) => {
+      doc.inputs = {}
+    })
+    const f = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', required])
+    assert.equal(f.code, 2)
+    assertOneLineError(f.stderr, /^Error: missing required input \[x\]$/)
 
     const missingVersion = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.version = 'v404'
