@@ -112,6 +112,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   await mkdir(spec.outputPrefix, {recursive: true})
   await mkdir(spec.rawOutputPrefix, {recursive: true})
   await mkdir(dirname(spec.logPath), {recursive: true})
+  if (spec.cwd) await mkdir(spec.cwd, {recursive: true})
 
   const params: TemplateParams = {
     inputUri: fileUri(spec.inputPath),
@@ -185,6 +186,13 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     return fail('NonZeroExit', `task [${name}] ${how}; see its log ${fileUri(spec.logPath)}`, true)
   }
 
+  if (await readOptional(join(spec.outputPrefix, 'futures.pb'), (p) => stat(p))) {
+    return fail(
+      'UnsupportedDynamic',
+      `task [${name}] returned a dynamic workflow (futures.pb); dynamic workflows are not supported by the local executor`,
+      false,
+    )
+  }
   const outputsPath = join(spec.outputPrefix, 'outputs.pb')
   let outputs = await readOptional(outputsPath, readLiteralMap)
   const declared = Object.keys(task.interface?.outputs?.variables ?? {})

@@ -187,7 +187,8 @@ export class ExecutionRun {
           value: {case: 'promise', value: create(OutputReferenceSchema, {nodeId, var: v})},
         }),
       })
-    const nodeId = task.id?.name ?? 'n0'
+    // FlyteAdmin names the node after the task, keeping letters, digits and '-'.
+    const nodeId = (task.id?.name ?? '').replace(/[^\p{L}\p{N}-]/gu, '').slice(-63) || 'n0'
     return create(WorkflowTemplateSchema, {
       id: task.id,
       interface: task.interface,
@@ -229,7 +230,8 @@ export class ExecutionRun {
     const failFast = wf.metadata?.onFailure !== WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
     const localAbort = new AbortController()
     const onOuterAbort = () => localAbort.abort()
-    this.signal.addEventListener('abort', onOuterAbort, {once: true})
+    if (this.signal.aborted) localAbort.abort()
+    else this.signal.addEventListener('abort', onOuterAbort, {once: true})
     let firstError: ExecutionError | undefined
     const running = new Map<string, Promise<void>>()
     try {
@@ -610,7 +612,7 @@ export class ExecutionRun {
           timeoutMs,
           signal,
           env: this.options.env,
-          cwd: this.options.cwd,
+          cwd: this.options.cwd ?? this.paths.workDir(ref.uniqueId, attempt),
         })
       })
       if (result.outcome === 'aborted') {
