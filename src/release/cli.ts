@@ -104,6 +104,8 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
       onResult: tty ? undefined : (r) => this.note(progress.plainLine(r)),
     })
     this.out(service.renderReportText(report))
+    const {publishToActions} = await import('./actions.js')
+    await publishToActions(report)
     if (!f.abort) service.assertReportOk(report)
     return report
   }

@@ -57,6 +57,8 @@ describe('flytectl release against the GitHub simulator', () => {
       XDG_CACHE_HOME: join(home, 'cache'),
       CI: 'true',
       FLYTECTL_GITHUB_WRITE_INTERVAL_MS: '0',
+      GITHUB_STEP_SUMMARY: '',
+      GITHUB_OUTPUT: '',
     }
   })
   after(() => sim.close())
