@@ -129,4 +129,23 @@ describe('release train on the GitHub simulator: multi-repo', () => {
       await env.forge.getBranchSha('acme/flytekit', 'master'),
     )
   })
+
+  it('a rejected push of the bump commit fails loudly; --resume finishes once pushes are accepted', async () => {
+    await mergePr(env.sim, 'acme/flyte', 'Fix chart defaults (#7) (#8)', ['fixed'], 'release-v1.0')
+    await env.sim.rejectPushes('acme/flyte', {times: 1, message: 'protected branch hook declined'})
+    const first = await env.run({command: 'patch', line: '1.0', components: ['flyte']})
+    assert.equal(first.ok, false)
+    const commit = first.steps.find((s) => s.kind === 'commit')!
+    assert.equal(commit.status, 'failed')
+    assert.match(commit.detail!, /push to release-v1\.0 was rejected/)
+    assert.deepEqual(
+      first.steps.filter((s) => s.status === 'not-run').map((s) => s.kind),
+      ['tag', 'release'],
+    )
+    assert.equal((await env.tags('acme/flyte')).has('v1.0.1'), false, 'nothing tagged after the failed push')
+    const resumed = await env.run({command: 'patch', line: '1.0', components: ['flyte']}, {resume: true})
+    assertReportOk(resumed)
+    const tags = await env.tags('acme/flyte')
+    assert.equal(tags.get('v1.0.1'), await env.forge.getBranchSha('acme/flyte', 'release-v1.0'))
+  })
 })
