@@ -1,7 +1,7 @@
 /** The built CLI as a child process against the GitHub simulator (GITHUB_API_URL points at it). */
 import {after, before, describe, it} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCli, tempHome} from '../../support/cli.js'
@@ -112,6 +112,34 @@ describe('flytectl triage (CLI)', () => {
     })
     assert.equal(r.code, 1)
     assert.match(r.stdout, new RegExp(`^::error title=PR check::PR #${pr} does not link an issue`, 'm'))
+  })
+
+  it('triage owners takes its repositories from the release manifest', async () => {
+    const kit = sim.repo('flyteorg/flytekit')
+    await kit.create({defaultBranch: 'master'})
+    await kit.commit('master', {'.github/CODEOWNERS': '* @flyteorg/fe-engineers\n'}, 'owners')
+    sim.builder.team('flyteorg/fe-engineers', [])
+    const manifest = join(scratch, 'release.yaml')
+    writeFileSync(
+      manifest,
+      [
+        'release: {repository: flyteorg/flyte}',
+        'components:',
+        '  - {name: flyte, repository: flyteorg/flyte}',
+        '  - {name: flytekit, repository: flyteorg/flytekit, scheme: pep440}',
+        '',
+      ].join('\n'),
+    )
+    const r = await runCli(['triage', 'owners', '--manifest', manifest, '--json'], {env, cwd: scratch})
+    assert.equal(r.code, 1, 'flyteorg/flyte has no CODEOWNERS')
+    const result = JSON.parse(r.stdout).result
+    assert.deepEqual(
+      result.repos.map((x: {repo: string; file: string | null; ok: boolean}) => [x.repo, x.file, x.ok]),
+      [
+        ['flyteorg/flyte', null, false],
+        ['flyteorg/flytekit', '.github/CODEOWNERS', true],
+      ],
+    )
   })
 
   it('bad input: --due that is not a date is a usage error', async () => {
