@@ -119,3 +119,10 @@ test('parseDocsVersion and splitRtdUrl', () => {
   )
   assert.equal(splitRtdUrl('https://numpy.org/doc/stable'), undefined)
 })
+
+test('without python3 the check is skipped with a note, not failed', async () => {
+  const check = await verifyWithPython('release = "1"\n', {mapping: {}}, '/nonexistent/python3')
+  assert.equal(check.ran, false)
+  assert.equal(check.ok, true)
+  assert.match(check.note!, /\/nonexistent\/python3 not found; the edited conf.py was not checked with Python/)
+})
