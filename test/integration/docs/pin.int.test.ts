@@ -79,6 +79,7 @@ describe('docs pin on the GitHub simulator', () => {
       ['pull-exists', 'pull-exists'],
     )
     assert.equal(sim.counters.writes, 0)
+    process.stderr.write(`docs pin re-run, 2 repos: reads ${again.api.reads} writes ${again.api.writes}\n`)
 
     const onBranch = await checkDocs(forge, {repos, ref: 'docs-pin-v1.3', version: '1.3.0'})
     assert.equal(onBranch.ok, true, JSON.stringify(onBranch.repos.map((r) => r.findings)))

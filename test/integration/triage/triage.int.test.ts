@@ -128,6 +128,9 @@ describe('triage on the GitHub simulator with 1,000 issues', () => {
     const again = await runMilestones(forge, {repo: REPO, dryRun: false, cadence: {months: 3}, now, rollover: '1.16.0'})
     assert.equal(again.steps.length, 0)
     assert.equal(sim.counters.writes, 0)
+    process.stderr.write(
+      `milestone rollover, ${run.slipped.length} open issues: run reads ${run.api.reads} writes ${run.api.writes}; re-run reads ${again.api.reads} writes ${again.api.writes}\n`,
+    )
     const next = await runMilestones(forge, {repo: REPO, dryRun: false, cadence: {months: 3}, now})
     assert.equal(next.target?.exists, true)
     assert.equal(sim.counters.writes, 0)
