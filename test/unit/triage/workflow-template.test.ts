@@ -21,6 +21,7 @@ test('the triage workflow runs weekly and on new issues and PRs, calling only co
     'triage check-pr',
     'triage label',
     'triage milestones',
+    'triage owners',
     'triage report',
     'triage stale',
   ])
