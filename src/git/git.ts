@@ -3,6 +3,7 @@
  * target branch, annotated tags that never move, `cherry-pick -x` that reports conflicts, and
  * `push --atomic` that never forces. See src/git/types.ts for the contract.
  */
+import {execFile} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
@@ -237,12 +238,37 @@ class CachedClone implements RepoClone {
     if (options.pr !== undefined) greps.push(`--grep=(#${options.pr})`)
     const trailer = await this.git.raw(['log', '--format=%H', '-F', ...greps, '-n1', tip])
     if (trailer.trim() !== '') return true
-    // Same change under another sha (picked without -x): `git cherry` compares patch-ids of the
-    // commits since the merge base only, so this stays cheap on long histories.
+    return this.samePatchSince(tip, sha)
+  }
+
+  /**
+   * A commit since the merge base with the same patch-id as `sha` (a pick made without -x). Only
+   * commits touching the same paths are diffed, so a blobless clone fetches few or no blobs.
+   */
+  private async samePatchSince(tip: string, sha: string): Promise<boolean> {
     const parents = (await this.git.raw(['rev-list', '--parents', '-n1', sha])).trim().split(' ').slice(1)
     if (parents.length !== 1) return false
-    const out = await this.git.raw(['cherry', tip, sha, parents[0]!])
-    return lines(out).some((l) => l.startsWith('-'))
+    const files = lines(await this.git.raw(['diff-tree', '--no-commit-id', '--name-only', '-r', sha]))
+    if (files.length === 0) return false
+    const base = (await this.git.raw(['merge-base', tip, sha]).catch(() => '')).trim()
+    if (!base) return false
+    const paths = files.map((f) => `:(literal)${f}`)
+    const candidates = lines(await this.git.raw(['rev-list', '--no-merges', `${base}..${tip}`, '--', ...paths]))
+    if (candidates.length === 0) return false
+    const ids = await this.patchIds([sha, ...candidates])
+    const wanted = ids.get(sha)
+    return wanted !== undefined && candidates.some((c) => ids.get(c) === wanted)
+  }
+
+  private async patchIds(shas: string[]): Promise<Map<string, string>> {
+    const patches = await this.git.raw(['show', '--no-color', '--format=commit %H', '-p', ...shas])
+    const out = await pipeGit(this.dir, ['patch-id', '--stable'], patches)
+    const ids = new Map<string, string>()
+    for (const l of lines(out)) {
+      const [id, commit] = l.split(' ')
+      if (id && commit) ids.set(commit, id)
+    }
+    return ids
   }
 
   async worktree(branch: string): Promise<Worktree> {
@@ -403,6 +429,16 @@ class CacheWorktree implements Worktree {
       }
     }
   }
+}
+
+/** `git <args>` with `input` on stdin (simple-git has no stdin); for plumbing like patch-id. */
+function pipeGit(cwd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, {cwd, env: gitEnv(undefined), maxBuffer: 64 * 1024 * 1024}, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    )
+    child.stdin?.end(input)
+  })
 }
 
 function lines(text: string): string[] {
