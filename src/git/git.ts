@@ -175,7 +175,9 @@ class CachedClone implements RepoClone {
   }
 
   async revParse(ref: string): Promise<string | undefined> {
-    for (const candidate of [`refs/remotes/origin/${ref}`, ref]) {
+    // A sha or an expression (`abc~1`) resolves as it is; a name prefers the remote branch.
+    const direct = /^[0-9a-f]{7,40}$|[~^@:]/.test(ref)
+    for (const candidate of direct ? [ref] : [`refs/remotes/origin/${ref}`, ref]) {
       try {
         return (await this.git.raw(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`])).trim()
       } catch {
@@ -246,8 +248,7 @@ class CachedClone implements RepoClone {
    * commits touching the same paths are diffed, so a blobless clone fetches few or no blobs.
    */
   private async samePatchSince(tip: string, sha: string): Promise<boolean> {
-    const parents = (await this.git.raw(['rev-list', '--parents', '-n1', sha])).trim().split(' ').slice(1)
-    if (parents.length !== 1) return false
+    // Empty for merge and root commits: those are only found by ancestry or trailer.
     const files = lines(await this.git.raw(['diff-tree', '--no-commit-id', '--name-only', '-r', sha]))
     if (files.length === 0) return false
     const base = (await this.git.raw(['merge-base', tip, sha]).catch(() => '')).trim()
@@ -274,10 +275,7 @@ class CachedClone implements RepoClone {
   async worktree(branch: string): Promise<Worktree> {
     const tip = await this.mustResolve(branch)
     const dir = join(dirname(this.dir), 'worktrees', branch.replace(/[^A-Za-z0-9._-]/g, '_'))
-    const registered = (await this.git.raw(['worktree', 'list', '--porcelain']))
-      .split('\n')
-      .some((l) => l === `worktree ${dir}`)
-    if (registered && existsSync(dir)) {
+    if (existsSync(join(dir, '.git'))) {
       const wt = new CacheWorktree(dir, branch, this.token)
       // A pick left mid-way (conflict waiting for --continue) is kept as it is.
       if (await wt.pickInProgress()) return wt
