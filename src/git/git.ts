@@ -210,8 +210,8 @@ class CachedClone implements RepoClone {
     from: string | undefined,
     to: string,
   ): Promise<{sha: string; subject: string; body: string; parents: string[]}[]> {
-    const toSha = await this.mustResolve(to)
-    const range = from ? [`^${await this.mustResolve(from)}`, toSha] : [toSha]
+    const toSha = await this.resolveForLog(to)
+    const range = from ? [`^${await this.resolveForLog(from)}`, toSha] : [toSha]
     const out = await this.git.raw(['log', '--topo-order', '--reverse', '--format=%H%x1f%P%x1f%s%x1f%b%x1e', ...range])
     return out
       .split('\x1e')
@@ -286,6 +286,11 @@ class CachedClone implements RepoClone {
     await this.git.raw(['worktree', 'prune'])
     await this.git.raw(['worktree', 'add', '--quiet', '--force', '--detach', dir, tip])
     return new CacheWorktree(dir, branch, this.token)
+  }
+
+  /** A full sha goes to git as it is (one process less); names are resolved. */
+  private async resolveForLog(ref: string): Promise<string> {
+    return /^[0-9a-f]{40}$/.test(ref) ? ref : this.mustResolve(ref)
   }
 
   private async mustResolve(ref: string): Promise<string> {
