@@ -5,6 +5,16 @@ import {readFileSync} from 'node:fs'
 
 module.enableCompileCache?.()
 
+// package.json engines: node >=22.13 (node:sqlite, the compile cache). Say so instead of failing later.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 13)) {
+  process.stderr.write(
+    `Error: flytectl needs Node.js 22.13 or newer; this is ${process.version}.\n` +
+      'Hint: Run it through `npx flytectl` inside the repository (it pins Node 24), or install a newer Node.js.\n',
+  )
+  process.exit(2)
+}
+
 // Root help (`flytectl`, `flytectl --help`, `flytectl -h`) is rendered by oclif at build time into
 // dist/root-help.txt; print it without loading oclif. Anything else goes through oclif.
 const argv = process.argv.slice(2)

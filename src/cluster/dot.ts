@@ -2,7 +2,7 @@
 import type {Workflow} from '../gen/flyteidl/admin/workflow_pb.js'
 
 function q(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
 }
 
 export function workflowDot(workflow: Workflow): string {

@@ -2,6 +2,7 @@
  * `get execution <name> --details`: the node tree (node executions, recursively through parent
  * nodes), each leaf's task attempts, and node inputs/outputs decoded to plain values.
  */
+import {valueFromBinary} from './literals.js'
 import type {Timestamp} from '@bufbuild/protobuf/wkt'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
@@ -150,7 +151,7 @@ export function literalToNative(lit: Literal): unknown {
         case 'structuredDataset':
           return s.value.uri
         case 'binary':
-          return {binary: Buffer.from(s.value.value).toString('base64'), tag: s.value.tag}
+          return valueFromBinary(s.value)
         case 'noneType':
           return null
         case 'error':

@@ -115,16 +115,27 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
   if (!q.name) {
     const p = listParams(q.filter)
     const sortBy = sortOf(p)
-    const res = await admin.listNamedEntities({
-      resourceType: ResourceType.WORKFLOW,
+    const req = {
       project: scope.project,
       domain: scope.domain,
       limit: p.limit,
       token: p.token,
       filters: p.filters,
       ...(sortBy ? {sortBy} : {}),
-    })
-    return {rows: res.entities.map((e) => protoJson(NamedEntitySchema, e)), nextToken: res.token, shape: 'list'}
+    }
+    try {
+      const res = await admin.listNamedEntities({resourceType: ResourceType.WORKFLOW, ...req})
+      return {rows: res.entities.map((e) => protoJson(NamedEntitySchema, e)), nextToken: res.token, shape: 'list'}
+    } catch (err) {
+      if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
+    }
+    // Control planes without named entities: the workflow names, with default metadata.
+    const ids = await admin.listWorkflowIds(req)
+    const rows = ids.entities.map((e) => ({
+      resourceType: 'WORKFLOW',
+      id: {project: e.project, domain: e.domain, name: e.name},
+    }))
+    return {rows, nextToken: ids.token, shape: 'list'}
   }
   if (q.latest || q.version) {
     let version = q.version

@@ -3,6 +3,7 @@
  * interface. Used by `create execution` (inputs), execFile generation (default values) and the
  * `--details` views (literal → plain value). Heavy module: import lazily.
  */
+import {decode as msgpackDecode} from '@msgpack/msgpack'
 import {create, type JsonObject, type JsonValue} from '@bufbuild/protobuf'
 import {timestampFromDate, timestampDate, type Duration, type Timestamp} from '@bufbuild/protobuf/wkt'
 import {
@@ -390,6 +391,21 @@ export function literalMapFromValues(
 }
 
 /** A Literal → a plain value for YAML/JSON: integers as numbers (strings beyond 2^53), URIs as strings. */
+/**
+ * A binary scalar as a plain value: flytekit writes dataclasses, dicts and Pydantic models as
+ * MessagePack (`tag: msgpack`); anything else stays base64 with its tag.
+ */
+export function valueFromBinary(b: {value: Uint8Array; tag: string}): unknown {
+  if (b.tag === 'msgpack') {
+    try {
+      return msgpackDecode(b.value)
+    } catch {
+      // not valid MessagePack after all: fall through to base64
+    }
+  }
+  return {binary: Buffer.from(b.value).toString('base64'), tag: b.tag}
+}
+
 export function valueFromLiteral(literal: Literal | undefined): unknown {
   if (!literal) return null
   const v = literal.value
@@ -431,7 +447,7 @@ function valueFromScalar(scalar: Scalar): unknown {
     case 'union':
       return valueFromLiteral(s.value.value)
     case 'binary':
-      return Buffer.from(s.value.value).toString('base64')
+      return valueFromBinary(s.value)
     case 'error':
       return {failedNodeId: s.value.failedNodeId, message: s.value.message}
     default:

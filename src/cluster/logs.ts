@@ -58,7 +58,7 @@ export async function showLogs(admin: AdminClient, scope: Scope, name: string, o
   const ref = {...scope, name}
   const offsets = new Map<string, number>()
   const printedLinks = new Set<string>()
-  let sources: LogSource[] = []
+  let sources: LogSource[]
   for (;;) {
     const execution = await admin.getExecution({id: ref})
     const terminal = isTerminalExecution(execution.closure?.phase ?? 0)

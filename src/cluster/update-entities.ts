@@ -1,7 +1,8 @@
 /** `update project|launchplan|*-meta|execution`: read the current state, plan the change, run the shared update flow. */
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
-import {NamedEntityState} from '../gen/flyteidl/admin/common_pb.js'
+import {create} from '@bufbuild/protobuf'
+import {LabelsSchema, NamedEntityState} from '../gen/flyteidl/admin/common_pb.js'
 import {ExecutionState} from '../gen/flyteidl/admin/execution_pb.js'
 import {LaunchPlanState} from '../gen/flyteidl/admin/launch_plan_pb.js'
 import {Project_ProjectState} from '../gen/flyteidl/admin/project_pb.js'
@@ -70,9 +71,11 @@ export async function updateProject(admin: AdminClient, change: ProjectChange, i
   })
   const next = {
     ...current,
+    // Domains are system-wide; FlyteAdmin rejects requests carrying them.
+    domains: [],
     name: change.name ?? current.name,
     description: change.description ?? current.description,
-    labels: {values: change.labels ?? current.labels?.values ?? {}} as never,
+    labels: create(LabelsSchema, {values: change.labels ?? current.labels?.values ?? {}}),
     state:
       change.state === 'archive'
         ? Project_ProjectState.ARCHIVED

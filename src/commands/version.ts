@@ -26,7 +26,8 @@ export default class Version extends ClusterCommand<typeof Version> {
     if (format === 'yaml') this.out(await renderYaml(infos))
     // -o json: one valid JSON document (an array when the control plane answered).
     else if (format === 'json') this.out(renderJson(infos))
-    else for (const info of infos) this.out(JSON.stringify(info, null, 2))
+    // Default: flytectl's 2-space JSON, as one valid document (Go printed two objects back to back).
+    else this.out(JSON.stringify(infos.length === 1 ? infos[0] : infos, null, 2))
     return infos
   }
 }

@@ -5,11 +5,14 @@ import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
 import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import type {PlaneContext} from './context.js'
+import * as attributes from './services/attributes.js'
 import * as defs from './services/definitions.js'
 import * as dataproxy from './services/dataproxy.js'
 import * as events from './services/events.js'
 import * as executions from './services/executions.js'
 import * as identity from './services/identity.js'
+import * as named from './services/named-entities.js'
+import * as nodes from './services/node-executions.js'
 import * as projects from './services/projects.js'
 import {serverVersion} from './version.js'
 
@@ -50,6 +53,32 @@ export function registerServices(router: ConnectRouter, ctx: PlaneContext): void
     createWorkflowEvent: (req) => events.createWorkflowEvent(ctx, req),
     createNodeEvent: (req) => events.createNodeEvent(ctx, req),
     createTaskEvent: (req) => events.createTaskEvent(ctx, req),
+
+    getNodeExecution: (req) => nodes.getNodeExecution(ctx, req),
+    getDynamicNodeWorkflow: (req) => nodes.getDynamicNodeWorkflow(ctx, req),
+    listNodeExecutions: (req) => nodes.listNodeExecutions(ctx, req),
+    listNodeExecutionsForTask: (req) => nodes.listNodeExecutionsForTask(ctx, req),
+    getNodeExecutionData: (req) => nodes.getNodeExecutionData(ctx, req),
+    getTaskExecution: (req) => nodes.getTaskExecution(ctx, req),
+    listTaskExecutions: (req) => nodes.listTaskExecutions(ctx, req),
+    getTaskExecutionData: (req) => nodes.getTaskExecutionData(ctx, req),
+
+    updateProjectAttributes: (req) => attributes.updateProjectAttributes(ctx, req),
+    getProjectAttributes: (req) => attributes.getProjectAttributes(ctx, req),
+    deleteProjectAttributes: (req) => attributes.deleteProjectAttributes(ctx, req),
+    updateProjectDomainAttributes: (req) => attributes.updateProjectDomainAttributes(ctx, req),
+    getProjectDomainAttributes: (req) => attributes.getProjectDomainAttributes(ctx, req),
+    deleteProjectDomainAttributes: (req) => attributes.deleteProjectDomainAttributes(ctx, req),
+    updateWorkflowAttributes: (req) => attributes.updateWorkflowAttributes(ctx, req),
+    getWorkflowAttributes: (req) => attributes.getWorkflowAttributes(ctx, req),
+    deleteWorkflowAttributes: (req) => attributes.deleteWorkflowAttributes(ctx, req),
+    listMatchableAttributes: (req) => attributes.listMatchableAttributes(ctx, req),
+
+    listNamedEntities: (req) => named.listNamedEntities(ctx, req),
+    getNamedEntity: (req) => named.getNamedEntity(ctx, req),
+    updateNamedEntity: (req) => named.updateNamedEntity(ctx, req),
+    getDescriptionEntity: (req) => named.getDescriptionEntity(ctx, req),
+    listDescriptionEntities: (req) => named.listDescriptionEntities(ctx, req),
 
     getVersion: () => serverVersion(),
   })

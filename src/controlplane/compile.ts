@@ -3,7 +3,7 @@
  * `end-node` added, upstream/downstream connections (explicit upstream ids and data dependencies),
  * sub-workflows compiled the same way, and the templates of every referenced task.
  */
-import {create} from '@bufbuild/protobuf'
+import {clone, create} from '@bufbuild/protobuf'
 import {
   CompiledTaskSchema,
   CompiledWorkflowClosureSchema,
@@ -79,8 +79,32 @@ export function referencedTaskIds(templates: WorkflowTemplate[]): Identifier[] {
   return [...seen.values()]
 }
 
+/** A promise with no node id refers to the workflow's inputs: the compiler names it `start-node`. */
+function fillStartNode(data: BindingData | undefined): void {
+  if (!data) return
+  switch (data.value.case) {
+    case 'promise':
+      if (data.value.value.nodeId === '') data.value.value.nodeId = START_NODE
+      break
+    case 'collection':
+      for (const b of data.value.value.bindings) fillStartNode(b)
+      break
+    case 'map':
+      for (const b of Object.values(data.value.value.bindings)) fillStartNode(b)
+      break
+    default:
+  }
+}
+
+function fillStartNodes(node: Node): void {
+  for (const b of node.inputs) fillStartNode(b.binding)
+  for (const inner of innerNodes(node)) fillStartNodes(inner)
+}
+
 export function compileTemplate(template: WorkflowTemplate): CompiledWorkflow {
-  const tpl = create(WorkflowTemplateSchema, template)
+  const tpl = clone(WorkflowTemplateSchema, template)
+  for (const node of tpl.nodes) fillStartNodes(node)
+  for (const b of tpl.outputs) fillStartNode(b.binding)
   const userNodes = tpl.nodes.filter((n) => n.id !== START_NODE && n.id !== END_NODE)
   const ids = new Set(userNodes.map((n) => n.id))
   const upstream = new Map<string, Set<string>>()

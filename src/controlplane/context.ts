@@ -20,6 +20,8 @@ export interface PlaneContext {
   dataDir: string
   domains: Domain[]
   executor?: Executor
+  /** True once the server is closing: late executor events are dropped instead of hitting a closed store. */
+  closing: boolean
   /** The server's base URL (`http://127.0.0.1:<port>`), known once it listens. */
   baseUrl(): string
 }

@@ -44,6 +44,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir,
     domains: DEFAULT_DOMAINS,
     executor: opts.executor,
+    closing: false,
     baseUrl: () => baseUrl,
   }
   const rpc = connectNodeAdapter({
@@ -100,6 +101,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           h1.close()
         })
         await opts.executor?.close()
+        ctx.closing = true
         db.close()
       })()
       return closed

@@ -10,6 +10,7 @@ import {homedir} from 'node:os'
 import {dirname, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {CliError} from '../cli/errors.js'
+import {EXIT_PORT_BUSY} from '../controlplane/daemon.js'
 import {demoConfigPath} from '../config/load.js'
 import {
   defaultDataDir,
@@ -22,9 +23,6 @@ import {
   removePidFile,
   type DaemonInfo,
 } from './state.js'
-
-/** The daemon exits with this code when its port is taken. */
-export const EXIT_PORT_BUSY = 10
 
 export const DAEMON_PATH = fileURLToPath(new URL('../controlplane/daemon.js', import.meta.url))
 
@@ -60,19 +58,14 @@ export function renderSandboxConfig(port: number): string {
 
 /** GetVersion against the local plane: the control-plane version, or null if it does not answer. */
 export async function probeVersion(port: number, timeoutMs = 1000): Promise<string | null> {
-  const {createAdminClients} = await import('../admin/client.js')
-  const clients = createAdminClients(
-    {endpoint: `dns:///127.0.0.1:${port}`, insecure: true},
-    {defaultTimeoutMs: timeoutMs},
-  )
-  try {
-    const res = await clients.admin.getVersion({})
-    return res.controlPlaneVersion?.Version || 'unknown'
-  } catch {
-    return null
-  } finally {
-    clients.close()
-  }
+  const {grpcUnaryEmpty} = await import('./probe.js')
+  const bytes = await grpcUnaryEmpty(port, '/flyteidl.service.AdminService/GetVersion', timeoutMs)
+  if (!bytes) return null
+  const [{fromBinary}, {GetVersionResponseSchema}] = await Promise.all([
+    import('@bufbuild/protobuf'),
+    import('../gen/flyteidl/admin/version_pb.js'),
+  ])
+  return fromBinary(GetVersionResponseSchema, bytes).controlPlaneVersion?.Version || 'unknown'
 }
 
 export type DaemonState =

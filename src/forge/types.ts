@@ -249,4 +249,13 @@ export interface ForgeOptions {
   /** Tests shorten waits (Retry-After is honoured up to this many ms, default 60000). */
   maxRetryAfterMs?: number
   userAgent?: string
+  /** Base delay of the 5xx/connection retry backoff (retry n waits n² × this; default 1000). */
+  retryBaseDelayMs?: number
+  /**
+   * Minimum spacing of writes (POST/PATCH/PUT/DELETE and GraphQL), per GitHub's guidance of one
+   * second between content-creating requests. Default: the throttling plugin's own pacing.
+   */
+  minWriteIntervalMs?: number
+  /** Where warnings go (already redacted); default: dropped. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 }

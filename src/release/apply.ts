@@ -6,8 +6,9 @@
  * of its repository ("not-run"). Under dry-run only the read-side checks run.
  */
 import {ForgeError, type Forge} from '../forge/types.js'
+import type {GitLayer} from '../git/types.js'
 import type {Journal} from './journal.js'
-import type {ReleasePlan, ReleaseStep, StepResult, StepStatus} from './types.js'
+import type {FileChange, ReleasePlan, ReleaseStep, StepResult, StepStatus} from './types.js'
 
 export interface StepGroup {
   repo: string
@@ -24,15 +25,19 @@ export interface ApplyOptions {
   runner?: GroupRunner
   /** Called after each step (plain progress lines). */
   onResult?: (result: StepResult) => void
+  /**
+   * Local git for the bump commit: all files in one commit, pushed (never forced). Without it the
+   * files are written through the contents API, one commit per file.
+   */
+  git?: GitLayer
 }
 
 export function stepTarget(step: ReleaseStep): string {
   switch (step.kind) {
     case 'branch':
       return step.branch
-    case 'file':
-    case 'changelog':
-      return step.path
+    case 'commit':
+      return step.branch
     case 'tag':
     case 'release':
       return step.tag
@@ -99,7 +104,7 @@ async function runOne(forge: Forge, step: ReleaseStep, options: ApplyOptions): P
   const recorded = options.journal?.finished(step.id)
   if (recorded && !options.dryRun) return {...recorded, detail: recorded.detail ?? 'recorded in the journal'}
   try {
-    const outcome = await execute(forge, step, Boolean(options.dryRun))
+    const outcome = await execute(forge, step, Boolean(options.dryRun), options.git)
     return {...base, ...outcome}
   } catch (err) {
     const detail =
@@ -114,7 +119,7 @@ async function runOne(forge: Forge, step: ReleaseStep, options: ApplyOptions): P
 
 type Outcome = {status: StepStatus; detail?: string; sha?: string}
 
-async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean): Promise<Outcome> {
+async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean, git?: GitLayer): Promise<Outcome> {
   const write = async (fn: () => Promise<Outcome>): Promise<Outcome> => (dryRun ? {status: 'planned'} : fn())
   switch (step.kind) {
     case 'branch': {
@@ -125,34 +130,8 @@ async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean): Promis
         return {status: 'applied', sha: step.sha}
       })
     }
-    case 'file': {
-      const current = await forge.getFile(step.repo, step.path, step.branch)
-      if (current?.text === step.after) return {status: 'done'}
-      if (current && current.text !== step.before && !dryRun) {
-        throw new StepConflict(`${step.path} on ${step.branch} changed since the plan was made; re-plan the release`)
-      }
-      return write(async () => {
-        const sha = await forge.putFile(step.repo, step.path, {
-          branch: step.branch,
-          text: step.after,
-          message: step.message,
-          sha: current?.sha,
-        })
-        return {status: 'applied', sha}
-      })
-    }
-    case 'changelog': {
-      const current = await forge.getFile(step.repo, step.path, step.branch)
-      if (current) return {status: 'done', detail: current.text === step.text ? undefined : 'kept the existing file'}
-      return write(async () => {
-        const sha = await forge.putFile(step.repo, step.path, {
-          branch: step.branch,
-          text: step.text,
-          message: step.message,
-        })
-        return {status: 'applied', sha}
-      })
-    }
+    case 'commit':
+      return commitFiles(forge, step, dryRun, git)
     case 'tag': {
       const target = 'sha' in step.at ? step.at.sha : await forge.getBranchSha(step.repo, step.at.branch)
       const existing = await forge.getTag(step.repo, step.tag)
@@ -217,4 +196,59 @@ async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean): Promis
       })
     }
   }
+}
+
+/** Which files still need writing, given the branch's current texts; a file changed by someone else is a conflict. */
+function pendingFiles(step: Extract<ReleaseStep, {kind: 'commit'}>, current: (string | undefined)[]): FileChange[] {
+  return step.files.filter((f, i) => {
+    const now = current[i]
+    if (now === f.after) return false
+    if (now !== undefined && f.keepExisting) return false
+    if (now !== f.before && now !== undefined) {
+      throw new StepConflict(`${f.path} on ${step.branch} changed since the plan was made; re-plan the release`)
+    }
+    return true
+  })
+}
+
+async function commitFiles(
+  forge: Forge,
+  step: Extract<ReleaseStep, {kind: 'commit'}>,
+  dryRun: boolean,
+  git?: GitLayer,
+): Promise<Outcome> {
+  if (dryRun || !git) {
+    const found = await Promise.all(step.files.map((f) => forge.getFile(step.repo, f.path, step.branch)))
+    const pending = pendingFiles(
+      step,
+      found.map((x) => x?.text),
+    )
+    if (pending.length === 0) return {status: 'done'}
+    if (dryRun) return {status: 'planned', detail: `${pending.length} file(s)`}
+    let sha = ''
+    for (const f of pending) {
+      const i = step.files.indexOf(f)
+      sha = await forge.putFile(step.repo, f.path, {
+        branch: step.branch,
+        text: f.after,
+        message: step.message,
+        sha: found[i]?.sha,
+      })
+    }
+    return {status: 'applied', sha, detail: `${pending.length} file(s), one commit each`}
+  }
+  const info = await forge.getRepo(step.repo)
+  if (!info) throw new StepConflict(`repository ${step.repo} is not visible`)
+  const clone = await git.clone(info.cloneUrl)
+  const wt = await clone.worktree(step.branch)
+  const current = await Promise.all(step.files.map((f) => wt.readFile(f.path)))
+  const pending = pendingFiles(step, current)
+  if (pending.length === 0) return {status: 'done'}
+  for (const f of pending) await wt.writeFile(f.path, f.after)
+  const sha = await wt.commitAll(step.message)
+  const pushed = await wt.push([`HEAD:refs/heads/${step.branch}`])
+  if (!pushed.ok) {
+    throw new StepConflict(`push to ${step.branch} was rejected${pushed.message ? `: ${pushed.message}` : ''}`)
+  }
+  return {status: 'applied', sha, detail: `${pending.length} file(s) in one commit`}
 }

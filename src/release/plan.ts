@@ -25,7 +25,7 @@ import {componentTags, formatTag, latestTag, type ComponentTag} from '../version
 import {compareVersions, formatVersion, versionText, type ReleaseVersion} from '../versioning/version.js'
 import {renderChangelog} from './changelog.js'
 import type {ObserveRequest} from './observe.js'
-import type {ComponentVersion, ReleaseObservation, ReleasePlan, ReleaseStep, TagTarget} from './types.js'
+import type {ComponentVersion, FileChange, ReleaseObservation, ReleasePlan, ReleaseStep, TagTarget} from './types.js'
 import {
   UpdaterError,
   updateHelmChart,
@@ -160,14 +160,12 @@ function bumpFile(text: string, f: BumpFile, v: ReleaseVersion, scheme: 'semver'
   }
 }
 
-/** File steps for one bump commit: every manifest file, chained per path, only where the text changes. */
-function fileSteps(
+/** The bump commit's files per repository: every manifest file, chained per path, only where the text changes. */
+function fileChanges(
   manifest: ReleaseManifest,
   obs: ReleaseObservation,
   releaseVersion: ReleaseVersion,
-  branch: string,
-  message: string,
-): ReleaseStep[] {
+): Map<string, FileChange[]> {
   const texts = new Map<string, {repo: string; path: string; before: string; after: string}>()
   manifest.files.forEach((f, i) => {
     const repo = f.repository ?? manifest.release.repository
@@ -205,19 +203,26 @@ function fileSteps(
       throw err
     }
   })
-  return [...texts.values()]
-    .filter((t) => t.before !== t.after)
-    .map((t) => ({
-      id: `${t.repo}:file:${t.path}`,
-      repo: t.repo,
-      kind: 'file' as const,
-      summary: `bump ${t.path} on ${branch}`,
-      branch,
-      path: t.path,
-      before: t.before,
-      after: t.after,
-      message,
-    }))
+  const out = new Map<string, FileChange[]>()
+  for (const t of texts.values()) {
+    if (t.before === t.after) continue
+    const list = out.get(t.repo) ?? []
+    list.push({path: t.path, before: t.before, after: t.after})
+    out.set(t.repo, list)
+  }
+  return out
+}
+
+function commitStep(repo: string, branch: string, message: string, files: FileChange[]): ReleaseStep {
+  return {
+    id: `${repo}:commit:${branch}`,
+    repo,
+    kind: 'commit',
+    summary: `bump commit on ${branch}: ${files.map((f) => f.path).join(', ')}`,
+    branch,
+    message,
+    files,
+  }
 }
 
 function changelogStep(
@@ -226,9 +231,7 @@ function changelogStep(
   repos: string[],
   v: ReleaseVersion,
   tagOfRepo: (repo: string) => string,
-  branch: string,
-): ReleaseStep {
-  const home = manifest.release.repository
+): FileChange {
   const path = manifest.changelog.path.replace('{version}', versionText(v))
   const text = renderChangelog({
     heading: `${manifest.release.name} ${versionText(v)}`,
@@ -247,16 +250,7 @@ function changelogStep(
       }
     }),
   })
-  return {
-    id: `${home}:changelog:${path}`,
-    repo: home,
-    kind: 'changelog',
-    summary: `write ${path} on ${branch}`,
-    branch,
-    path,
-    text,
-    message: `Add changelog for ${versionText(v)}`,
-  }
+  return {path, after: text, keepExisting: true}
 }
 
 function tagStep(c: ReleaseComponent, v: ReleaseVersion, at: TagTarget, name: string): ReleaseStep {
@@ -291,6 +285,12 @@ function releaseStep(manifest: ReleaseManifest, v: ReleaseVersion, body: string)
     body,
     prerelease: v.pre !== undefined,
   }
+}
+
+/** Steps of one repository together (first-seen repository order), order within a repository kept. */
+function byRepo(steps: ReleaseStep[]): ReleaseStep[] {
+  const order = [...new Set(steps.map((s) => s.repo))]
+  return [...steps].sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo))
 }
 
 function addMonths(now: Date, months: number): string {
@@ -334,19 +334,15 @@ export function planCut(
   const steps: ReleaseStep[] = []
   const notes: string[] = []
   const components: ComponentVersion[] = []
-  const files = fileSteps(manifest, obs, version, branch, message)
-  const changelog = changelogStep(
-    manifest,
-    obs,
-    repos,
-    version,
-    (repo) => formatTag(version, leadComponent(manifest, repo)!),
-    branch,
+  const files = fileChanges(manifest, obs, version)
+  const changelog = changelogStep(manifest, obs, repos, version, (repo) =>
+    formatTag(version, leadComponent(manifest, repo)!),
   )
+  files.set(home, [...(files.get(home) ?? []), changelog])
   for (const repo of manifestRepositories(manifest)) {
     const o = obs.repos[repo]!
     const inRepo = aligned.filter((c) => c.repository === repo)
-    const repoFiles = files.filter((s) => s.repo === repo)
+    const repoFiles = files.get(repo) ?? []
     if (inRepo.length === 0 && repoFiles.length === 0 && repo !== home) continue
     const base = o.releaseBranchSha ?? o.headSha
     steps.push({
@@ -357,8 +353,7 @@ export function planCut(
       branch,
       sha: base,
     })
-    steps.push(...repoFiles)
-    if (repo === home) steps.push(changelog)
+    if (repoFiles.length > 0) steps.push(commitStep(repo, branch, message, repoFiles))
     for (const c of inRepo) {
       steps.push(tagStep(c, version, {branch}, name))
       const previous = latestTag(tagsOf(obs, c), {stable: true})
@@ -371,7 +366,7 @@ export function planCut(
       })
     }
   }
-  steps.push(releaseStep(manifest, version, changelog.kind === 'changelog' ? changelog.text : ''))
+  steps.push(releaseStep(manifest, version, changelog.after))
   const title = milestoneTitle(manifest, version)
   const next: ReleaseVersion = {major: version.major, minor: version.minor + 1, patch: 0}
   const nextTitle = milestoneTitle(manifest, next)
@@ -403,7 +398,7 @@ export function planCut(
   } else {
     notes.push(`no milestone "${title}" in ${home}: nothing to close or move`)
   }
-  return {command: 'cut', version: versionText(version), releaseBranch: branch, components, steps, notes}
+  return {command: 'cut', version: versionText(version), releaseBranch: branch, components, steps: byRepo(steps), notes}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,14 +508,15 @@ export function planPatch(
   }
   if (rootVersion) {
     const message = `Release ${manifest.release.name} ${versionText(rootVersion)}`
-    const files = fileSteps(manifest, obs, rootVersion, branch, message)
-    const changelog = changelogStep(manifest, obs, [home], rootVersion, () => formatTag(rootVersion!, root), branch)
-    for (const repo of [...new Set([...files.map((s) => s.repo), ...tagSteps.map((s) => s.repo)])]) {
-      steps.push(...files.filter((s) => s.repo === repo))
-      if (repo === home) steps.push(changelog)
+    const files = fileChanges(manifest, obs, rootVersion)
+    const changelog = changelogStep(manifest, obs, [home], rootVersion, () => formatTag(rootVersion!, root))
+    files.set(home, [...(files.get(home) ?? []), changelog])
+    for (const repo of [...new Set([home, ...files.keys(), ...tagSteps.map((s) => s.repo)])]) {
+      const repoFiles = files.get(repo) ?? []
+      if (repoFiles.length > 0) steps.push(commitStep(repo, branch, message, repoFiles))
       steps.push(...tagSteps.filter((s) => s.repo === repo))
     }
-    steps.push(releaseStep(manifest, rootVersion, changelog.kind === 'changelog' ? changelog.text : ''))
+    steps.push(releaseStep(manifest, rootVersion, changelog.after))
     const title = milestoneTitle(manifest, rootVersion)
     if (obs.milestones.some((m) => m.title === title && m.state === 'open')) {
       steps.push({
@@ -535,5 +531,12 @@ export function planPatch(
     steps.push(...tagSteps)
   }
   const lead = out.find((x) => x.component === root.name) ?? out[0]
-  return {command: 'patch', version: lead?.version ?? '', releaseBranch: branch, components: out, steps, notes}
+  return {
+    command: 'patch',
+    version: lead?.version ?? '',
+    releaseBranch: branch,
+    components: out,
+    steps: byRepo(steps),
+    notes,
+  }
 }

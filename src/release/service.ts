@@ -5,6 +5,7 @@
 import {CliError} from '../cli/errors.js'
 import type {ReleaseComponent, ReleaseManifest} from '../config/release-manifest.js'
 import type {Forge} from '../forge/types.js'
+import type {GitLayer} from '../git/types.js'
 import {parseMinorLine, parseStableVersion, parseVersion} from '../versioning/version.js'
 import {applyPlan, type GroupRunner} from './apply.js'
 import {defaultJournalPath, Journal, readJournal} from './journal.js'
@@ -21,6 +22,8 @@ export interface RunOptions {
   home?: string
   now?: Date
   runner?: GroupRunner
+  /** Local git for single bump commits (see applyPlan). */
+  git?: GitLayer
   onResult?: (r: StepResult) => void
   /** Called once the plan is known (before any write). */
   onPlan?: (plan: ReleasePlan) => void
@@ -51,7 +54,7 @@ function journalKey(req: ReleaseRequest): string {
 }
 
 /** Validate arguments before any API call. */
-function checkRequest(req: ReleaseRequest): void {
+export function checkRequest(req: ReleaseRequest): void {
   if (req.command === 'cut' && !parseStableVersion(req.version)) {
     throw new CliError('invalid-input', `"${req.version}" is not a release version`, {
       hint: parseVersion(req.version)
@@ -153,13 +156,17 @@ export async function runRelease(
     }
     plan = await makePlan(forge, manifest, req, options.now ?? new Date())
     options.onPlan?.(plan)
-    if (!options.dryRun && plan.steps.length > 0) journal = await Journal.start(path, key, plan, options.now)
+    // Betas are re-planned from the remote on every run (the CI bot); the others are journaled.
+    if (!options.dryRun && plan.steps.length > 0 && req.command !== 'beta') {
+      journal = await Journal.start(path, key, plan, options.now)
+    }
   }
 
   const steps = await applyPlan(forge, plan, {
     dryRun: options.dryRun,
     journal,
     runner: options.runner,
+    git: options.git,
     onResult: options.onResult,
   })
   const ok = steps.every((s) => s.status === 'done' || s.status === 'applied' || s.status === 'planned')

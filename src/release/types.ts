@@ -18,8 +18,7 @@ interface StepBase {
 
 export type ReleaseStep =
   | (StepBase & {kind: 'branch'; branch: string; sha: string})
-  | (StepBase & {kind: 'file'; branch: string; path: string; before: string; after: string; message: string})
-  | (StepBase & {kind: 'changelog'; branch: string; path: string; text: string; message: string})
+  | (StepBase & {kind: 'commit'; branch: string; message: string; files: FileChange[]})
   | (StepBase & {kind: 'tag'; component: string; tag: string; at: TagTarget; message: string})
   | (StepBase & {kind: 'release'; tag: string; name: string; body: string; prerelease: boolean})
   | (StepBase & {kind: 'milestone-close'; title: string})
@@ -27,6 +26,15 @@ export type ReleaseStep =
   | (StepBase & {kind: 'issues-move'; from: string; to: string})
 
 export type StepKind = ReleaseStep['kind']
+
+/** One file of the bump commit: `before` is the text the plan saw (absent for a new file). */
+export interface FileChange {
+  path: string
+  before?: string
+  after: string
+  /** A file that exists already is kept as it is (a hand-written changelog). */
+  keepExisting?: boolean
+}
 
 export interface ComponentVersion {
   component: string

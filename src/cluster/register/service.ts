@@ -62,6 +62,7 @@ interface Item {
 }
 
 const KIND_RANK: Record<EntityKind, number> = {task: 0, workflow: 1, launchplan: 2}
+const KIND_LABEL: Record<EntityKind, string> = {task: 'task', workflow: 'workflow', launchplan: 'launch plan'}
 const SUCCESS_INFO = 'Successfully registered file'
 
 function errorText(err: unknown): string {
@@ -222,12 +223,13 @@ export async function registerFiles(
     for (const item of ready) {
       item.row.status = opts.dryRun ? 'Success' : 'Skipped'
       item.row.additionalInfo = opts.dryRun
-        ? `Dry run: would register ${item.entity!.kind} ${idKey(entityId(item.entity!))}`
+        ? `Dry run: would register ${KIND_LABEL[item.entity!.kind]} ${idKey(entityId(item.entity!))}`
         : 'Not registered: an earlier file failed (use --continueOnError to register the rest)'
     }
     return summarize(ordered, remotePackagePath)
   }
 
+  await checkProject(clients!.admin, opts.project, opts.domain)
   const inBatch = new Set(ready.map((i) => idKey(entityId(i.entity!))))
   const done = new Set<string>()
   let pending = ready
@@ -263,6 +265,20 @@ export async function registerFiles(
     throw new CliError('unavailable', `cannot reach the control plane: ${unavailable[0]}`)
   }
   return summarize(ordered, remotePackagePath)
+}
+
+/** One clear error for a project that does not exist, instead of one failed row per file. */
+async function checkProject(admin: AdminClient, project: string, domain: string): Promise<void> {
+  try {
+    await admin.getProject({id: project})
+  } catch (err) {
+    if (err instanceof ConnectError && err.code === Code.NotFound) {
+      throw new CliError('not-found', `project ${project} not found`, {
+        hint: `Create it with \`flytectl create project --id ${project} --name ${project}\`, or check -p/-d (domain ${domain}).`,
+      })
+    }
+    // Older control planes have no GetProject: the creates will tell.
+  }
 }
 
 function summarize(items: Item[], remotePackagePath: string | undefined): RegisterResult {

@@ -13,7 +13,7 @@ export interface LocalExecutorOptions {
   maxProcesses?: number
   /** Base environment for task processes (default: this process's environment). */
   env?: NodeJS.ProcessEnv
-  /** Working directory of task processes (default: this process's). */
+  /** Working directory of every task process (default: a fresh one per attempt under the data dir). */
   cwd?: string
   /** Recorded as the events' producer id. */
   producerId?: string

@@ -63,6 +63,17 @@ const fail = (
   kind = ExecutionError_ErrorKind.USER,
 ): AttemptResult => ({outcome: 'failed', code, message, retryable, kind})
 
+/** `pyflyte-fast-execute … --dest-dir X -- …`: X becomes `dir` (only before the `--` that starts the inner command). */
+export function localDestDir(argv: string[], dir: string): string[] {
+  if (!argv[0]?.endsWith('pyflyte-fast-execute')) return argv
+  const out = [...argv]
+  for (let i = 1; i < out.length && out[i] !== '--'; i++) {
+    if (out[i] === '--dest-dir' && i + 1 < out.length) out[i + 1] = dir
+    else if (out[i]!.startsWith('--dest-dir=')) out[i] = `--dest-dir=${dir}`
+  }
+  return out
+}
+
 /** PATH with FLYTECTL_DEMO_PATH's directories in front. */
 export function searchPath(env: NodeJS.ProcessEnv): string {
   return [env[DEMO_PATH_ENV], env.PATH].filter((p) => p && p.length > 0).join(delimiter)
@@ -112,6 +123,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   await mkdir(spec.outputPrefix, {recursive: true})
   await mkdir(spec.rawOutputPrefix, {recursive: true})
   await mkdir(dirname(spec.logPath), {recursive: true})
+  if (spec.cwd) await mkdir(spec.cwd, {recursive: true})
 
   const params: TemplateParams = {
     inputUri: fileUri(spec.inputPath),
@@ -135,6 +147,10 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   // Raw containers (copilot data loading): map their input/output directories onto local ones.
   const io = container.dataConfig?.enabled ? await mapDataDirs(container, spec) : null
   if (io) argv = argv.map((a) => io.rewrite(a))
+
+  // Fast-registered code: `pyflyte-fast-execute --dest-dir <dir in the image>` would unpack into
+  // that path on this machine (e.g. /root); unpack into the attempt's own working directory instead.
+  if (spec.cwd) argv = localDestDir(argv, spec.cwd)
 
   const baseEnv = spec.env ?? process.env
   const pathList = searchPath(baseEnv)
@@ -185,6 +201,13 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     return fail('NonZeroExit', `task [${name}] ${how}; see its log ${fileUri(spec.logPath)}`, true)
   }
 
+  if (await readOptional(join(spec.outputPrefix, 'futures.pb'), (p) => stat(p))) {
+    return fail(
+      'UnsupportedDynamic',
+      `task [${name}] returned a dynamic workflow (futures.pb); dynamic workflows are not supported by the local executor`,
+      false,
+    )
+  }
   const outputsPath = join(spec.outputPrefix, 'outputs.pb')
   let outputs = await readOptional(outputsPath, readLiteralMap)
   const declared = Object.keys(task.interface?.outputs?.variables ?? {})

@@ -113,6 +113,12 @@ interface NodeRef {
   uniqueId: string
   node: Node
   parentId?: string
+  /**
+   * An item of an array node. As the engine does, its task reads `{{.input}}` from the array node's
+   * own inputs.pb (whole lists) and finds its element through FLYTE_K8S_ARRAY_INDEX, which is what
+   * flytekit's `pyflyte-map-execute` expects; `{{.inputs.x}}` still renders the item's own values.
+   */
+  arrayItem?: {index: number; inputsPath: string}
 }
 
 const key = (id: Identifier | undefined) => (id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : '')
@@ -187,7 +193,8 @@ export class ExecutionRun {
           value: {case: 'promise', value: create(OutputReferenceSchema, {nodeId, var: v})},
         }),
       })
-    const nodeId = task.id?.name ?? 'n0'
+    // FlyteAdmin names the node after the task, keeping letters, digits and '-'.
+    const nodeId = (task.id?.name ?? '').replace(/[^\p{L}\p{N}-]/gu, '').slice(-63) || 'n0'
     return create(WorkflowTemplateSchema, {
       id: task.id,
       interface: task.interface,
@@ -229,7 +236,8 @@ export class ExecutionRun {
     const failFast = wf.metadata?.onFailure !== WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
     const localAbort = new AbortController()
     const onOuterAbort = () => localAbort.abort()
-    this.signal.addEventListener('abort', onOuterAbort, {once: true})
+    if (this.signal.aborted) localAbort.abort()
+    else this.signal.addEventListener('abort', onOuterAbort, {once: true})
     let firstError: ExecutionError | undefined
     const running = new Map<string, Promise<void>>()
     try {
@@ -508,7 +516,12 @@ export class ExecutionRun {
           }),
         ),
       })
-      const itemRef: NodeRef = {uniqueId: `${ref.uniqueId}-0-${i}`, node: itemNode, parentId: ref.uniqueId}
+      const itemRef: NodeRef = {
+        uniqueId: `${ref.uniqueId}-0-${i}`,
+        node: itemNode,
+        parentId: ref.uniqueId,
+        arrayItem: {index: i, inputsPath: this.paths.nodeInputs(ref.uniqueId)},
+      }
       items.push(itemLimiter.run(() => this.runNode(itemRef, {inputs: itemInputs, outputs: new Map()}, signal)))
     }
     const results = await Promise.all(items)
@@ -599,18 +612,26 @@ export class ExecutionRun {
         return runAttempt({
           task,
           inputs,
-          inputPath: inputsPath,
+          inputPath: ref.arrayItem?.inputsPath ?? inputsPath,
           outputPrefix,
           rawOutputPrefix: this.paths.rawOutputPrefix(ref.uniqueId, attempt),
           prevCheckpointPrefix: prevCheckpoint,
           logPath,
           perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
           namespace: `${this.id.project}-${this.id.domain}`,
-          flyteEnv: this.flyteEnv(task, attempt),
+          flyteEnv: {
+            ...this.flyteEnv(task, attempt),
+            ...(ref.arrayItem
+              ? {
+                  BATCH_JOB_ARRAY_INDEX_VAR_NAME: 'FLYTE_K8S_ARRAY_INDEX',
+                  FLYTE_K8S_ARRAY_INDEX: String(ref.arrayItem.index),
+                }
+              : {}),
+          },
           timeoutMs,
           signal,
           env: this.options.env,
-          cwd: this.options.cwd,
+          cwd: this.options.cwd ?? this.paths.workDir(ref.uniqueId, attempt),
         })
       })
       if (result.outcome === 'aborted') {

@@ -8,7 +8,8 @@
  *   metadata/<project>/<domain>/<execution>/outputs.pb                     workflow outputs
  *   raw/<project>/<domain>/<execution>/<node>/<attempt>/                   raw output data prefix
  *
- * Logs live outside the blob store: `<dataDir>/logs/<project>/<domain>/<execution>/<node>/<attempt>.log`.
+ * Logs live outside the blob store: `<dataDir>/logs/<project>/<domain>/<execution>/<node>/<attempt>.log`;
+ * each attempt runs in its own working directory `<dataDir>/work/<project>/<domain>/<execution>/<node>/<attempt>`.
  */
 import {fromBinary, toBinary} from '@bufbuild/protobuf'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
@@ -72,6 +73,11 @@ export class ExecutionPaths {
 
   rawOutputPrefix(nodeId: string, attempt: number): string {
     return join(this.blobRoot, 'raw', ...this.key, seg(nodeId), String(attempt))
+  }
+
+  /** A fresh working directory per attempt, like a container's: fast-registered code unpacks here. */
+  workDir(nodeId: string, attempt: number): string {
+    return join(this.dataDir, 'work', ...this.key, seg(nodeId), String(attempt))
   }
 
   log(nodeId: string, attempt: number): string {

@@ -1,9 +1,16 @@
 /**
  * The contract between the embedded control plane and the engine that runs executions.
  *
- * The control plane stores an execution (phase UNDEFINED → QUEUED) and hands it to the executor with
- * `start`. The executor reports progress through the `ExecutionSink`, which records events exactly as
- * FlyteAdmin's CreateWorkflowEvent / CreateNodeEvent / CreateTaskEvent RPCs do.
+ * The control plane stores an execution already in phase QUEUED and hands it to the executor with
+ * `start`; the executor's first workflow event is therefore RUNNING. The executor reports progress
+ * through the `ExecutionSink`, which records events exactly as FlyteAdmin's CreateWorkflowEvent /
+ * CreateNodeEvent / CreateTaskEvent RPCs do; a duplicate phase or a change after a terminal phase
+ * (e.g. the execution was terminated meanwhile) is dropped silently, as propeller drops such events.
+ * A node event must precede its task events (a task event for an unknown node is rejected).
+ *
+ * `workflowClosure` is compiled as FlyteAdmin stores it: `primary.template.nodes` starts with
+ * `start-node` and ends with `end-node` (whose inputs are the workflow's output bindings), and
+ * `primary.connections.upstream/downstream` hold each node's dependencies.
  */
 import type {Execution} from '../../gen/flyteidl/admin/execution_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'

@@ -430,6 +430,7 @@ export function createTaskEvent(ctx: PlaneContext, req: TaskExecutionEventReques
  */
 export function storeSink(ctx: PlaneContext): ExecutionSink {
   const apply = async (fn: () => void): Promise<void> => {
+    if (ctx.closing) return
     try {
       fn()
     } catch (error) {

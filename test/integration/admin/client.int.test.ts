@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync, statSync, readFileSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
@@ -344,6 +346,57 @@ describe('auth', () => {
     }
   })
 
+  it('Pkce: opens the browser at the authorize URL, takes the code on the loopback redirect, proves the verifier', async () => {
+    const port = await freePort()
+    let challenge = ''
+    const tokens = await startTokenServer((req) => {
+      const verifier = req.form.get('code_verifier') ?? ''
+      const ok =
+        req.form.get('grant_type') === 'authorization_code' &&
+        req.form.get('code') === 'the-code' &&
+        createHash('sha256').update(verifier).digest('base64url') === challenge
+      return ok
+        ? {status: 200, body: {access_token: 'pkce-token', refresh_token: 'r', expires_in: 60}}
+        : {status: 400, body: {error: 'invalid_grant'}}
+    })
+    const {server} = await securedAdmin(
+      () => tokens.url,
+      () => 'pkce-token',
+      {redirectUri: `http://localhost:${port}/callback`},
+    )
+    const opened: string[] = []
+    const c = createAdminClients(
+      {endpoint: `127.0.0.1:${server.port}`, insecure: true, authType: 'Pkce'},
+      {
+        tokenCache: new TokenCache(join(dir, 'pkce-ok.json')),
+        interactive: true,
+        note: () => {},
+        // The "browser": follow the authorize URL by calling the loopback redirect with a code.
+        openBrowser: async (url) => {
+          opened.push(url)
+          const u = new URL(url)
+          challenge = u.searchParams.get('code_challenge') ?? ''
+          const redirect = new URL(u.searchParams.get('redirect_uri')!)
+          redirect.searchParams.set('code', 'the-code')
+          redirect.searchParams.set('state', u.searchParams.get('state')!)
+          setTimeout(() => void fetch(redirect), 10)
+          return true
+        },
+      },
+    )
+    try {
+      assert.equal((await c.admin.getVersion({})).controlPlaneVersion?.Version, 'secured')
+      const u = new URL(opened[0]!)
+      assert.equal(u.pathname, '/authorize')
+      assert.equal(u.searchParams.get('code_challenge_method'), 'S256')
+      assert.equal(u.searchParams.get('client_id'), 'flytectl')
+    } finally {
+      c.close()
+      await server.close()
+      await tokens.close()
+    }
+  })
+
   it('Pkce without a terminal fails clearly instead of waiting', async () => {
     const {server} = await securedAdmin(
       () => 'http://127.0.0.1:1',
@@ -364,3 +417,13 @@ describe('auth', () => {
     }
   })
 })
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as {port: number}).port
+      srv.close(() => resolve(port))
+    })
+  })
+}

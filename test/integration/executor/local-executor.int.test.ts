@@ -147,7 +147,13 @@ describe('local executor', () => {
     assert.ok(running.occurredAt, 'events carry timestamps')
     const logUri = running.logs[0]!.uri
     assert.match(logUri, /^file:\/\/.*\/logs\/flytesnacks\/development\/.+\/n0\/0\.log$/)
-    assert.match(readFileSync(fileURLToPath(logUri), 'utf8'), /task add attempt 0 in /)
+    const logText = readFileSync(fileURLToPath(logUri), 'utf8')
+    assert.match(logText, /task add attempt 0 in /)
+    assert.match(
+      logText,
+      /cwd .*\/work\/flytesnacks\/development\/[^/]+\/n0\/0\n/,
+      'each attempt has its own working dir',
+    )
   })
 
   it('retries a failing task and fails the execution after retries+1 attempts', async () => {
@@ -266,6 +272,17 @@ describe('local executor', () => {
     assert.equal(WP[sink.last().phase], 'ABORTED')
     assert.deepEqual(sink.nodePhases('n0').slice(-1), ['ABORTED'])
     assert.equal(TP[sink.tasks.at(-1)!.phase], 'ABORTED')
+  })
+
+  it('aborts an execution closed right after it started (before its task process exists)', async () => {
+    const t = nodeTask('sleepy2', 'sleep')
+    const ex = new LocalExecutor()
+    const sink = new RecordingSink()
+    const t0 = Date.now()
+    ex.start(job(dataDir, closure('sleepy2', [taskNode('n0', t, [])], [], [t]), map({})), sink)
+    await ex.close()
+    assert.ok(Date.now() - t0 < 5000, 'close does not wait for the 30 s task')
+    assert.equal(WP[sink.last().phase], 'ABORTED')
   })
 
   it('evaluates a branch on its inputs, runs the chosen node and skips the other', async () => {
@@ -413,10 +430,23 @@ describe('local executor', () => {
     assert.match(e.value.message, /declares outputs \[y\] but wrote no outputs\.pb/)
   })
 
+  it('fails a dynamic workflow (futures.pb) with a message saying it is not supported', async () => {
+    const t = nodeTask('dyn', 'dynamic', {outputs: ['o0']})
+    const sink = await run(job(dataDir, closure('dyn', [taskNode('n0', t, [])], [], [t]), map({})))
+    const e = sink.last().outputResult
+    assert.ok(e.case === 'error')
+    assert.match(
+      e.value.message,
+      /task \[dyn\] returned a dynamic workflow \(futures\.pb\); dynamic workflows are not supported/,
+    )
+  })
+
   it('runs a single-task execution (no workflow closure)', async () => {
-    const add = nodeTask('add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+    const add = nodeTask('wf.add_two', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
     const sink = await run(job(dataDir, undefined, map({a: int(1), b: int(2)}), add))
     assert.equal(WP[sink.last().phase], 'SUCCEEDED')
+    // FlyteAdmin's node id for a task: its name with only letters, digits and '-'.
+    assert.deepEqual(sink.nodePhases('wfaddtwo'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
     assert.equal(intOf(outputsOf(sink.last()).literals.o0), 3n)
   })
 

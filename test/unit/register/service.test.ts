@@ -33,6 +33,7 @@ function fakeAdmin(behaviour: (rpc: string, name: string) => Code | undefined = 
     createWorkflow: handler('createWorkflow'),
     createLaunchPlan: handler('createLaunchPlan'),
     updateLaunchPlan: handler('updateLaunchPlan'),
+    getProject: async () => ({}),
   }
   return {
     clients: {admin, dataProxy: {}} as unknown as RegisterClients,

@@ -1,0 +1,121 @@
+/**
+ * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir>`.
+ * Opens the store, starts the server with the local executor, then writes `<dataDir>/demo.pid`
+ * (JSON: pid, port, host, startedAt, dataDir) — the pid file appearing means "listening". SIGTERM or
+ * SIGINT closes the server (running executions end ABORTED), removes the pid file and exits 0. A busy
+ * port exits with code 10 and one `Error:` line on stderr.
+ */
+import module from 'node:module'
+import {rmSync, writeFileSync, renameSync, readFileSync, mkdirSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {parseArgs} from 'node:util'
+
+export const EXIT_PORT_BUSY = 10
+export const EXIT_USAGE = 2
+
+export interface DaemonOptions {
+  port: number
+  host: string
+  dataDir: string
+}
+
+export interface RunningDaemon {
+  port: number
+  pidFile: string
+  stop(): Promise<void>
+}
+
+export function parseDaemonArgs(argv: string[]): DaemonOptions {
+  const {values} = parseArgs({
+    args: argv,
+    options: {
+      port: {type: 'string', default: '30080'},
+      host: {type: 'string', default: '127.0.0.1'},
+      'data-dir': {type: 'string'},
+    },
+    strict: true,
+  })
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
+  if (!values['data-dir']) throw new Error('--data-dir is required')
+  return {port, host: values.host!, dataDir: resolve(values['data-dir'])}
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
+  mkdirSync(opts.dataDir, {recursive: true})
+  const [{startServer}, {LocalExecutor}] = await Promise.all([import('./server.js'), import('./executor/local.js')])
+  const executor = new LocalExecutor()
+  const server = await startServer({port: opts.port, host: opts.host, dataDir: opts.dataDir, executor})
+  const pidFile = join(opts.dataDir, 'demo.pid')
+  const info = {
+    pid: process.pid,
+    port: server.port,
+    host: opts.host,
+    startedAt: new Date().toISOString(),
+    dataDir: opts.dataDir,
+  }
+  const tmp = `${pidFile}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify(info) + '\n')
+  renameSync(tmp, pidFile)
+  let stopping: Promise<void> | undefined
+  return {
+    port: server.port,
+    pidFile,
+    stop() {
+      stopping ??= (async () => {
+        await server.close()
+        await executor.close()
+        // Only remove the pid file if it is still ours (a newer daemon may have replaced it).
+        try {
+          const current = JSON.parse(readFileSync(pidFile, 'utf8')) as {pid?: number}
+          if (current.pid === process.pid) rmSync(pidFile, {force: true})
+        } catch {
+          // already gone
+        }
+      })()
+      return stopping
+    },
+  }
+}
+
+async function main(): Promise<void> {
+  module.enableCompileCache?.()
+  let opts: DaemonOptions
+  try {
+    opts = parseDaemonArgs(process.argv.slice(2))
+  } catch (err) {
+    process.stderr.write(`Error: ${(err as Error).message}\n`)
+    process.exit(EXIT_USAGE)
+  }
+  let daemon: RunningDaemon
+  try {
+    daemon = await startDaemon(opts)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      process.stderr.write(`Error: port ${opts.port} on ${opts.host} is already in use\n`)
+      process.exit(EXIT_PORT_BUSY)
+    }
+    process.stderr.write(`Error: ${e.message}\n${e.stack ?? ''}\n`)
+    process.exit(1)
+  }
+  const at = new Date().toISOString()
+  process.stderr.write(
+    `${at} flytectl local control plane listening on ${opts.host}:${daemon.port} (pid ${process.pid})\n`,
+  )
+  const shutdown = (signal: string) => {
+    process.stderr.write(`${new Date().toISOString()} ${signal}: shutting down\n`)
+    daemon.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`Error: shutdown failed: ${(err as Error).message}\n`)
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main()

@@ -1,0 +1,109 @@
+/**
+ * What the `release` commands share: flags for the manifest and GitHub, building the Forge, and
+ * running a train command (progress on stderr, report on stdout, exit 8 when a step did not happen).
+ * Light at module level: octokit, yaml and listr2 load inside the methods.
+ */
+import {Flags, type Command} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import type {ReleaseManifest} from '../config/release-manifest.js'
+import type {Forge, ForgeOptions} from '../forge/types.js'
+import type {ReleaseRequest} from './service.js'
+import type {ReleasePlan, ReleaseReport} from './types.js'
+
+export const releaseFlags = {
+  manifest: Flags.string({
+    char: 'm',
+    description: 'release manifest (default $FLYTECTL_RELEASE_MANIFEST, then ./release.yaml)',
+    helpGroup: 'RELEASE',
+  }),
+  token: Flags.string({description: 'GitHub token (default $GITHUB_TOKEN, then $GH_TOKEN)', helpGroup: 'RELEASE'}),
+  'github-url': Flags.string({
+    description: 'GitHub API URL (default $GITHUB_API_URL, then https://api.github.com; GHES: https://host/api/v3)',
+    helpGroup: 'RELEASE',
+  }),
+}
+
+export const applyFlags = {
+  'dry-run': Flags.boolean({description: 'show what would happen; make no write'}),
+  resume: Flags.boolean({description: 'finish the run recorded in the journal'}),
+  abort: Flags.boolean({description: 'drop the unfinished run recorded in the journal (no remote change)'}),
+  journal: Flags.string({description: 'journal file (default ~/.flyte/release-journal/<command>-<version>.json)'}),
+}
+
+type Flagged = {manifest?: string; token?: string; 'github-url'?: string}
+
+export abstract class ReleaseCommand<T extends typeof Command> extends BaseCommand<T> {
+  private get releaseFlagValues(): Flagged & {
+    'dry-run'?: boolean
+    resume?: boolean
+    abort?: boolean
+    journal?: string
+  } {
+    return this.flags as unknown as Flagged
+  }
+
+  protected async manifest(): Promise<ReleaseManifest> {
+    const {loadReleaseManifest} = await import('./manifest.js')
+    const {DEFAULT_RELEASE_MANIFEST} = await import('../config/release-manifest.js')
+    return loadReleaseManifest(
+      this.releaseFlagValues.manifest || process.env.FLYTECTL_RELEASE_MANIFEST || DEFAULT_RELEASE_MANIFEST,
+    )
+  }
+
+  protected token(): string | undefined {
+    return this.releaseFlagValues.token || process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined
+  }
+
+  protected async forge(): Promise<Forge> {
+    const f = this.releaseFlagValues
+    const options: ForgeOptions = {
+      token: this.token(),
+      baseUrl: f['github-url'] || process.env.GITHUB_API_URL || undefined,
+    }
+    // The GitHub forge module lands separately; resolved at run time.
+    const specifier = '../forge/github.js'
+    const mod = (await import(specifier)) as {createGitHubForge: (o: ForgeOptions) => Forge | Promise<Forge>}
+    return mod.createGitHubForge(options)
+  }
+
+  /** cut / beta / patch: plan, apply with progress, print the report, exit 8 on a missed step. */
+  protected async runTrain(req: ReleaseRequest): Promise<ReleaseReport> {
+    const f = this.releaseFlagValues
+    const chosen = (['dry-run', 'resume', 'abort'] as const).filter((k) => f[k])
+    if (chosen.length > 1) {
+      const {CliError} = await import('../cli/errors.js')
+      throw new CliError('usage', `--${chosen[0]} and --${chosen[1]} cannot be used together`, {
+        hint: 'Use --dry-run to preview, --resume to finish a recorded run, or --abort to drop it.',
+      })
+    }
+    const [manifest, service] = await Promise.all([this.manifest(), import('./service.js')])
+    service.checkRequest(req)
+    const [forge, progress, {createGitLayer}] = await Promise.all([
+      this.forge(),
+      import('./progress.js'),
+      import('../git/git.js'),
+    ])
+    const name = process.env.GIT_AUTHOR_NAME
+    const email = process.env.GIT_AUTHOR_EMAIL
+    const git = createGitLayer({
+      token: this.token(),
+      identity: name && email ? {name, email} : undefined,
+    })
+    const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !process.env.CI
+    const report = await service.runRelease(forge, manifest, req, {
+      dryRun: f['dry-run'],
+      resume: f.resume,
+      abort: f.abort,
+      journalPath: f.journal,
+      git,
+      runner: tty ? progress.listrRunner : undefined,
+      onPlan: (plan: ReleasePlan) => {
+        if (f['dry-run']) this.note(service.renderPlanText(plan).trimEnd())
+      },
+      onResult: tty ? undefined : (r) => this.note(progress.plainLine(r)),
+    })
+    this.out(service.renderReportText(report))
+    if (!f.abort) service.assertReportOk(report)
+    return report
+  }
+}

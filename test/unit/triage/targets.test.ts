@@ -1,0 +1,25 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {parseReleaseManifestText} from '../../../src/release/manifest.js'
+import {targetsFromManifest} from '../../../src/triage/targets.js'
+import {annotation} from '../../../src/triage/cli-support.js'
+
+const TEMPLATE = new URL('../../../../templates/release.yaml', import.meta.url).pathname
+
+test('the release manifest template gives repositories, aligned docs projects, cadence and milestone titles', async () => {
+  const manifest = await parseReleaseManifestText(readFileSync(TEMPLATE, 'utf8'))
+  const t = targetsFromManifest(manifest)
+  assert.equal(t.primary, 'flyteorg/flyte')
+  assert.equal(t.repos[0], 'flyteorg/flyte')
+  assert.ok(t.repos.includes('flyteorg/flytekit'))
+  assert.equal(new Set(t.repos).size, t.repos.length)
+  assert.ok(t.alignedDocs!.includes('cookbook'), 'flytesnacks publishes the cookbook docs')
+  assert.ok(!t.alignedDocs!.includes('flyteidl'), 'flyteidl is not aligned in the manifest')
+  assert.equal(t.cadenceMonths, 3)
+  assert.equal(t.milestoneFormat, '{major}.{minor}.0')
+})
+
+test('annotations escape newlines, percent signs and property separators', () => {
+  assert.equal(annotation('error', 'a\nb 100%', 'PR: check, one'), '::error title=PR%3A check%2C one::a%0Ab 100%25')
+})
