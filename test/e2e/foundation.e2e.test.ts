@@ -135,7 +135,10 @@ describe('config discover', () => {
 
 describe('flytectl version', () => {
   it('is valid JSON under -o json and names the app', async () => {
-    const r = await runCli(['version', '-o', 'json'], {env})
+    // A control plane that cannot answer (port 1), whatever runs on this machine's 30080.
+    const config = join(home, 'unreachable.yaml')
+    writeFileSync(config, 'admin:\n  endpoint: dns:///127.0.0.1:1\n  insecure: true\n')
+    const r = await runCli(['version', '-o', 'json'], {env: {...env, FLYTECTL_CONFIG: config}})
     assert.equal(r.code, 0, r.stderr)
     const body = JSON.parse(r.stdout) as {App: string; Version: string}
     assert.equal(body.App, 'flytectl')
