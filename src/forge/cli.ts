@@ -27,3 +27,11 @@ export async function forgeFromFlags(
   const {forgeFromEnv} = await import('./github.js')
   return forgeFromEnv(flags, process.env, extra)
 }
+
+/**
+ * A forge failure as the CLI reports it. ForgeError already is a CliError (exit code and hint per
+ * kind), so this returns it as it is; other errors pass through unchanged. Kept for callers.
+ */
+export function forgeCliError(err: unknown): unknown {
+  return err
+}
