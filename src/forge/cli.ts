@@ -29,8 +29,8 @@ export async function forgeFromFlags(
 }
 
 /**
- * A forge failure as the CLI reports it. ForgeError already is a CliError (exit code and hint per
- * kind), so this returns it as it is; other errors pass through unchanged. Kept for callers.
+ * The CliError for a forge failure. ForgeErrors already are CliErrors, so they pass through; anything
+ * else is left for the command's error handling.
  */
 export function forgeCliError(err: unknown): unknown {
   return err
