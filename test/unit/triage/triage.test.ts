@@ -315,6 +315,8 @@ test('stale: bot activity does not count, exempt items are never closed, marking
   f.timelines
     .get(`${REPO}#6`)!
     .push({event: 'commented', actor: {login: 'eapolinario', type: 'User'}, createdAt: day(103)})
+  const markOnly = await runStale(f, {repo: REPO, dryRun: true, now: new Date(day(108)), markOnly: true})
+  assert.equal(markOnly.decisions.find((d) => d.number === 1)?.action, 'keep', '--mark-only never closes')
   const later = await runStale(f, {repo: REPO, dryRun: false, now: new Date(day(108))})
   assert.deepEqual(
     later.decisions.map((d) => [d.number, d.action]),
