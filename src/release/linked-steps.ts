@@ -17,8 +17,8 @@ function describeMilestoneSteps(steps: TriageStep[]): string {
   const parts: string[] = []
   const created = steps.find((s) => s.kind === 'create-milestone')
   if (created) parts.push(`create ${created.title}${created.dueOn ? ` due ${created.dueOn.slice(0, 10)}` : ''}`)
-  const moved = steps.filter((s) => s.kind === 'set-milestone').map((s) => `#${s.number}`)
-  if (moved.length > 0) parts.push(`move ${moved.join(', ')}`)
+  const moved = steps.flatMap((s) => (s.kind === 'set-milestone' ? [s.number] : [])).sort((a, b) => a - b)
+  if (moved.length > 0) parts.push(`move ${moved.map((n) => `#${n}`).join(', ')}`)
   const closed = steps.find((s) => s.kind === 'close-milestone')
   if (closed) parts.push(`close ${closed.milestone}`)
   return parts.join('; ')
