@@ -27,3 +27,11 @@ export async function forgeFromFlags(
   const {forgeFromEnv} = await import('./github.js')
   return forgeFromEnv(flags, process.env, extra)
 }
+
+/**
+ * The CliError for a forge failure. ForgeErrors already are CliErrors, so they pass through; anything
+ * else is left for the command's error handling.
+ */
+export function forgeCliError(err: unknown): unknown {
+  return err
+}
