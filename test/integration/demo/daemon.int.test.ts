@@ -3,7 +3,7 @@
  * SIGTERM and removes the pid file, and exits 10 with one `Error:` line when its port is taken.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createServer, type AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -16,7 +16,12 @@ import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {closure, ident, nodeTask, taskNode} from '../executor/workflows.js'
 
 const dirs: string[] = []
-after(() => dirs.forEach((d) => rmSync(d, {recursive: true, force: true})))
+const children: ChildProcess[] = []
+after(() => {
+  // A failed test must not leave a daemon behind (it would also keep this test process alive).
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  dirs.forEach((d) => rmSync(d, {recursive: true, force: true}))
+})
 
 function daemon(port: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'flytectl-daemon-'))
@@ -24,6 +29,7 @@ function daemon(port: number) {
   const child = spawn(process.execPath, [DAEMON_PATH, '--port', String(port), '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  children.push(child)
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
@@ -72,7 +78,8 @@ describe('control plane daemon', () => {
     const c = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
     let id
     try {
-      await c.admin.registerProject({project: {id: 'flytesnacks', name: 'flytesnacks'}})
+      // The demo seeds `flytesnacks`, as Flyte's sandbox does.
+      await c.admin.getProject({id: 'flytesnacks'})
       const sleepy = nodeTask('daemon.sleepy', 'sleep')
       const wf = closure('daemon.sleepy', [taskNode('n0', sleepy, [])], [], [sleepy])
       const wfId = ident(ResourceType.WORKFLOW, 'daemon.sleepy')
