@@ -37,8 +37,12 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
     cleanup()
   })
 
-  it('--dry-run --json prints the plan in the envelope and writes nothing', async () => {
-    const res = await runCli(['backport', String(PR.clean), '--repo', REPO, '--dry-run', '--json'], {env: env()})
+  const noCredentials = () => ({...env(), GITHUB_TOKEN: '', GH_TOKEN: '', FLYTECTL_GITHUB_APP_ID: ''})
+
+  it('--dry-run --json prints the plan in the envelope, needs no token and writes nothing', async () => {
+    const res = await runCli(['backport', String(PR.clean), '--repo', REPO, '--dry-run', '--json'], {
+      env: noCredentials(),
+    })
     assert.equal(res.code, 0, res.stderr)
     const out = JSON.parse(res.stdout) as {
       ok: boolean
@@ -91,5 +95,8 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
     assert.equal(noSources.code, 2)
     assert.match(noSources.stderr, /^Error: nothing to backport: name pull requests, --label or --commit\nHint: /)
     assert.doesNotMatch(noSources.stderr, /at .*\.js:\d+/)
+    const noToken = await runCli(['backport', String(PR.clean), '--repo', REPO], {env: noCredentials()})
+    assert.equal(noToken.code, 7, noToken.stderr)
+    assert.match(noToken.stderr, /^Error: no GitHub credentials/m)
   })
 })
