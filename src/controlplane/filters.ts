@@ -13,6 +13,8 @@ export interface FieldSpec {
   kind: FieldKind
   /** Enum names accepted in place of numbers (int fields) — e.g. state ACTIVE/ARCHIVED. */
   names?: Record<string, number>
+  /** A multi-valued field in another table: the condition holds when any related row matches. */
+  exists?: {table: string; correlate: string}
 }
 
 /** The fields one list endpoint accepts: the primary entity's own and those of entities it may join. */
@@ -48,14 +50,11 @@ export function parseFilters(filters: string, spec: EntityFields): Condition[] {
     const {entity, field, fieldSpec} = resolveField(rawField.trim(), spec)
     const values = fn === 'value_in' || fn === 'value_not_in' ? rawValue.split(';') : [rawValue]
     const params = values.map((v) => convertValue(v.trim(), field, fieldSpec, fn))
-    out.push({
-      fn,
-      field,
-      entity,
-      column: fieldSpec.column,
-      sql: conditionSql(fn, fieldSpec.column, params.length),
-      params,
-    })
+    let sql = conditionSql(fn, fieldSpec.column, params.length)
+    if (fieldSpec.exists) {
+      sql = `EXISTS (SELECT 1 FROM ${fieldSpec.exists.table} WHERE ${fieldSpec.exists.correlate} AND ${sql})`
+    }
+    out.push({fn, field, entity, column: fieldSpec.column, sql, params})
   }
   return out
 }
@@ -172,8 +171,8 @@ export function sortSql(sort: {key: string; direction: number} | undefined, spec
 }
 
 /** An offset token: empty = 0, otherwise a non-negative integer. */
-export function parseToken(token: string): number {
+export function parseToken(token: string, rpc?: string): number {
   if (token === '') return 0
-  if (!/^\d+$/.test(token)) throw invalidArgument(`invalid pagination token ${token}`)
+  if (!/^\d+$/.test(token)) throw invalidArgument(`invalid pagination token ${token}${rpc ? ` for ${rpc}` : ''}`)
   return Number(token)
 }

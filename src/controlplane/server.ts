@@ -9,10 +9,14 @@ import {createServer as createHttp2Server} from 'node:http2'
 import {mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {connectNodeAdapter} from '@connectrpc/connect-node'
+import {create} from '@bufbuild/protobuf'
+import {ProjectRegisterRequestSchema} from '../gen/flyteidl/admin/project_pb.js'
+import {registerProject} from './services/projects.js'
 import {registerServices} from './admin-service.js'
 import {BlobStore} from './blobstore.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
+import {failInterruptedExecutions} from './services/events.js'
 import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
 
@@ -21,6 +25,8 @@ export interface ServerOptions {
   host?: string
   dataDir: string
   executor?: Executor
+  /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
+  seedProjects?: string[]
 }
 
 export interface RunningServer {
@@ -47,6 +53,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     closing: false,
     baseUrl: () => baseUrl,
   }
+  for (const id of opts.seedProjects ?? []) {
+    if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {
+      registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
+    }
+  }
+
+  // Executions the previous process was running cannot resume: record them as failed, saying why.
+  if (opts.executor) failInterruptedExecutions(ctx)
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, ctx),
     fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),
@@ -57,7 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sockets = new Set<Socket>()
 
   // One port for both protocols: route each connection by its first bytes (the HTTP/2 preface or not).
-  const server = createNetServer((socket) => {
+  const server = createNetServer({noDelay: true}, (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.once('readable', function route() {

@@ -33,15 +33,24 @@ import {
 } from '../../gen/flyteidl/admin/task_execution_pb.js'
 import {CompiledWorkflowClosureSchema} from '../../gen/flyteidl/core/compiler_pb.js'
 import {
+  ExecutionError_ErrorKind,
+  ExecutionErrorSchema,
   NodeExecution_Phase,
   TaskExecution_Phase,
   WorkflowExecution_Phase,
 } from '../../gen/flyteidl/core/execution_pb.js'
-import type {TaskExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
+import {WorkflowExecutionIdentifierSchema, type TaskExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
 import {LiteralMapSchema} from '../../gen/flyteidl/core/literals_pb.js'
-import type {NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent} from '../../gen/flyteidl/event/event_pb.js'
+import {
+  NodeExecutionEventSchema,
+  TaskExecutionEventSchema,
+  WorkflowExecutionEventSchema,
+  type NodeExecutionEvent,
+  type TaskExecutionEvent,
+  type WorkflowExecutionEvent,
+} from '../../gen/flyteidl/event/event_pb.js'
 import type {PlaneContext} from '../context.js'
-import {alreadyExists, failedPrecondition, missing, notFound} from '../errors.js'
+import {alreadyExists, failedPrecondition, invalidArgument, missing, notFound} from '../errors.js'
 import type {ExecutionSink} from '../executor/types.js'
 import {durationFromMicros, microsFromTimestamp, nowMicros, timestampFromMicros} from '../time.js'
 import {
@@ -75,13 +84,15 @@ function eventTime(ts: {seconds: bigint; nanos: number} | undefined): number {
 // ---- workflow events ----
 
 export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent | undefined): void {
-  if (!e) throw missing('event')
+  if (!e) throw invalidArgument('Workflow event handler was called without event')
+  if (!e.executionId) throw invalidArgument("Workflow event handler request event doesn't have an execution id")
   const id = requireExecutionId(e.executionId)
   ctx.db.transaction(() => {
     const execution = requireExecution(ctx, id)
     const c = execution.closure!
     const cur = c.phase
-    if (cur === e.phase) {
+    // A repeated QUEUED is accepted (FlyteAdmin takes it as a cluster reassignment).
+    if (cur === e.phase && e.phase !== WorkflowExecution_Phase.QUEUED) {
       throw alreadyExists(
         `This phase ${WorkflowExecution_Phase[e.phase]} was already recorded for workflow execution ${executionText(id)}`,
       )
@@ -93,7 +104,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
       )
     }
     if (cur === WorkflowExecution_Phase.RUNNING && e.phase === WorkflowExecution_Phase.QUEUED) {
-      throw failedPrecondition(`Cannot go from Running to Queued for workflow execution ${executionText(id)}`)
+      throw failedPrecondition(`Cannot go from RUNNING to QUEUED for workflow execution ${executionText(id)}`)
     }
     const at = eventTime(e.occurredAt)
     c.phase = e.phase
@@ -255,12 +266,7 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
       const started = microsFromTimestamp(c.startedAt) ?? microsFromTimestamp(c.createdAt) ?? at
       c.duration = durationFromMicros(Math.max(0, at - started))
     }
-    if (e.outputResult.case !== undefined)
-      c.outputResult = e.outputResult as NodeExecution['closure'] extends infer C
-        ? C extends {outputResult: infer O}
-          ? O
-          : never
-        : never
+    if (e.outputResult.case !== undefined) c.outputResult = {...e.outputResult}
     if (e.deckUri !== '') c.deckUri = e.deckUri
     let dynamic: Uint8Array | undefined
     if (e.targetMetadata.case === 'workflowNodeMetadata') {
@@ -362,12 +368,7 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
     }
     const seen = new Set(c.logs.map((l) => `${l.name}\u001f${l.uri}`))
     for (const log of e.logs) if (!seen.has(`${log.name}\u001f${log.uri}`)) c.logs.push(log)
-    if (e.outputResult.case !== undefined)
-      c.outputResult = e.outputResult as TaskExecution['closure'] extends infer C
-        ? C extends {outputResult: infer O}
-          ? O
-          : never
-        : never
+    if (e.outputResult.case !== undefined) c.outputResult = {...e.outputResult}
     if (e.reason !== '') {
       c.reason = e.reason
       c.reasons.push(create(ReasonSchema, {occurredAt: timestampFromMicros(at), message: e.reason}))
@@ -447,4 +448,74 @@ export function storeSink(ctx: PlaneContext): ExecutionSink {
     nodeEvent: (e) => apply(() => applyNodeEvent(ctx, e)),
     taskEvent: (e) => apply(() => applyTaskEvent(ctx, e)),
   }
+}
+
+const RESTART_MESSAGE = 'the control plane restarted while this execution was running; relaunch it'
+
+/**
+ * After a restart nothing is running any more: executions left QUEUED/RUNNING by the previous process
+ * are FAILED (SYSTEM error saying so) and their unfinished node and task executions ABORTED.
+ */
+export function failInterruptedExecutions(ctx: PlaneContext): number {
+  const live = ctx.db.all<{project: string; domain: string; name: string}>(
+    `SELECT project, domain, name FROM executions WHERE phase NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT')`,
+  )
+  const now = nowMicros()
+  for (const ex of live) {
+    const executionId = create(WorkflowExecutionIdentifierSchema, ex)
+    const tasks = ctx.db.all<{data: Uint8Array}>(
+      `SELECT data FROM task_executions WHERE project = ? AND domain = ? AND execution_name = ? AND phase NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED')`,
+      ex.project,
+      ex.domain,
+      ex.name,
+    )
+    for (const row of tasks) {
+      const t = fromBinary(TaskExecutionSchema, row.data)
+      applyTaskEvent(
+        ctx,
+        create(TaskExecutionEventSchema, {
+          taskId: t.id!.taskId,
+          parentNodeExecutionId: t.id!.nodeExecutionId,
+          retryAttempt: t.id!.retryAttempt,
+          phase: TaskExecution_Phase.ABORTED,
+          occurredAt: timestampFromMicros(now),
+          reason: RESTART_MESSAGE,
+        }),
+      )
+    }
+    const nodes = ctx.db.all<{node_id: string}>(
+      `SELECT node_id FROM node_executions WHERE project = ? AND domain = ? AND execution_name = ?
+       AND phase NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED', 'SKIPPED', 'TIMED_OUT', 'RECOVERED')`,
+      ex.project,
+      ex.domain,
+      ex.name,
+    )
+    for (const n of nodes) {
+      applyNodeEvent(
+        ctx,
+        create(NodeExecutionEventSchema, {
+          id: {executionId, nodeId: n.node_id},
+          phase: NodeExecution_Phase.ABORTED,
+          occurredAt: timestampFromMicros(now),
+        }),
+      )
+    }
+    applyWorkflowEvent(
+      ctx,
+      create(WorkflowExecutionEventSchema, {
+        executionId,
+        phase: WorkflowExecution_Phase.FAILED,
+        occurredAt: timestampFromMicros(now),
+        outputResult: {
+          case: 'error',
+          value: create(ExecutionErrorSchema, {
+            code: 'ControlPlaneRestarted',
+            message: RESTART_MESSAGE,
+            kind: ExecutionError_ErrorKind.SYSTEM,
+          }),
+        },
+      }),
+    )
+  }
+  return live.length
 }

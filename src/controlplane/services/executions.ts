@@ -34,14 +34,20 @@ import {
   type WorkflowExecutionGetDataResponse,
   type WorkflowExecutionGetRequest,
 } from '../../gen/flyteidl/admin/execution_pb.js'
-import {WorkflowExecution_Phase} from '../../gen/flyteidl/core/execution_pb.js'
+import {
+  ExecutionError_ErrorKind,
+  ExecutionErrorSchema,
+  WorkflowExecution_Phase,
+} from '../../gen/flyteidl/core/execution_pb.js'
+import {WorkflowExecutionEventSchema} from '../../gen/flyteidl/event/event_pb.js'
 import {
   ResourceType,
   WorkflowExecutionIdentifierSchema,
   type Identifier,
   type WorkflowExecutionIdentifier,
 } from '../../gen/flyteidl/core/identifier_pb.js'
-import {ParameterSchema, type ParameterMap} from '../../gen/flyteidl/core/interface_pb.js'
+import {ParameterSchema, type Parameter, type ParameterMap} from '../../gen/flyteidl/core/interface_pb.js'
+import {SimpleType} from '../../gen/flyteidl/core/types_pb.js'
 import {LiteralMapSchema, type Literal, type LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
@@ -51,7 +57,13 @@ import type {EntityFields, FieldSpec} from '../filters.js'
 import type {ExecutionSink} from '../executor/types.js'
 import {listPage} from '../store/list.js'
 import {durationFromMicros, microsFromTimestamp, nowMicros, timestampFromMicros} from '../time.js'
-import {identifierText, requireString, validateExecutionName, validateIdentifierFields} from '../validation.js'
+import {
+  identifierText,
+  requireString,
+  validateExecutionName,
+  validateIdentifierFields,
+  validateLabels,
+} from '../validation.js'
 import {getLaunchPlanById, getTaskById, getWorkflowById, missingEntity} from './definitions.js'
 import {requireActiveProjectAndDomain} from './projects.js'
 
@@ -85,8 +97,13 @@ export const EXECUTION_FIELDS: EntityFields = {
     task: joinFields('task'),
     execution_tag: {
       key: {
-        column: `(SELECT group_concat(key, char(31)) FROM execution_tags t WHERE t.project = executions.project AND t.domain = executions.domain AND t.execution_name = executions.name)`,
+        column: 't.key',
         kind: 'text',
+        exists: {
+          table: 'execution_tags t',
+          correlate:
+            't.project = executions.project AND t.domain = executions.domain AND t.execution_name = executions.name',
+        },
       },
     },
   },
@@ -162,6 +179,30 @@ export function saveExecution(ctx: PlaneContext, execution: Execution): void {
   )
 }
 
+const PRIMITIVE_TYPES: Record<string, SimpleType> = {
+  integer: SimpleType.INTEGER,
+  floatValue: SimpleType.FLOAT,
+  stringValue: SimpleType.STRING,
+  boolean: SimpleType.BOOLEAN,
+  datetime: SimpleType.DATETIME,
+  duration: SimpleType.DURATION,
+}
+
+/**
+ * FlyteAdmin's input type check, kept to what is certain: a primitive value given for a different
+ * simple type (`"7"` for an integer). Collections, unions, blobs and the rest are left to the task.
+ */
+function checkInputType(name: string, value: Literal, param: Parameter): void {
+  const expected = param.var?.type?.type
+  if (expected?.case !== 'simple') return
+  if (value.value.case !== 'scalar' || value.value.value.value.case !== 'primitive') return
+  const given = PRIMITIVE_TYPES[value.value.value.value.value.value.case ?? '']
+  if (given === undefined || given === expected.value) return
+  throw invalidArgument(
+    `invalid ${name} input wrong type. Expected simple:${SimpleType[expected.value]}, but got simple:${SimpleType[given]}`,
+  )
+}
+
 /** CheckAndFetchInputsForExecution: user inputs must be expected, required ones present, fixed not overridden. */
 function resolveInputs(
   user: LiteralMap | undefined,
@@ -171,7 +212,9 @@ function resolveInputs(
   const out: Record<string, Literal> = {}
   const expectedParams = expected?.parameters ?? {}
   for (const [name, value] of Object.entries(user?.literals ?? {})) {
-    if (!(name in expectedParams)) throw invalidArgument(`invalid input ${name}`)
+    const param = expectedParams[name]
+    if (!param) throw invalidArgument(`invalid input ${name}`)
+    checkInputType(name, value, param)
     out[name] = value
   }
   for (const [name, param] of Object.entries(expectedParams)) {
@@ -245,6 +288,8 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
     }),
   })
   execution.spec!.metadata ??= create(ExecutionMetadataSchema)
+  // Inputs live in the blob store (GetExecutionData), not in the spec, as FlyteAdmin offloads them.
+  execution.spec!.inputs = undefined
   const inputsBytes = toBinary(LiteralMapSchema, target.inputs)
   const userBytes = toBinary(LiteralMapSchema, n.userInputs ?? create(LiteralMapSchema))
   ctx.db.transaction(() => {
@@ -297,17 +342,36 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
       )
     }
   })
-  ctx.executor?.start(
-    {
+  if (ctx.executor) {
+    const job = {
       execution,
       inputs: target.inputs,
       workflowClosure: target.workflowClosure,
       task: target.task,
       dataDir: ctx.dataDir,
       blobRoot: ctx.blobs.root,
-    },
-    sink,
-  )
+    }
+    try {
+      ctx.executor.start(job, sink)
+    } catch (error) {
+      // The execution is recorded either way; a start failure fails it with the reason.
+      void sink.workflowEvent(
+        create(WorkflowExecutionEventSchema, {
+          executionId: id,
+          phase: WorkflowExecution_Phase.FAILED,
+          occurredAt: timestampFromMicros(nowMicros()),
+          outputResult: {
+            case: 'error',
+            value: create(ExecutionErrorSchema, {
+              code: 'ExecutorStartFailed',
+              message: `the local executor could not start this execution: ${error instanceof Error ? error.message : String(error)}`,
+              kind: ExecutionError_ErrorKind.SYSTEM,
+            }),
+          },
+        }),
+      )
+    }
+  }
   return create(ExecutionCreateResponseSchema, {id})
 }
 
@@ -319,10 +383,16 @@ export function createExecution(
   requireString(req.project, 'project')
   requireString(req.domain, 'domain')
   if (req.name !== '') validateExecutionName(req.name)
-  if (!req.spec) throw missing('spec')
   requireActiveProjectAndDomain(ctx, req.project, req.domain)
-  if (!req.spec.launchPlan) throw missing('launch_plan')
+  if (!req.spec) throw missing('spec')
   validateIdentifierFields(req.spec.launchPlan, 'launch_plan')
+  const kind = req.spec.launchPlan!.resourceType
+  if (kind !== ResourceType.LAUNCH_PLAN && kind !== ResourceType.TASK) {
+    throw invalidArgument(
+      `Invalid reference entity resource type [${ResourceType[kind] ?? kind}], only [map[LAUNCH_PLAN:<nil> TASK:<nil>]] allowed`,
+    )
+  }
+  validateLabels(req.spec.labels?.values)
   const userInputs = req.inputs ?? req.spec.inputs
   const spec = create(ExecutionSpecSchema, req.spec)
   return launch(ctx, {project: req.project, domain: req.domain, name: req.name.toLowerCase(), spec, userInputs}, sink)
@@ -379,13 +449,16 @@ export function listExecutions(ctx: PlaneContext, req: ResourceListRequest): Exe
   if (!req.id) throw missing('id')
   requireString(req.id.project, 'project')
   requireString(req.id.domain, 'domain')
+  const where = [
+    {sql: 'project = ?', params: [req.id.project]},
+    {sql: 'domain = ?', params: [req.id.domain]},
+  ]
+  if (req.id.name !== '') where.push({sql: 'name = ?', params: [req.id.name]})
   const page = listPage<{data: Uint8Array}>(ctx.db, {
     table: 'executions',
     fields: EXECUTION_FIELDS,
-    where: [
-      {sql: 'project = ?', params: [req.id.project]},
-      {sql: 'domain = ?', params: [req.id.domain]},
-    ],
+    where,
+    rpc: 'ListExecutions',
     filters: req.filters,
     sortBy: req.sortBy,
     defaultOrder: 'created_at DESC',

@@ -16,6 +16,8 @@ export interface ListQuery {
   defaultOrder: string
   limit: number
   token: string
+  /** Named in the bad-token message, as FlyteAdmin does for some lists. */
+  rpc?: string
   /** ListProjects treats limit 0 as "no limit"; everything else rejects it. */
   zeroLimitMeansAll?: boolean
   select?: string
@@ -30,7 +32,7 @@ export interface Page<T> {
 
 export function listPage<T = Row>(db: Database, q: ListQuery): Page<T> {
   if (q.limit < 0 || (q.limit === 0 && !q.zeroLimitMeansAll)) throw invalidArgument('invalid value for limit')
-  const offset = parseToken(q.token)
+  const offset = parseToken(q.token, q.rpc)
   const conditions = parseFilters(q.filters, q.fields)
   const order = sortSql(q.sortBy, q.fields) ?? q.defaultOrder
   const used = new Set(conditions.map((c) => c.field))

@@ -353,3 +353,55 @@ test('unimplemented RPCs answer Unimplemented', async () => {
     code(Code.Unimplemented, /GetExecutionMetrics is not implemented/),
   )
 })
+
+test('workflow events: a repeated QUEUED is accepted, RUNNING → QUEUED is FailedPrecondition', async () => {
+  const id = await launch()
+  await c.admin.createWorkflowEvent({event: {executionId: id, phase: 1 /* QUEUED */, occurredAt: ts(Date.now())}})
+  await c.admin.createWorkflowEvent({event: {executionId: id, phase: 2 /* RUNNING */, occurredAt: ts(Date.now())}})
+  await assert.rejects(
+    c.admin.createWorkflowEvent({event: {executionId: id, phase: 1, occurredAt: ts(Date.now())}}),
+    code(Code.FailedPrecondition, /^Cannot go from RUNNING to QUEUED for workflow execution/),
+  )
+  await assert.rejects(
+    c.admin.createWorkflowEvent({}),
+    code(Code.InvalidArgument, /^Workflow event handler was called without event$/),
+  )
+})
+
+test('executions reference only launch plans or tasks; bad tokens name ListExecutions', async () => {
+  await assert.rejects(
+    c.admin.createExecution({project: P, domain: D, spec: {launchPlan: fixtures.workflowId(P, D)}}),
+    code(Code.InvalidArgument, /^Invalid reference entity resource type \[WORKFLOW\]/),
+  )
+  await assert.rejects(
+    c.admin.listExecutions({id: {project: P, domain: D}, limit: 5, token: '-1'}),
+    code(Code.InvalidArgument, /^invalid pagination token -1 for ListExecutions$/),
+  )
+})
+
+test('list: execution_tag.key matches any of the tags of an execution', async () => {
+  const tagged = await c.admin.createExecution({
+    project: P,
+    domain: D,
+    spec: {launchPlan: lp, tags: ['nightly', 'gpu']},
+  })
+  await launch()
+  const byTag = await c.admin.listExecutions({
+    id: {project: P, domain: D},
+    limit: 100,
+    filters: 'eq(execution_tag.key,gpu)',
+  })
+  assert.deepEqual(
+    byTag.executions.map((e) => e.id?.name),
+    [tagged.id?.name],
+  )
+  const either = await c.admin.listExecutions({
+    id: {project: P, domain: D},
+    limit: 100,
+    filters: 'value_in(execution_tag.key,nightly;weekly)',
+  })
+  assert.deepEqual(
+    either.executions.map((e) => e.id?.name),
+    [tagged.id?.name],
+  )
+})

@@ -283,3 +283,21 @@ test('ListProjects accepts limit 0 (no limit); other lists reject it', async () 
     rejectsWith(Code.InvalidArgument, 'invalid value for limit'),
   )
 })
+
+test('a primitive input of the wrong simple type is rejected', async () => {
+  const intLiteral = {
+    value: {
+      case: 'scalar' as const,
+      value: {value: {case: 'primitive' as const, value: {value: {case: 'integer' as const, value: 7n}}}},
+    },
+  }
+  await assert.rejects(
+    c.admin.createExecution({
+      project: 'valid',
+      domain: D,
+      spec: {launchPlan: fixtures.launchPlanId('valid', D)},
+      inputs: {literals: {name: intLiteral}},
+    }),
+    rejectsWith(Code.InvalidArgument, 'invalid name input wrong type. Expected simple:STRING, but got simple:INTEGER'),
+  )
+})
