@@ -154,7 +154,8 @@ async function planRun(
       to: args.to,
       policyOnlyWhenAsked: req.policyOnlyWhenAsked,
     })
-    if (targets.length === 0 && !req.policyOnlyWhenAsked) {
+    // Asked for (bot runs only get here with a backport label) but nowhere to go: say so, loudly.
+    if (targets.length === 0) {
       throw new CliError('invalid-input', `no release branch to backport ${describe(source)} to`, {
         hint: `No branch of ${req.repo} matches ${req.config.releaseBranchPattern} and no label names one; pass --to <branch>.`,
       })

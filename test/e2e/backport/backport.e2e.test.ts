@@ -87,6 +87,28 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
     assert.match(res.stdout, /^::notice title=Backport skipped::#6 carries no backport label$/m)
   })
 
+  it('backport audit --manifest lists the missing fixes and exits 8 with them in the JSON envelope', async () => {
+    const manifest = join(home, 'repos.yaml')
+    writeFileSync(manifest, `repos:\n  - ${REPO}\n`)
+    const res = await runCli(['backport', 'audit', '--manifest', manifest, '--json'], {env: env()})
+    assert.equal(res.code, 8, res.stderr)
+    const out = JSON.parse(res.stdout) as {
+      ok: boolean
+      error: {code: string; details: {findings: {pr: number; target: string}[]}}
+    }
+    assert.equal(out.ok, false)
+    assert.equal(out.error.code, 'partial-failure')
+    const missing = out.error.details.findings.map((f) => `${f.pr}->${f.target}`)
+    assert.deepEqual(missing, [
+      `${PR.clean}->release-v1.14`,
+      `${PR.conflict}->release-v1.13`,
+      `${PR.merge}->release-v1.14`,
+      `${PR.rebase}->release-v1.14`,
+      `${PR.security}->release-v1.14`,
+      `${PR.security}->release-v1.13`,
+    ])
+  })
+
   it('bad input is one line with a hint and exit 2', async () => {
     const notNumber = await runCli(['backport', 'abc', '--repo', REPO], {env: env()})
     assert.equal(notNumber.code, 2)
