@@ -9,7 +9,8 @@ import {createServer as createHttp2Server} from 'node:http2'
 import {mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {connectNodeAdapter} from '@connectrpc/connect-node'
-import {registerServices} from './admin-service.js'
+import {registerServices, serviceBindings} from './admin-service.js'
+import {buildRoutes, handleRest} from './rest-gateway.js'
 import {BlobStore} from './blobstore.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
@@ -50,9 +51,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
+  const bindings = serviceBindings(ctx)
+  const restRoutes = buildRoutes(bindings)
   const rpc = connectNodeAdapter({
-    routes: (router) => registerServices(router, ctx),
-    fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),
+    routes: (router) => registerServices(router, bindings),
+    fallback: (req, res) =>
+      handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
   })
   const h2 = createHttp2Server({}, rpc)
   const h1 = createHttp1Server(rpc as unknown as RequestListener)
@@ -112,7 +116,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 }
 
-function handleHttp(ctx: PlaneContext, req: PlainRequest, res: PlainResponse): void {
+function handleHttp(
+  ctx: PlaneContext,
+  routes: ReturnType<typeof buildRoutes>,
+  req: PlainRequest,
+  res: PlainResponse,
+): void {
   const url = new URL(req.url ?? '/', 'http://localhost')
   if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
     res.writeHead(200, {'content-type': 'text/plain'})
@@ -121,6 +130,15 @@ function handleHttp(ctx: PlaneContext, req: PlainRequest, res: PlainResponse): v
   }
   if (url.pathname.startsWith('/blobs/')) {
     handleBlobRequest(ctx, url, req, res)
+    return
+  }
+  if (url.pathname.startsWith('/api/v1/')) {
+    void handleRest(routes, url, req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404, {'content-type': 'application/json'})
+        res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))
+      }
+    })
     return
   }
   res.writeHead(404, {'content-type': 'text/plain'})
