@@ -20,10 +20,17 @@ function git(cwd: string, args: string[], input?: string): string {
   return execFileSync('git', args, {cwd, input, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024}).trim()
 }
 
-export function buildBigRepo(options: {commits: number; files: number; cutBack: number; fixes: number}): BigRepo {
+export function buildBigRepo(options: {
+  commits: number
+  files: number
+  cutBack: number
+  fixes: number
+  /** An existing empty bare repository to fill (the simulator's); default: a new temp one. */
+  bare?: string
+}): BigRepo {
   const root = mkdtempSync(join(tmpdir(), 'flytectl-bench-repo-'))
-  const bare = join(root, 'big.git')
-  git(root, ['init', '--quiet', '--bare', '--initial-branch=master', bare])
+  const bare = options.bare ?? join(root, 'big.git')
+  if (!options.bare) git(root, ['init', '--quiet', '--bare', '--initial-branch=master', bare])
   git(bare, ['config', 'uploadpack.allowFilter', 'true'])
   const chunks: string[] = []
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`

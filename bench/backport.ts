@@ -5,6 +5,7 @@
  *
  *   npm run bench:backport              # 20,000 commits, 5 fixes
  *   npm run bench:backport -- 50000 9   # more commits, more fixes
+ *   npm run bench:backport -- flow      # the whole backport flow against the GitHub simulator
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -12,8 +13,15 @@ import {join} from 'node:path'
 import {createGitLayer} from '../src/git/git.js'
 import {buildBigRepo} from './backport-repo.js'
 
-const commits = Number(process.argv[2] ?? 20_000)
-const fixes = Number(process.argv[3] ?? 5)
+const flow = process.argv[2] === 'flow'
+const args = process.argv.slice(flow ? 3 : 2)
+const commits = Number(args[0] ?? 20_000)
+const fixes = Number(args[1] ?? 5)
+if (flow) {
+  const {benchFlow} = await import('./backport-flow.js')
+  await benchFlow(commits, fixes)
+  process.exit(0)
+}
 const identity = {name: 'Bench', email: 'bench@example.com'}
 
 let t = performance.now()

@@ -16,7 +16,7 @@ import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
 import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import {DEFAULT_REDIRECT_URI, type AuthContext} from './auth/flows.js'
-import {AuthManager, authInterceptor} from './auth/interceptor.js'
+import {AuthManager, authInterceptor, proxyAuthInterceptor} from './auth/interceptor.js'
 import {TokenCache} from './auth/token-cache.js'
 import {durationMs, parseEndpoint} from './endpoint.js'
 import {errorInterceptor, type ConnectionInfo} from './errors.js'
@@ -119,11 +119,19 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
   }
   const cacheKey = `${parsed.url}|${authType}|${config.clientId ?? ''}`
   const auth = new AuthManager(ctx, options.tokenCache ?? new TokenCache(), cacheKey)
+  const proxy = config.proxyCommand?.length ? [proxyAuthInterceptor(config.proxyCommand, options.env)] : []
   const transport = createGrpcTransport({
     baseUrl: parsed.url,
     sessionManager,
-    interceptors: [errorInterceptor(connection), ...(options.interceptors ?? []), authInterceptor(auth), retry],
+    interceptors: [
+      errorInterceptor(connection),
+      ...(options.interceptors ?? []),
+      ...proxy,
+      authInterceptor(auth),
+      retry,
+    ],
     ...(options.defaultTimeoutMs ? {defaultTimeoutMs: options.defaultTimeoutMs} : {}),
+    ...(config.maxMessageSizeBytes ? {readMaxBytes: config.maxMessageSizeBytes} : {}),
   })
   return {
     admin: createClient(AdminService, transport),

@@ -50,7 +50,24 @@ export class AdminRpcError extends ConnectError {
   }
 }
 
+/** A TLS failure (unknown CA, self-signed, wrong host name) somewhere in the cause chain. */
+function tlsFailure(err: unknown): string | undefined {
+  for (let e = err, i = 0; e && i < 5; e = (e as {cause?: unknown}).cause, i++) {
+    const code = (e as {code?: unknown}).code
+    if (typeof code === 'string' && /CERT|TLS|SSL|SIGNATURE|ALTNAME/.test(code)) return code
+  }
+  return undefined
+}
+
 export function rpcErrorToCliError(err: ConnectError, info: ConnectionInfo): CliError {
+  const tls = tlsFailure(err)
+  if (tls) {
+    const message = err.rawMessage.split('\n')[0]!.trim()
+    return new CliError('unavailable', `TLS: ${message} (${tls}) ${connectionInfoLine(info)}`, {
+      cause: err,
+      hint: 'Point admin.caCertFilePath at the CA that signed the server certificate, or set admin.insecureSkipVerify (testing only).',
+    })
+  }
   const code = CODE_MAP[err.code] ?? 'internal'
   const message = err.rawMessage.split('\n')[0]!.trim() || Code[err.code]
   const withInfo = WITH_CONNECTION_INFO.has(err.code)

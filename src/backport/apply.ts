@@ -5,7 +5,7 @@
  */
 import {toCliError} from '../cli/errors.js'
 import type {Forge} from '../forge/types.js'
-import type {RepoClone} from '../git/types.js'
+import type {RepoClone, Worktree} from '../git/types.js'
 import {COMMENT_MARKER, mergeRows, readRows, renderComment, rowOf} from './comment.js'
 import type {BackportConfig} from './config.js'
 import type {Journal} from './journal.js'
@@ -87,18 +87,20 @@ async function applyItem(
   if (item.state === 'conflict' && item.pull) conflicts = conflictsFromBody(item.pull) ?? conflicts
   let pull = existing.pull
   let created = false
+  let picked: Worktree | undefined
   try {
     for (const step of item.steps) {
       if (step === 'pick') {
         ctx.note?.(`${item.branch}: cherry-picking ${source.commits.length} commit(s) onto ${item.target.branch}`)
-        const pick = await pickInto(source, item, plan.conflicts, ctx)
+        const {worktree, ...pick} = await pickInto(source, item, plan.conflicts, ctx)
+        picked = worktree
         conflicts = pick.conflicts
         await journal.record(item.branch, {pick})
         if (pick.empty) return {...base, status: 'present'}
       } else if (step === 'push') {
-        const wt = await ctx.clone.worktree(item.target.branch)
-        const sha = await wt.head()
-        const result = await wt.push([`HEAD:refs/heads/${item.branch}`])
+        if (!picked) throw new StepError('push', `nothing picked for ${item.branch}`)
+        const sha = await picked.head()
+        const result = await picked.push([`HEAD:refs/heads/${item.branch}`])
         if (!result.ok)
           throw new StepError('push', `push of ${item.branch} rejected: ${result.message ?? 'no reason given'}`)
         await journal.record(item.branch, {push: {sha}})
@@ -182,7 +184,7 @@ async function pickInto(
   item: PlanItem,
   policy: BackportPlan['conflicts'],
   ctx: ApplyContext,
-): Promise<{sha?: string; conflicts: string[]; empty: boolean}> {
+): Promise<{sha?: string; conflicts: string[]; empty: boolean; worktree: Worktree}> {
   const wt = await ctx.clone.worktree(item.target.branch)
   await wt.cherryPickAbort()
   const tip = await ctx.clone.revParse(item.target.branch)
@@ -210,7 +212,7 @@ async function pickInto(
       for (const f of result.conflicts) if (!conflicts.includes(f)) conflicts.push(f)
     }
   }
-  return {sha: await wt.head(), conflicts, empty: picked === 0}
+  return {sha: await wt.head(), conflicts, empty: picked === 0, worktree: wt}
 }
 
 async function upsertComment(repo: string, source: BackportSource, results: ItemResult[], ctx: ApplyContext) {

@@ -6,7 +6,6 @@ import {CliError} from '../cli/errors.js'
 import type {Forge} from '../forge/types.js'
 import type {GitLayer} from '../git/types.js'
 import type {BackportConfig} from './config.js'
-import {readPullSource} from './observe.js'
 import {backportBranch} from './plan.js'
 import {labelTargets, releaseBranches, resolveTargets} from './targets.js'
 
@@ -98,16 +97,10 @@ export async function auditBackports(
         supported.includes(t.branch),
       )
       if (targets.length === 0) continue
-      const source = await readPullSource(forge, clone, repo, number)
       for (const target of targets) {
-        let present = true
-        for (const c of source.commits) {
-          if (!(await clone.contains(target.branch, c.sha, {pr: number}))) {
-            present = false
-            break
-          }
-        }
-        if (present) continue
+        // The merge commit (squash, merge) or the last rebased commit stands for the PR: found by
+        // ancestry, `-x` trailer, patch-id, or "(#PR)" in a commit title on the release branch.
+        if (await clone.contains(target.branch, pull.mergeCommitSha, {pr: number})) continue
         const branch = backportBranch(String(number), target.branch)
         const open = openPulls.find((p) => p.head === branch || p.head.endsWith(`:${branch}`))
         findings.push({

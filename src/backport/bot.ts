@@ -106,6 +106,10 @@ function escapeProperty(text: string): string {
 /** Workflow commands: one `::error` per target that did not land, a `::notice` when skipped. */
 export function annotations(report: BackportReport | undefined, decision: BotDecision): string[] {
   if (!report) return [`::notice title=${escapeProperty('Backport skipped')}::${escapeData(decision.reason)}`]
+  return reportAnnotations(report)
+}
+
+export function reportAnnotations(report: BackportReport): string[] {
   return report.results
     .filter((r) => r.status === 'failed' || r.status === 'conflict')
     .map((r) => {

@@ -46,7 +46,9 @@ export async function readPullSource(
   if (top.parents.length > 1) {
     return {...base, method: 'merge-commit', commits: [{sha, mainline: 1, message: messageOf(top)}]}
   }
-  const rebased = await rebasedCommits(forge, clone, repo, pull, top)
+  // GitHub titles a squash commit "<title> (#N)"; only other single-parent merges can be rebases.
+  const squashed = top.subject.trimEnd().endsWith(`(#${number})`)
+  const rebased = squashed ? undefined : await rebasedCommits(forge, clone, repo, pull, top)
   if (rebased) return {...base, method: 'rebase', commits: rebased}
   return {...base, method: 'squash', commits: [{sha, message: messageOf(top)}]}
 }

@@ -30,6 +30,8 @@ export interface ShowExecutionOptions {
   /** Poll interval for --watch. */
   intervalMs?: number
   isTTY?: boolean
+  /** Raw terminal output for the live tree (default: process.stdout). */
+  write?: (text: string) => void
 }
 
 export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExecutionOptions): Promise<unknown> {
@@ -94,7 +96,8 @@ export async function watchExecution(
     const phase = executionPhaseName(execution.closure?.phase ?? 0)
     if (tty && !o.json) {
       const tree = renderTree(execution, nodes)
-      process.stdout.write((previousLines ? `\x1b[${previousLines}A\x1b[0J` : '') + tree)
+      const write = o.write ?? ((t: string) => void process.stdout.write(t))
+      write((previousLines ? `\x1b[${previousLines}A\x1b[0J` : '') + tree)
       previousLines = tree.split('\n').length - 1
     } else {
       for (const [id, p] of phaseLines(nodes)) {

@@ -390,7 +390,6 @@ export function literalMapFromValues(
   return create(LiteralMapSchema, {literals})
 }
 
-/** A Literal → a plain value for YAML/JSON: integers as numbers (strings beyond 2^53), URIs as strings. */
 /**
  * A binary scalar as a plain value: flytekit writes dataclasses, dicts and Pydantic models as
  * MessagePack (`tag: msgpack`); anything else stays base64 with its tag.
@@ -406,6 +405,7 @@ export function valueFromBinary(b: {value: Uint8Array; tag: string}): unknown {
   return {binary: Buffer.from(b.value).toString('base64'), tag: b.tag}
 }
 
+/** A Literal → a plain value for YAML/JSON: integers as numbers (strings beyond 2^53), URIs as strings. */
 export function valueFromLiteral(literal: Literal | undefined): unknown {
   if (!literal) return null
   const v = literal.value

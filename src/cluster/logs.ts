@@ -98,7 +98,7 @@ function hasNode(nodes: NodeDetail[], id: string): boolean {
 }
 
 /** A plain-text log body, or the link itself when it is a web page (or unreachable). */
-async function fetchPlain(uri: string): Promise<string> {
+export async function fetchPlain(uri: string): Promise<string> {
   if (!/^https?:\/\//.test(uri)) return uri + '\n'
   try {
     const res = await fetch(uri, {signal: AbortSignal.timeout(10_000)})

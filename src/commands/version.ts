@@ -20,7 +20,7 @@ export default class Version extends ClusterCommand<typeof Version> {
     ])
     const format = await this.outputFormat()
     const infos: VersionInfo[] = [localVersion(this.config.version, this.config.root)]
-    const remote = await controlPlaneVersion(await this.adminClients())
+    const remote = await controlPlaneVersion(await this.loadConfig())
     if (remote.ok) infos.push(remote.info)
     else this.note(`Control plane not reachable, showing the local version only: ${remote.reason}`)
     if (format === 'yaml') this.out(await renderYaml(infos))

@@ -46,7 +46,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true})
   const [{startServer}, {LocalExecutor}] = await Promise.all([import('./server.js'), import('./executor/local.js')])
   const executor = new LocalExecutor()
-  const server = await startServer({port: opts.port, host: opts.host, dataDir: opts.dataDir, executor})
+  // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
+  const server = await startServer({
+    port: opts.port,
+    host: opts.host,
+    dataDir: opts.dataDir,
+    executor,
+    seedProjects: ['flytesnacks'],
+  })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
     pid: process.pid,

@@ -9,6 +9,9 @@ import {createServer as createHttp2Server} from 'node:http2'
 import {mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {connectNodeAdapter} from '@connectrpc/connect-node'
+import {create} from '@bufbuild/protobuf'
+import {ProjectRegisterRequestSchema} from '../gen/flyteidl/admin/project_pb.js'
+import {registerProject} from './services/projects.js'
 import {registerServices, serviceBindings} from './admin-service.js'
 import {buildRoutes, handleRest} from './rest-gateway.js'
 import {BlobStore} from './blobstore.js'
@@ -23,6 +26,8 @@ export interface ServerOptions {
   host?: string
   dataDir: string
   executor?: Executor
+  /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
+  seedProjects?: string[]
 }
 
 export interface RunningServer {
@@ -49,6 +54,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     closing: false,
     baseUrl: () => baseUrl,
   }
+  for (const id of opts.seedProjects ?? []) {
+    if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {
+      registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
+    }
+  }
+
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)

@@ -117,17 +117,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
         },
       )
     }
-    await writeConfigIfChanged(paths.configPath, current.info.port)
-    return {
-      pid: current.info.pid,
-      port: current.info.port,
-      endpoint: `dns:///127.0.0.1:${current.info.port}`,
-      dataDir: paths.dataDir,
-      configPath: paths.configPath,
-      alreadyRunning: true,
-      startupMs: 0,
-      staleCleaned,
-    }
+    return alreadyRunning(current.info, paths, staleCleaned)
   }
   if (current.state === 'stale') {
     const what = current.info.pid ? `process ${current.info.pid} is not running` : 'unreadable'
@@ -139,7 +129,14 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   await mkdir(paths.dataDir, {recursive: true})
   const started = performance.now()
   const child = await spawnDaemon(paths.dataDir, opts.port)
-  await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
+  try {
+    await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
+  } catch (err) {
+    // Two starts at once: the one that lost the port finds the other's daemon up and healthy.
+    const now = err instanceof CliError && err.code === 'conflict' ? await awaitRunning(paths.dataDir, 3000) : null
+    if (now?.state !== 'running' || now.version === null || now.info.port !== opts.port) throw err
+    return alreadyRunning(now.info, paths, staleCleaned)
+  }
   const startupMs = performance.now() - started
   await writeConfigIfChanged(paths.configPath, opts.port)
   return {
@@ -150,6 +147,30 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
     configPath: paths.configPath,
     alreadyRunning: false,
     startupMs,
+    staleCleaned,
+  }
+}
+
+/** Polls until a healthy daemon shows up in the data dir, or the time is up (then the last state). */
+async function awaitRunning(dataDir: string, ms: number): Promise<DaemonState> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const s = await inspectDaemon(dataDir)
+    if ((s.state === 'running' && s.version !== null) || Date.now() > deadline) return s
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function alreadyRunning(info: DaemonInfo, paths: DemoPaths, staleCleaned: boolean): Promise<StartResult> {
+  await writeConfigIfChanged(paths.configPath, info.port)
+  return {
+    pid: info.pid,
+    port: info.port,
+    endpoint: `dns:///127.0.0.1:${info.port}`,
+    dataDir: paths.dataDir,
+    configPath: paths.configPath,
+    alreadyRunning: true,
+    startupMs: 0,
     staleCleaned,
   }
 }

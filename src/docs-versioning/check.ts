@@ -107,7 +107,7 @@ export async function checkDocs(
       })
       continue
     }
-    const findings = docsFindings(conf.text, version, options)
+    const findings = docsFindings(conf.text, version, {aligned: options.aligned, slugFormat: options.slugFormat})
     repos.push({
       repo: target.repo,
       ref: options.ref,

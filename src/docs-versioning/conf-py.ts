@@ -49,6 +49,8 @@ export interface ConfPyInfo {
   release?: ReleaseAssignment
   /** True when the file assigns `intersphinx_mapping` at the top level at all. */
   hasMapping: boolean
+  /** Where `intersphinx_mapping` appears when it is not assigned at the top level. */
+  nestedLine?: number
 }
 
 function lineOf(text: string, offset: number): number {
@@ -71,6 +73,7 @@ export function readConfPy(text: string): ConfPyInfo {
   const entries: MappingEntry[] = []
   let release: ReleaseAssignment | undefined
   let hasMapping = false
+  let nestedAt: number | undefined
 
   const addEntry = (keyNode: SyntaxNode | null, value: SyntaxNode) => {
     const key = keyNode && ['String', 'ContinuedString'].includes(keyNode.name) ? evalPyString(text, keyNode) : null
@@ -108,7 +111,10 @@ export function readConfPy(text: string): ConfPyInfo {
         if (value.name === 'DictionaryExpression') addDict(value)
       } else if (target.name === 'MemberExpression' && isName(text, target.firstChild, 'intersphinx_mapping')) {
         const key = innerChildren(target).find((c) => c.name !== 'VariableName' && c.name !== '.') ?? null
-        if (target.firstChild?.nextSibling?.name === '[') addEntry(key, value)
+        if (target.firstChild?.nextSibling?.name === '[') {
+          hasMapping = true
+          addEntry(key, value)
+        }
       } else if (isName(text, target, 'release')) {
         release = readRelease(text, value)
       }
@@ -120,10 +126,19 @@ export function readConfPy(text: string): ConfPyInfo {
       if (!isName(text, callee.firstChild, 'intersphinx_mapping') || !property) continue
       if (nodeText(text, property) !== 'update') continue
       const arg = innerChildren(callee.nextSibling!)[0]
+      hasMapping = true
       if (arg?.name === 'DictionaryExpression') addDict(arg)
     }
   }
-  return {entries, release, hasMapping}
+  if (!hasMapping) {
+    // Assigned somewhere other than the top level (inside an if/try/function): not edited.
+    tree.iterate({
+      enter: (n) => {
+        if (n.name === 'VariableName' && text.slice(n.from, n.to) === 'intersphinx_mapping') nestedAt ??= n.from
+      },
+    })
+  }
+  return {entries, release, hasMapping, ...(nestedAt !== undefined ? {nestedLine: lineOf(text, nestedAt)} : {})}
 }
 
 function readRelease(text: string, value: SyntaxNode): ReleaseAssignment {
@@ -234,7 +249,10 @@ export function pinConfPy(text: string, params: PinParams): PinResult {
     }
   }
   if (info.hasMapping && info.entries.length === 0)
-    notes.push('intersphinx_mapping is not a dict literal; left unchanged')
+    notes.push('intersphinx_mapping has no entries written as literals; left unchanged')
+  if (info.nestedLine !== undefined) {
+    notes.push(`line ${info.nestedLine}: intersphinx_mapping is not assigned at the top level; left unchanged`)
+  }
 
   let release: PinResult['release']
   let expectedRelease: string | undefined

@@ -152,7 +152,13 @@ async function pinRepo(
     {mapping: pinned.expectedMapping, release: pinned.expectedRelease},
     options.python,
   )
-  if (!result.python.ok) return {...result, error: result.python.problems.join('; ')}
+  if (!result.python.ok) {
+    const original = await verifyWithPython(conf.text, {mapping: {}}, options.python)
+    const error = original.ok
+      ? result.python.problems.join('; ')
+      : `${conf.path} on ${base} is not valid Python before any edit (${original.problems.join('; ')}); nothing changed`
+    return {...result, error}
+  }
   if (result.python.note) result.notes.push(result.python.note)
 
   const owner = target.repo.split('/')[0]

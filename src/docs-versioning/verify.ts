@@ -100,13 +100,35 @@ function runPython(python: string, input: string): Promise<{code: number; stdout
   })
 }
 
+const resolved = new Map<string, Promise<string>>()
+
+/**
+ * The interpreter behind `python` (version-manager shims such as pyenv's cost a shell per call, so
+ * the real executable is looked up once per process).
+ */
+function interpreter(python: string): Promise<string> {
+  if (!resolved.has(python)) {
+    resolved.set(
+      python,
+      new Promise((resolve) => {
+        const child = spawn(python, ['-c', 'import sys; print(sys.executable)'], {stdio: ['ignore', 'pipe', 'ignore']})
+        let out = ''
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+        child.on('error', () => resolve(python))
+        child.on('close', (code) => resolve(code === 0 && out.trim() ? out.trim() : python))
+      }),
+    )
+  }
+  return resolved.get(python)!
+}
+
 /** Runs python3 on `text` and compares what it evaluates with the intended mapping and release. */
 export async function verifyWithPython(
   text: string,
   expected: {mapping: Record<string, string>; release?: string},
   python = process.env.FLYTECTL_PYTHON || 'python3',
 ): Promise<PythonCheck> {
-  const run = await runPython(python, text)
+  const run = await runPython(await interpreter(python), text)
   if (run === 'missing') {
     return {
       ran: false,

@@ -33,9 +33,9 @@ import {parseClosingKeywords} from './keywords.js'
 import {redact, toForgeError} from './errors.js'
 
 type Any = Record<string, unknown>
-type Json = Any & {[key: string]: unknown}
+type Json = Record<string, unknown>
 
-const DOCUMENTED_NOT_FOUND = 404
+const NOT_FOUND = 404
 
 /** Spaces jobs of one kind at least `minMs` apart (duck-types the Bottleneck group the throttling plugin expects). */
 class Pacer {
@@ -182,11 +182,7 @@ export class GitHubForge implements Forge {
   }
 
   /** Run a request; 404 → undefined (lookups never throw for a missing thing). */
-  private async lookup<T>(
-    what: string,
-    fn: () => Promise<T>,
-    missing: number[] = [DOCUMENTED_NOT_FOUND],
-  ): Promise<T | undefined> {
+  private async lookup<T>(what: string, fn: () => Promise<T>, missing: number[] = [NOT_FOUND]): Promise<T | undefined> {
     try {
       return await fn()
     } catch (err) {
@@ -362,20 +358,24 @@ export class GitHubForge implements Forge {
   }
 
   /**
-   * Writes only when the content differs (a re-run makes no commit and returns the branch tip).
-   * Without `sha`, the file's current blob on `branch` is used, so updates need no prior read.
+   * With `sha` (the caller read the file): one write, guarded by that blob sha. Without it, the
+   * file is read first: unchanged content makes no commit (the branch tip is returned), otherwise
+   * its current blob sha is used, so a re-run never writes twice.
    */
   async putFile(
     repo: RepoSlug,
     path: string,
     params: {branch: string; text: string; message: string; sha?: string},
   ): Promise<string> {
-    const current = await this.getFile(repo, path, params.branch)
-    if (current && current.text === params.text) {
-      const tip = await this.getBranchSha(repo, params.branch)
-      if (tip) return tip
+    let sha = params.sha
+    if (sha === undefined) {
+      const current = await this.getFile(repo, path, params.branch)
+      if (current && current.text === params.text) {
+        const tip = await this.getBranchSha(repo, params.branch)
+        if (tip) return tip
+      }
+      sha = current?.sha
     }
-    const sha = params.sha ?? current?.sha
     const res = await this.call(`write ${path} on ${params.branch} in ${repo}`, () =>
       this.octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
         ...split(repo),
@@ -748,9 +748,22 @@ export function createGitHubForge(options: ForgeOptions): Forge {
     authStrategy = createAppAuth
     auth = {appId: options.app.appId, privateKey: options.app.privateKey, installationId: options.app.installationId}
   }
-  const wantsRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
-    retryCount < maxRetries && retryAfter * 1000 <= maxRetryAfterMs
-  const throttle: Any = {onRateLimit: wantsRetry, onSecondaryRateLimit: wantsRetry}
+  const wantsRetry =
+    (which: string) =>
+    (retryAfter: number, request: {method?: string; url?: string}, _octokit: unknown, retryCount: number): boolean => {
+      const what = `${which} rate limit on ${request.method ?? ''} ${request.url ?? ''}`
+      if (retryCount >= maxRetries) {
+        log('warn')(`GitHub ${what}: giving up after ${retryCount} retries`)
+        return false
+      }
+      if (retryAfter * 1000 > maxRetryAfterMs) {
+        log('warn')(`GitHub ${what}: asked to wait ${retryAfter}s, more than the ${maxRetryAfterMs / 1000}s allowed`)
+        return false
+      }
+      log('warn')(`GitHub ${what}: waiting ${retryAfter}s (retry ${retryCount + 1} of ${maxRetries})`)
+      return true
+    }
+  const throttle: Any = {onRateLimit: wantsRetry('primary'), onSecondaryRateLimit: wantsRetry('secondary')}
   if (options.minWriteIntervalMs !== undefined) {
     throttle.write = new Pacer(options.minWriteIntervalMs)
     throttle.notifications = new Pacer(options.minWriteIntervalMs)
@@ -791,6 +804,11 @@ export function forgeOptionsFromEnv(
 ): ForgeOptions {
   const baseUrl = flags['github-url'] || env.GITHUB_API_URL || undefined
   const base: ForgeOptions = baseUrl ? {baseUrl} : {}
+  // Tuning knobs (also what end-to-end tests against the simulator use).
+  const interval = msFromEnv(env, 'FLYTECTL_GITHUB_WRITE_INTERVAL_MS')
+  if (interval !== undefined) base.minWriteIntervalMs = interval
+  const retryDelay = msFromEnv(env, 'FLYTECTL_GITHUB_RETRY_DELAY_MS')
+  if (retryDelay !== undefined) base.retryBaseDelayMs = retryDelay
   if (flags.token) return {...base, token: flags.token}
   const appId = env.FLYTECTL_GITHUB_APP_ID
   const keyText = env.FLYTECTL_GITHUB_APP_PRIVATE_KEY
@@ -816,6 +834,15 @@ export function forgeOptionsFromEnv(
     'auth',
     'no GitHub credentials: pass --token, or set GITHUB_TOKEN, GH_TOKEN or a GitHub App (FLYTECTL_GITHUB_APP_ID)',
   )
+}
+
+function msFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0)
+    throw new ForgeError('invalid', `${name} must be a number of milliseconds, got "${raw}"`)
+  return value
 }
 
 function defaultReadFile(path: string): string {

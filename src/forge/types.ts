@@ -1,3 +1,5 @@
+import {CliError, type ErrorCode} from '../cli/errors.js'
+
 /**
  * The Forge: everything the maintainer commands (release, backport, triage, docs) ask of GitHub.
  * One real implementation (src/forge/github.ts, octokit); tests point it at the GitHub simulator
@@ -227,15 +229,55 @@ export interface Forge {
 
 export type ForgeErrorKind = 'not-found' | 'conflict' | 'auth' | 'rate-limited' | 'unavailable' | 'invalid' | 'internal'
 
-export class ForgeError extends Error {
+/**
+ * A forge failure. It is a CliError, so a command that lets it escape exits with the right code
+ * and a next step (not-found 4, conflict 5, invalid 2, auth 7, rate-limited/unavailable 6).
+ */
+export class ForgeError extends CliError {
   readonly kind: ForgeErrorKind
   readonly status?: number
   constructor(kind: ForgeErrorKind, message: string, options: {status?: number; cause?: unknown} = {}) {
-    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    const {code, hint} = forgeErrorCode(kind, options.status)
+    super(code, message, {hint, ...(options.cause === undefined ? {} : {cause: options.cause})})
     this.name = 'ForgeError'
     this.kind = kind
     this.status = options.status
   }
+}
+
+const FORGE_ERROR_CODES: Record<ForgeErrorKind, {code: ErrorCode; hint: string}> = {
+  'not-found': {
+    code: 'not-found',
+    hint: 'Check the repository, branch, tag or number; a private repository also answers 404 to a token without access.',
+  },
+  conflict: {
+    code: 'conflict',
+    hint: 'GitHub already has something different there; inspect it (nothing was moved or overwritten).',
+  },
+  invalid: {code: 'invalid-input', hint: 'GitHub rejected the request as invalid; check the names and values given.'},
+  auth: {
+    code: 'unauthenticated',
+    hint: 'Pass --token or set GITHUB_TOKEN/GH_TOKEN (or a GitHub App via FLYTECTL_GITHUB_APP_*).',
+  },
+  'rate-limited': {
+    code: 'unavailable',
+    hint: 'GitHub rate limit reached; wait, then re-run (completed steps are not repeated).',
+  },
+  unavailable: {
+    code: 'unavailable',
+    hint: 'GitHub could not be reached or failed; check --github-url and the network, then re-run.',
+  },
+  internal: {code: 'internal', hint: 'Rerun with --verbose and report the output if it persists.'},
+}
+
+function forgeErrorCode(kind: ForgeErrorKind, status: number | undefined): {code: ErrorCode; hint: string} {
+  if (kind === 'auth' && status === 403) {
+    return {
+      code: 'permission-denied',
+      hint: 'The credentials lack permission here: grant contents, issues and pull-requests write (and workflows to change .github/workflows).',
+    }
+  }
+  return FORGE_ERROR_CODES[kind]
 }
 
 /** How a Forge is built: token from --token, GITHUB_TOKEN, GH_TOKEN, or a GitHub App. */

@@ -3,6 +3,7 @@
  * target branch, annotated tags that never move, `cherry-pick -x` that reports conflicts, and
  * `push --atomic` that never forces. See src/git/types.ts for the contract.
  */
+import {execFile} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
@@ -174,7 +175,9 @@ class CachedClone implements RepoClone {
   }
 
   async revParse(ref: string): Promise<string | undefined> {
-    for (const candidate of [`refs/remotes/origin/${ref}`, ref]) {
+    // A sha or an expression (`abc~1`) resolves as it is; a name prefers the remote branch.
+    const direct = /^[0-9a-f]{7,40}$|[~^@:]/.test(ref)
+    for (const candidate of direct ? [ref] : [`refs/remotes/origin/${ref}`, ref]) {
       try {
         return (await this.git.raw(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`])).trim()
       } catch {
@@ -207,8 +210,8 @@ class CachedClone implements RepoClone {
     from: string | undefined,
     to: string,
   ): Promise<{sha: string; subject: string; body: string; parents: string[]}[]> {
-    const toSha = await this.mustResolve(to)
-    const range = from ? [`^${await this.mustResolve(from)}`, toSha] : [toSha]
+    const toSha = await this.resolveForLog(to)
+    const range = from ? [`^${await this.resolveForLog(from)}`, toSha] : [toSha]
     const out = await this.git.raw(['log', '--topo-order', '--reverse', '--format=%H%x1f%P%x1f%s%x1f%b%x1e', ...range])
     return out
       .split('\x1e')
@@ -237,21 +240,42 @@ class CachedClone implements RepoClone {
     if (options.pr !== undefined) greps.push(`--grep=(#${options.pr})`)
     const trailer = await this.git.raw(['log', '--format=%H', '-F', ...greps, '-n1', tip])
     if (trailer.trim() !== '') return true
-    // Same change under another sha (picked without -x): `git cherry` compares patch-ids of the
-    // commits since the merge base only, so this stays cheap on long histories.
-    const parents = (await this.git.raw(['rev-list', '--parents', '-n1', sha])).trim().split(' ').slice(1)
-    if (parents.length !== 1) return false
-    const out = await this.git.raw(['cherry', tip, sha, parents[0]!])
-    return lines(out).some((l) => l.startsWith('-'))
+    return this.samePatchSince(tip, sha)
+  }
+
+  /**
+   * A commit since the merge base with the same patch-id as `sha` (a pick made without -x). Only
+   * commits touching the same paths are diffed, so a blobless clone fetches few or no blobs.
+   */
+  private async samePatchSince(tip: string, sha: string): Promise<boolean> {
+    // Empty for merge and root commits: those are only found by ancestry or trailer.
+    const files = lines(await this.git.raw(['diff-tree', '--no-commit-id', '--name-only', '-r', sha]))
+    if (files.length === 0) return false
+    const base = (await this.git.raw(['merge-base', tip, sha]).catch(() => '')).trim()
+    if (!base) return false
+    const paths = files.map((f) => `:(literal)${f}`)
+    const candidates = lines(await this.git.raw(['rev-list', '--no-merges', `${base}..${tip}`, '--', ...paths]))
+    if (candidates.length === 0) return false
+    const ids = await this.patchIds([sha, ...candidates])
+    const wanted = ids.get(sha)
+    return wanted !== undefined && candidates.some((c) => ids.get(c) === wanted)
+  }
+
+  private async patchIds(shas: string[]): Promise<Map<string, string>> {
+    const patches = await this.git.raw(['show', '--no-color', '--format=commit %H', '-p', ...shas])
+    const out = await pipeGit(this.dir, ['patch-id', '--stable'], patches)
+    const ids = new Map<string, string>()
+    for (const l of lines(out)) {
+      const [id, commit] = l.split(' ')
+      if (id && commit) ids.set(commit, id)
+    }
+    return ids
   }
 
   async worktree(branch: string): Promise<Worktree> {
     const tip = await this.mustResolve(branch)
     const dir = join(dirname(this.dir), 'worktrees', branch.replace(/[^A-Za-z0-9._-]/g, '_'))
-    const registered = (await this.git.raw(['worktree', 'list', '--porcelain']))
-      .split('\n')
-      .some((l) => l === `worktree ${dir}`)
-    if (registered && existsSync(dir)) {
+    if (existsSync(join(dir, '.git'))) {
       const wt = new CacheWorktree(dir, branch, this.token)
       // A pick left mid-way (conflict waiting for --continue) is kept as it is.
       if (await wt.pickInProgress()) return wt
@@ -262,6 +286,11 @@ class CachedClone implements RepoClone {
     await this.git.raw(['worktree', 'prune'])
     await this.git.raw(['worktree', 'add', '--quiet', '--force', '--detach', dir, tip])
     return new CacheWorktree(dir, branch, this.token)
+  }
+
+  /** A full sha goes to git as it is (one process less); names are resolved. */
+  private async resolveForLog(ref: string): Promise<string> {
+    return /^[0-9a-f]{40}$/.test(ref) ? ref : this.mustResolve(ref)
   }
 
   private async mustResolve(ref: string): Promise<string> {
@@ -403,6 +432,16 @@ class CacheWorktree implements Worktree {
       }
     }
   }
+}
+
+/** `git <args>` with `input` on stdin (simple-git has no stdin); for plumbing like patch-id. */
+function pipeGit(cwd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, {cwd, env: gitEnv(undefined), maxBuffer: 64 * 1024 * 1024}, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    )
+    child.stdin?.end(input)
+  })
 }
 
 function lines(text: string): string[] {

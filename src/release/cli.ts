@@ -6,7 +6,8 @@
 import {Flags, type Command} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import type {ReleaseManifest} from '../config/release-manifest.js'
-import type {Forge, ForgeOptions} from '../forge/types.js'
+import {forgeFlags} from '../forge/cli.js'
+import type {Forge} from '../forge/types.js'
 import type {ReleaseRequest} from './service.js'
 import type {ReleasePlan, ReleaseReport} from './types.js'
 
@@ -16,11 +17,7 @@ export const releaseFlags = {
     description: 'release manifest (default $FLYTECTL_RELEASE_MANIFEST, then ./release.yaml)',
     helpGroup: 'RELEASE',
   }),
-  token: Flags.string({description: 'GitHub token (default $GITHUB_TOKEN, then $GH_TOKEN)', helpGroup: 'RELEASE'}),
-  'github-url': Flags.string({
-    description: 'GitHub API URL (default $GITHUB_API_URL, then https://api.github.com; GHES: https://host/api/v3)',
-    helpGroup: 'RELEASE',
-  }),
+  ...forgeFlags,
 }
 
 export const applyFlags = {
@@ -50,20 +47,24 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     )
   }
 
-  protected token(): string | undefined {
+  protected githubToken(): string | undefined {
     return this.releaseFlagValues.token || process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined
   }
 
   protected async forge(): Promise<Forge> {
-    const f = this.releaseFlagValues
-    const options: ForgeOptions = {
-      token: this.token(),
-      baseUrl: f['github-url'] || process.env.GITHUB_API_URL || undefined,
-    }
-    // The GitHub forge module lands separately; resolved at run time.
-    const specifier = '../forge/github.js'
-    const mod = (await import(specifier)) as {createGitHubForge: (o: ForgeOptions) => Forge | Promise<Forge>}
-    return mod.createGitHubForge(options)
+    const {forgeFromFlags} = await import('../forge/cli.js')
+    // Spacing of writes (default: GitHub's one second); a GHES or test server may allow less.
+    const interval = process.env.FLYTECTL_GITHUB_WRITE_INTERVAL_MS
+    return forgeFromFlags(
+      this.releaseFlagValues,
+      interval !== undefined && /^\d+$/.test(interval) ? {minWriteIntervalMs: Number(interval)} : {},
+    )
+  }
+
+  /** Forge failures (auth, rate limits, unreachable) as typed CLI errors. */
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    const {forgeCliError} = await import('../forge/cli.js')
+    return super.catch(forgeCliError(err) as Error)
   }
 
   /** cut / beta / patch: plan, apply with progress, print the report, exit 8 on a missed step. */
@@ -86,7 +87,7 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     const name = process.env.GIT_AUTHOR_NAME
     const email = process.env.GIT_AUTHOR_EMAIL
     const git = createGitLayer({
-      token: this.token(),
+      token: this.githubToken(),
       identity: name && email ? {name, email} : undefined,
     })
     const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !process.env.CI
@@ -103,6 +104,8 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
       onResult: tty ? undefined : (r) => this.note(progress.plainLine(r)),
     })
     this.out(service.renderReportText(report))
+    const {publishToActions} = await import('./actions.js')
+    await publishToActions(report)
     if (!f.abort) service.assertReportOk(report)
     return report
   }

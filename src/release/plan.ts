@@ -325,7 +325,12 @@ export function planCut(
         `${c.name}: release`,
       )
     } catch (err) {
-      ruleError(err, 'Pick a version above the latest release (see `flytectl release status`).')
+      ruleError(
+        err,
+        c.name === rootComponent(manifest).name
+          ? 'Pick a version above the latest release (see `flytectl release status`).'
+          : `Pick a higher version, or set \`aligned: false\` for ${c.name} in the release manifest if it keeps its own numbers.`,
+      )
     }
   }
   const repos = alignedRepos(manifest)

@@ -6,7 +6,7 @@ import {CliError} from '../cli/errors.js'
 import type {ReleaseComponent, ReleaseManifest} from '../config/release-manifest.js'
 import type {Forge} from '../forge/types.js'
 import type {GitLayer} from '../git/types.js'
-import {parseMinorLine, parseStableVersion, parseVersion} from '../versioning/version.js'
+import {parseMinorLine, parseStableVersion, parseVersion, versionText} from '../versioning/version.js'
 import {applyPlan, type GroupRunner} from './apply.js'
 import {defaultJournalPath, Journal, readJournal} from './journal.js'
 import {observe} from './observe.js'
@@ -62,6 +62,12 @@ export function checkRequest(req: ReleaseRequest): void {
         : 'Use a version such as 1.4.0 (or v1.4.0).',
     })
   }
+  const stable = req.command === 'cut' ? parseStableVersion(req.version) : undefined
+  if (stable && stable.patch !== 0) {
+    throw new CliError('invalid-input', `release cut takes a minor version X.Y.0, not ${versionText(stable)}`, {
+      hint: `Patch releases are made with \`flytectl release patch ${stable.major}.${stable.minor}\`.`,
+    })
+  }
   if (req.command === 'patch' && !parseMinorLine(req.line)) {
     throw new CliError('invalid-input', `"${req.line}" is not a minor line`, {
       hint: 'release patch takes the minor line, such as 1.3 (the branch release-v1.3).',
@@ -78,7 +84,6 @@ export async function makePlan(
   checkRequest(req)
   if (req.command === 'cut') {
     const v = parseStableVersion(req.version)!
-    if (v.patch !== 0) return planCut(manifest, {repos: {}, milestones: []}, v, now) // throws the usage error
     const obs = await observe(forge, cutObserveRequest(manifest, v))
     return planCut(manifest, obs, v, now)
   }

@@ -161,7 +161,13 @@ export async function runCheckPr(
       hint: 'Check the number and --repo.',
     })
   }
-  const references = await forge.linkedIssues(options.repo, options.pull)
+  // The template's own example ("use `Closes #999`…") sits in an HTML comment; GitHub renders no
+  // comment, so a number named only there is not a link even if the forge's keyword scan found it.
+  const own = (refs: Array<{repo: RepoSlug; number: number}>) =>
+    new Set(refs.filter((r) => r.repo.toLowerCase() === options.repo.toLowerCase()).map((r) => r.number))
+  const visible = own(closingKeywordRefs(stripHtmlComments(pull.body ?? ''), options.repo))
+  const commentOnly = [...own(closingKeywordRefs(pull.body ?? '', options.repo))].filter((n) => !visible.has(n))
+  const references = (await forge.linkedIssues(options.repo, options.pull)).filter((n) => !commentOnly.includes(n))
   let result = judgePull(options.repo, pull, references, options)
   if (result.size.large && !result.proposal && result.links.length > 0) {
     // A linked issue labelled as a proposal satisfies the rule too.

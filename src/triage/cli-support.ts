@@ -6,16 +6,17 @@
 import {Flags} from '@oclif/core'
 import {CliError} from '../cli/errors.js'
 
-export const forgeFlags = {
-  token: Flags.string({
-    description: 'GitHub token (default: $GITHUB_TOKEN, then $GH_TOKEN)',
-    helpGroup: 'FORGE',
-  }),
-  'github-url': Flags.string({
-    description:
-      'GitHub API base URL (default: $GITHUB_API_URL, then https://api.github.com; GHES: https://host/api/v3)',
-    helpGroup: 'FORGE',
-  }),
+import {forgeCliError} from '../forge/cli.js'
+
+export {forgeFlags} from '../forge/cli.js'
+
+/** Awaits a service call, reporting a ForgeError as the CLI error for its kind (auth, not found, …). */
+export async function forgeCall<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (err) {
+    throw forgeCliError(err)
+  }
 }
 
 export const manifestFlag = {

@@ -129,6 +129,7 @@ export function buildReport(
 }
 
 function issueList(issues: IssueRef[], limit: number): string[] {
+  if (issues.length === 0) return ['None.']
   const lines = issues.slice(0, limit).map((i) => `- [#${i.number}](${i.url}) ${escapeMd(i.title)}`)
   if (issues.length > limit) lines.push(`- …and ${issues.length - limit} more`)
   return lines

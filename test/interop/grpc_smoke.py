@@ -6,8 +6,8 @@ import json
 import sys
 
 import grpc
-from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, project_pb2, task_pb2, version_pb2
-from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2, types_pb2
+from flyteidl.admin import common_pb2, project_pb2, task_pb2, version_pb2
+from flyteidl.core import identifier_pb2, interface_pb2, tasks_pb2, types_pb2
 from flyteidl.service import admin_pb2_grpc
 
 
@@ -63,7 +63,6 @@ def main() -> None:
         common_pb2.ResourceListRequest(id=common_pb2.NamedEntityIdentifier(project="grpcio", domain="development"), limit=5)
     )
     out["launch_plans"] = len(lps.launch_plans)
-    del execution_pb2, launch_plan_pb2, literals_pb2
     print(json.dumps(out, sort_keys=True))
 
 

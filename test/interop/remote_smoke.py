@@ -24,10 +24,10 @@ def main() -> None:
     task = remote.fetch_task(name="workflows.basics.add", version=version)
     out["fetched"] = [lp.id.name, wf.id.name, task.id.name]
 
-    ex = remote.execute(lp, inputs={"a": 7}, wait=True, timeout=datetime.timedelta(seconds=90))
+    ex = remote.wait(remote.execute(lp, inputs={"a": 7}), timeout=datetime.timedelta(seconds=120), poll_interval=datetime.timedelta(seconds=1))
     out["sum_lp"] = {"phase": ex.closure.phase, "outputs": {k: ex.outputs.get(k) for k in ex.outputs.keys()}}
 
-    ex = remote.execute(task, inputs={"a": 2, "b": 40}, wait=True, timeout=datetime.timedelta(seconds=90))
+    ex = remote.wait(remote.execute(task, inputs={"a": 2, "b": 40}), timeout=datetime.timedelta(seconds=120), poll_interval=datetime.timedelta(seconds=1))
     out["add"] = {"phase": ex.closure.phase, "o0": ex.outputs.get("o0")}
     print(json.dumps(out, sort_keys=True, default=str))
 

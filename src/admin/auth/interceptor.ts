@@ -71,3 +71,32 @@ export function authInterceptor(manager: AuthManager): Interceptor {
     }
   }
 }
+
+/**
+ * `admin.proxyCommand`: the command's stdout is sent as `proxy-authorization: Bearer <token>` on every
+ * call (for an authenticating proxy in front of the control plane); run once per process.
+ */
+export function proxyAuthInterceptor(command: string[], env?: NodeJS.ProcessEnv): Interceptor {
+  let token: Promise<string> | undefined
+  return (next) => async (req) => {
+    token ??= runTokenCommand(command, env)
+    req.header.set('proxy-authorization', `Bearer ${await token}`)
+    return next(req)
+  }
+}
+
+async function runTokenCommand(command: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  const [{execFile}, {CliError}] = await Promise.all([import('node:child_process'), import('../../cli/errors.js')])
+  return new Promise((resolve, reject) =>
+    execFile(command[0]!, command.slice(1), {env: env ?? process.env, timeout: 120_000}, (err, out) => {
+      const text = String(out ?? '').trim()
+      if (err || !text)
+        reject(
+          new CliError('unauthenticated', `admin.proxyCommand ${command[0]} ${err ? 'failed' : 'printed no token'}`, {
+            hint: 'Run admin.proxyCommand by hand to check it prints a token.',
+          }),
+        )
+      else resolve(text)
+    }),
+  )
+}

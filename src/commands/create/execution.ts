@@ -12,8 +12,7 @@ export default class CreateExecution extends ClusterCommand<typeof CreateExecuti
   ]
   static override flags = {
     execFile: Flags.string({
-      description:
-        'file for the execution params. If not specified defaults to <<workflow/task>_name>.execution_spec.yaml',
+      description: 'execution spec file (write one with `flytectl get launchplan|task <name> --execFile <file>`).',
     }),
     version: Flags.string({description: 'specify version of execution workflow/task.'}),
     targetProject: Flags.string({

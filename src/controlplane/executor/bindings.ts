@@ -3,8 +3,10 @@
  * workflow's inputs and the outputs of the nodes that already finished. Pure; no I/O.
  */
 import {create, type JsonValue} from '@bufbuild/protobuf'
-import type {Binding, BindingData, Literal, LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
+import {decode as msgpackDecode, encode as msgpackEncode} from '@msgpack/msgpack'
+import type {Binary, Binding, BindingData, Literal, LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
 import {
+  BinarySchema,
   LiteralCollectionSchema,
   LiteralMapSchema,
   LiteralSchema,
@@ -16,6 +18,9 @@ import type {OutputReference, PromiseAttribute} from '../../gen/flyteidl/core/ty
 
 /** The id Flyte gives the virtual node whose outputs are the workflow's inputs. */
 export const START_NODE_ID = 'start-node'
+
+/** flytekit writes workflow-input promises with an empty node id; the compiler reads that as the start node. */
+export const isStartNode = (nodeId: string) => nodeId === START_NODE_ID || nodeId === ''
 /** The id of the virtual node whose inputs are the workflow's outputs. */
 export const END_NODE_ID = 'end-node'
 
@@ -89,7 +94,7 @@ export function promiseNodeIds(bindings: readonly Binding[]): string[] {
     if (!d) return
     switch (d.value.case) {
       case 'promise':
-        if (d.value.value.nodeId !== START_NODE_ID) ids.add(d.value.value.nodeId)
+        if (!isStartNode(d.value.value.nodeId)) ids.add(d.value.value.nodeId)
         break
       case 'collection':
         d.value.value.bindings.forEach(visit)
@@ -106,11 +111,11 @@ export function promiseNodeIds(bindings: readonly Binding[]): string[] {
 }
 
 function resolvePromise(ref: OutputReference, scope: BindingScope): Literal {
-  const source = ref.nodeId === START_NODE_ID ? scope.inputs : scope.outputs.get(ref.nodeId)
+  const source = isStartNode(ref.nodeId) ? scope.inputs : scope.outputs.get(ref.nodeId)
   if (!source) throw new BindingError(`node [${ref.nodeId}] has not produced outputs (needed for [${ref.var}])`)
   const literal = source.literals[ref.var]
   if (!literal) {
-    const what = ref.nodeId === START_NODE_ID ? 'workflow input' : `output of node [${ref.nodeId}]`
+    const what = isStartNode(ref.nodeId) ? 'workflow input' : `output of node [${ref.nodeId}]`
     throw new BindingError(`${what} [${ref.var}] not found`)
   }
   return ref.attrPath.length === 0 ? literal : resolveAttrPath(literal, ref.attrPath, `${ref.nodeId}.${ref.var}`)
@@ -133,14 +138,36 @@ export function resolveAttrPath(literal: Literal, path: readonly PromiseAttribut
     } else if (current.value.case === 'scalar' && current.value.value.value.case === 'generic') {
       return jsonToLiteral(walkJson(current.value.value.value.value, path.slice(i), label))
     } else if (current.value.case === 'scalar' && current.value.value.value.case === 'binary') {
-      throw new BindingError(
-        `attribute access into a binary (msgpack) value [${label}] is not supported by the local executor`,
-      )
+      return binaryAttr(current.value.value.value.value, path.slice(i), label)
     } else {
       throw new BindingError(`cannot access [${String(key)}] on [${label}] (${describeLiteral(current)})`)
     }
   }
   return current
+}
+
+/**
+ * flytekit serialises dataclasses and Pydantic models as MessagePack (`tag: msgpack`): the engine
+ * decodes, follows the path and hands the part on as MessagePack again.
+ */
+function binaryAttr(bin: Binary, path: readonly PromiseAttribute[], label: string): Literal {
+  if (bin.tag !== 'msgpack')
+    throw new BindingError(`cannot access attributes of a binary value tagged [${bin.tag}] (${label})`)
+  let value: unknown
+  try {
+    value = msgpackDecode(bin.value)
+  } catch (err) {
+    throw new BindingError(`[${label}] is not valid MessagePack: ${(err as Error).message}`)
+  }
+  const part = walkJson(value as JsonValue, path, label)
+  return create(LiteralSchema, {
+    value: {
+      case: 'scalar',
+      value: create(ScalarSchema, {
+        value: {case: 'binary', value: create(BinarySchema, {value: msgpackEncode(part), tag: 'msgpack'})},
+      }),
+    },
+  })
 }
 
 function walkJson(value: JsonValue, path: readonly PromiseAttribute[], label: string): JsonValue {

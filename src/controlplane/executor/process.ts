@@ -63,6 +63,17 @@ const fail = (
   kind = ExecutionError_ErrorKind.USER,
 ): AttemptResult => ({outcome: 'failed', code, message, retryable, kind})
 
+/** `pyflyte-fast-execute … --dest-dir X -- …`: X becomes `dir` (only before the `--` that starts the inner command). */
+export function localDestDir(argv: string[], dir: string): string[] {
+  if (!argv[0]?.endsWith('pyflyte-fast-execute')) return argv
+  const out = [...argv]
+  for (let i = 1; i < out.length && out[i] !== '--'; i++) {
+    if (out[i] === '--dest-dir' && i + 1 < out.length) out[i + 1] = dir
+    else if (out[i]!.startsWith('--dest-dir=')) out[i] = `--dest-dir=${dir}`
+  }
+  return out
+}
+
 /** PATH with FLYTECTL_DEMO_PATH's directories in front. */
 export function searchPath(env: NodeJS.ProcessEnv): string {
   return [env[DEMO_PATH_ENV], env.PATH].filter((p) => p && p.length > 0).join(delimiter)
@@ -136,6 +147,10 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   // Raw containers (copilot data loading): map their input/output directories onto local ones.
   const io = container.dataConfig?.enabled ? await mapDataDirs(container, spec) : null
   if (io) argv = argv.map((a) => io.rewrite(a))
+
+  // Fast-registered code: `pyflyte-fast-execute --dest-dir <dir in the image>` would unpack into
+  // that path on this machine (e.g. /root); unpack into the attempt's own working directory instead.
+  if (spec.cwd) argv = localDestDir(argv, spec.cwd)
 
   const baseEnv = spec.env ?? process.env
   const pathList = searchPath(baseEnv)

@@ -6,6 +6,7 @@
  */
 import {create} from '@bufbuild/protobuf'
 import {durationMs, timestampFromDate, type Timestamp} from '@bufbuild/protobuf/wkt'
+import {CatalogCacheStatus} from '../../gen/flyteidl/core/catalog_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
 import {
   ExecutionErrorSchema,
@@ -35,8 +36,9 @@ import {
   type LiteralMap,
 } from '../../gen/flyteidl/core/literals_pb.js'
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
-import {OutputReferenceSchema} from '../../gen/flyteidl/core/types_pb.js'
+import {ErrorSchema, OutputReferenceSchema} from '../../gen/flyteidl/core/types_pb.js'
 import {
+  ArrayNode_DataMode,
   NodeSchema,
   TaskNodeSchema,
   WorkflowMetadata_OnFailurePolicy,
@@ -62,6 +64,7 @@ import {
   START_NODE_ID,
   type BindingScope,
 } from './bindings.js'
+import {cacheKey, isCacheable, LocalCatalog} from './catalog.js'
 import {BranchError, decideBranch} from './conditions.js'
 import {runAttempt, type AttemptResult} from './process.js'
 import {ExecutionPaths, fileUri, writeLiteralMap} from './storage.js'
@@ -98,7 +101,7 @@ export class Limiter {
 
 /** How a node (or sub-workflow) ended. */
 type Outcome =
-  | {phase: 'succeeded'; outputs: LiteralMap}
+  | {phase: 'succeeded'; outputs: LiteralMap; cacheStatus?: CatalogCacheStatus}
   | {phase: 'failed'; error: ExecutionError}
   | {phase: 'aborted'}
   | {phase: 'skipped'}
@@ -113,6 +116,10 @@ interface NodeRef {
   uniqueId: string
   node: Node
   parentId?: string
+  /** Extra environment for this node's task process (array items learn their index this way). */
+  env?: Record<string, string>
+  /** What to write as the node's inputs.pb when it differs from its resolved inputs (array items). */
+  inputFile?: LiteralMap
 }
 
 const key = (id: Identifier | undefined) => (id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : '')
@@ -233,6 +240,7 @@ export class ExecutionRun {
     if (this.signal.aborted) localAbort.abort()
     else this.signal.addEventListener('abort', onOuterAbort, {once: true})
     let firstError: ExecutionError | undefined
+    let failedNodeId = ''
     const running = new Map<string, Promise<void>>()
     try {
       for (;;) {
@@ -255,7 +263,10 @@ export class ExecutionRun {
               state.set(n.id, o.phase)
               if (o.phase === 'succeeded') outputs.set(n.id, o.outputs)
               if (o.phase === 'failed') {
-                firstError ??= o.error
+                if (!firstError) {
+                  firstError = o.error
+                  failedNodeId = n.id
+                }
                 if (failFast) localAbort.abort()
               }
               running.delete(n.id)
@@ -271,7 +282,10 @@ export class ExecutionRun {
     }
 
     if (this.signal.aborted) return {phase: 'aborted'}
-    if (firstError) return {phase: 'failed', error: firstError}
+    if (firstError) {
+      if (wf.failureNode) await this.runFailureNode(wf.failureNode, scope, prefix, parent, failedNodeId, firstError)
+      return {phase: 'failed', error: firstError}
+    }
     let wfOutputs: LiteralMap
     try {
       wfOutputs = resolveBindings(wf.outputs, scope)
@@ -280,6 +294,43 @@ export class ExecutionRun {
     }
     await this.endNode(prefix, parent, wfOutputs)
     return {phase: 'succeeded', outputs: wfOutputs}
+  }
+
+  /**
+   * The workflow's failure node (flytekit's `on_failure`) runs once the workflow has failed, with the
+   * workflow's inputs and, when it takes one, the error as `err`. The workflow stays FAILED.
+   */
+  private async runFailureNode(
+    node: Node,
+    scope: BindingScope,
+    prefix: string,
+    parent: NodeRef | undefined,
+    failedNodeId: string,
+    error: ExecutionError,
+  ): Promise<void> {
+    if (!parent) await this.workflowEvent(WorkflowExecution_Phase.FAILING)
+    let runnable = node
+    const task =
+      node.target.case === 'taskNode' && node.target.value.reference.case === 'referenceId'
+        ? this.findTask(node.target.value.reference.value)
+        : undefined
+    if (task?.interface?.inputs?.variables.err && !node.inputs.some((b) => b.var === 'err')) {
+      const errScalar = create(ScalarSchema, {
+        value: {case: 'error', value: create(ErrorSchema, {failedNodeId, message: error.message})},
+      })
+      runnable = create(NodeSchema, {
+        ...node,
+        inputs: [
+          ...node.inputs,
+          create(BindingSchema, {var: 'err', binding: {value: {case: 'scalar', value: errScalar}}}),
+        ],
+      })
+    }
+    await this.runNode(
+      {uniqueId: prefix + node.id, node: runnable, parentId: parent?.uniqueId},
+      scope,
+      new AbortController().signal,
+    )
   }
 
   /** The start node "produces" the workflow's inputs; the end node "consumes" its outputs. */
@@ -321,7 +372,7 @@ export class ExecutionRun {
       return {phase: 'failed', error}
     }
     const inputsPath = this.paths.nodeInputs(ref.uniqueId)
-    await writeLiteralMap(inputsPath, inputs)
+    await writeLiteralMap(inputsPath, ref.inputFile ?? inputs)
     const inputValue = {case: 'inputUri' as const, value: fileUri(inputsPath)}
     const target = ref.node.target
     const extra: NodeExtra = {inputValue}
@@ -359,6 +410,14 @@ export class ExecutionRun {
       await writeLiteralMap(outPath, outcome.outputs)
       await this.nodeEvent(ref, NodeExecution_Phase.SUCCEEDED, {
         outputResult: {case: 'outputUri', value: fileUri(outPath)},
+        ...(outcome.cacheStatus === undefined
+          ? {}
+          : {
+              targetMetadata: {
+                case: 'taskNodeMetadata' as const,
+                value: create(TaskNodeMetadataSchema, {cacheStatus: outcome.cacheStatus}),
+              },
+            }),
       })
     } else if (outcome.phase === 'failed') {
       await this.nodeEvent(ref, NodeExecution_Phase.FAILED, {outputResult: {case: 'error', value: outcome.error}})
@@ -469,6 +528,7 @@ export class ExecutionRun {
     if (!sub)
       return {phase: 'failed', error: userError('UnsupportedNode', `array node [${ref.node.id}] has no sub-node`)}
     const bound = new Set(array.boundInputs)
+    const individual = array.dataMode === ArrayNode_DataMode.INDIVIDUAL_INPUT_FILES
     let size: number | undefined
     for (const [k, lit] of Object.entries(inputs.literals)) {
       if (bound.has(k) || lit.value.case !== 'collection') continue
@@ -492,6 +552,9 @@ export class ExecutionRun {
         : size || 1
     const itemLimiter = new Limiter(limit)
     for (let i = 0; i < size; i++) {
+      // Each item's values are its slice of the list inputs (what `{{.inputs.x}}` renders). Its inputs.pb
+      // is that slice with INDIVIDUAL_INPUT_FILES; with SINGLE_INPUT_FILE (flytekit's map tasks) it is the
+      // whole input map and the item picks its element by the array index in its environment.
       const literals: Record<string, Literal> = {}
       for (const [k, lit] of Object.entries(inputs.literals)) {
         literals[k] = !bound.has(k) && lit.value.case === 'collection' ? lit.value.value.literals[i]! : lit
@@ -510,7 +573,13 @@ export class ExecutionRun {
           }),
         ),
       })
-      const itemRef: NodeRef = {uniqueId: `${ref.uniqueId}-0-${i}`, node: itemNode, parentId: ref.uniqueId}
+      const itemRef: NodeRef = {
+        uniqueId: `${ref.uniqueId}-0-${i}`,
+        node: itemNode,
+        parentId: ref.uniqueId,
+        env: {BATCH_JOB_ARRAY_INDEX_VAR_NAME: 'FLYTE_K8S_ARRAY_INDEX', FLYTE_K8S_ARRAY_INDEX: String(i)},
+        ...(individual ? {} : {inputFile: inputs}),
+      }
       items.push(itemLimiter.run(() => this.runNode(itemRef, {inputs: itemInputs, outputs: new Map()}, signal)))
     }
     const results = await Promise.all(items)
@@ -573,6 +642,27 @@ export class ExecutionRun {
     inputsPath: string,
     signal: AbortSignal,
   ): Promise<Outcome> {
+    if (!isCacheable(task, ref.node)) return this.runTaskAttempts(ref, task, inputs, inputsPath, signal)
+    const catalog = new LocalCatalog(this.job.blobRoot)
+    const k = cacheKey(task, ref.node, inputs)
+    const hit = await catalog.get(k).catch(() => null)
+    if (hit) return {phase: 'succeeded', outputs: hit, cacheStatus: CatalogCacheStatus.CACHE_HIT}
+    const outcome = await this.runTaskAttempts(ref, task, inputs, inputsPath, signal)
+    if (outcome.phase !== 'succeeded') return outcome
+    const stored = await catalog.put(k, outcome.outputs).then(
+      () => true,
+      () => false,
+    )
+    return {...outcome, cacheStatus: stored ? CatalogCacheStatus.CACHE_POPULATED : CatalogCacheStatus.CACHE_PUT_FAILURE}
+  }
+
+  private async runTaskAttempts(
+    ref: NodeRef,
+    task: TaskTemplate,
+    inputs: LiteralMap,
+    inputsPath: string,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
     const nodeRetries = ref.node.metadata?.retries
     const retries = nodeRetries ? nodeRetries.retries : (task.metadata?.retries?.retries ?? 0)
     const timeout = ref.node.metadata?.timeout ?? task.metadata?.timeout
@@ -608,7 +698,7 @@ export class ExecutionRun {
           logPath,
           perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
           namespace: `${this.id.project}-${this.id.domain}`,
-          flyteEnv: this.flyteEnv(task, attempt),
+          flyteEnv: {...this.flyteEnv(task, attempt), ...ref.env},
           timeoutMs,
           signal,
           env: this.options.env,

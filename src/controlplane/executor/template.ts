@@ -6,6 +6,7 @@
  * the leading `.` may be `$`, spaces inside the braces are allowed. Pure; no I/O.
  */
 import {timestampDate} from '@bufbuild/protobuf/wkt'
+import {decode as msgpackDecode} from '@msgpack/msgpack'
 import type {Literal, LiteralMap, Primitive} from '../../gen/flyteidl/core/literals_pb.js'
 
 export interface TemplateParams {
@@ -91,6 +92,11 @@ export function serializeLiteral(l: Literal): string {
           return s.value.uri
         case 'structuredDataset':
           return s.value.uri
+        case 'binary': {
+          if (s.value.tag !== 'msgpack') throw new TemplateError(`unsupported binary tag [${s.value.tag}]`)
+          const v = msgpackDecode(s.value.value)
+          return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)
+        }
         default:
           throw new TemplateError(`received an unexpected scalar type [${s.case ?? 'empty'}]`)
       }

@@ -1,5 +1,7 @@
 /** `update` and `delete` against the embedded control plane, as the built CLI. */
 import assert from 'node:assert/strict'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_pb.js'
 import {LaunchPlanState} from '../../../src/gen/flyteidl/admin/launch_plan_pb.js'
@@ -67,6 +69,27 @@ describe('update project', () => {
     assert.equal((JSON.parse(list.stdout) as {id: string}).id, 'flytesnacks')
     const unknown = await cli('update', 'project', '-p', 'nope', '--archive', '--force')
     assert.equal(unknown.code, 4)
+  })
+})
+
+describe('update project --file', () => {
+  it('reads the flytectl project file; an unknown key is rejected before any call', async () => {
+    const f = join(home, 'project.yaml')
+    writeFileSync(
+      f,
+      'id: flytesnacks\nname: Flyte snacks\ndescription: from a file\nlabels:\n  values:\n    env: dev\n',
+    )
+    const r = await cli('update', 'project', '--file', f, '--force')
+    assert.equal(r.code, 0, r.stderr)
+    const p = await s.clients.admin.getProject({id: 'flytesnacks'})
+    assert.deepEqual([p.description, p.labels?.values], ['from a file', {env: 'dev'}])
+    writeFileSync(f, 'id: flytesnacks\ndescrption: typo\n')
+    const bad = await cli('update', 'project', '--file', f, '--force')
+    assert.equal(bad.code, 2)
+    assert.match(bad.stderr, /^Error: project file .*: unknown key "descrption"\n/)
+    const both = await cli('update', 'project', '--id', 'flytesnacks', '-p', 'flytesnacks', '--archive')
+    assert.equal(both.code, 2)
+    assert.match(both.stderr, /^Error: both project and id are passed/)
   })
 })
 

@@ -116,6 +116,18 @@ describe('flytectl demo', () => {
     assert.equal(existsSync(join(h, '.flyte', 'demo')), false, '--volume deletes the data directory')
   })
 
+  it('two starts at once end with one control plane, both exiting 0', async () => {
+    const h = home()
+    const port = await freePort()
+    const [a, b] = await Promise.all([start(h, port), start(h, port)])
+    assert.equal(a.code, 0, a.stderr)
+    assert.equal(b.code, 0, b.stderr)
+    const pids = [json(a.stdout).result.pid, json(b.stdout).result.pid]
+    assert.equal(pids[0], pids[1], 'both report the same daemon')
+    assert.deepEqual([json(a.stdout).result.alreadyRunning, json(b.stdout).result.alreadyRunning].sort(), [false, true])
+    await runCli(['demo', 'teardown'], {env: {HOME: h}})
+  })
+
   it('names a busy port and the --port flag, and leaves nothing running', async () => {
     const h = home()
     const blocker = createServer()

@@ -71,6 +71,9 @@ describe('register files against the embedded plane', () => {
     const remote = target.value.args[2]!
     assert.notEqual(remote, '{{ .remote_package_path }}')
     assert.match(remote, /fastv1abc\.tar\.gz$/)
+    const download = await clients.dataProxy.createDownloadLocation({nativeUrl: remote})
+    const uploaded = new Uint8Array(await (await fetch(download.signedUrl)).arrayBuffer())
+    assert.deepEqual([...uploaded], [31, 139, 8, 0], 'the source archive was uploaded byte for byte')
     assert.equal(target.value.args[4], '/root')
     const lp = await clients.admin.getLaunchPlan({
       id: {...id, resourceType: ResourceType.LAUNCH_PLAN, name: 'core.example.wf'},

@@ -313,6 +313,34 @@ describe('auth', () => {
     }
   })
 
+  it('proxyCommand: its output goes on proxy-authorization for every call', async () => {
+    const seen: string[] = []
+    const server = await startGrpcServer((r) =>
+      r.service(AdminService, {
+        getVersion(_req, ctx) {
+          seen.push(ctx.requestHeader.get('proxy-authorization') ?? '')
+          return {}
+        },
+      }),
+    )
+    const c = createAdminClients(
+      {
+        endpoint: `127.0.0.1:${server.port}`,
+        insecure: true,
+        proxyCommand: [process.execPath, '-e', 'process.stdout.write("proxy-tok")'],
+      },
+      {tokenCache: new TokenCache(join(dir, 'proxy.json'))},
+    )
+    try {
+      await c.admin.getVersion({})
+      await c.admin.getVersion({})
+      assert.deepEqual(seen, ['Bearer proxy-tok', 'Bearer proxy-tok'])
+    } finally {
+      c.close()
+      await server.close()
+    }
+  })
+
   it('DeviceFlow: shows the verification URL and polls until the user approves', async () => {
     let polls = 0
     const tokens = await startTokenServer((req) => {

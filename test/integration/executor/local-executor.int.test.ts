@@ -17,6 +17,7 @@ import {
   ComparisonExpression_Operator,
   OperandSchema,
 } from '../../../src/gen/flyteidl/core/condition_pb.js'
+import {CatalogCacheStatus} from '../../../src/gen/flyteidl/core/catalog_pb.js'
 import {CompiledWorkflowSchema} from '../../../src/gen/flyteidl/core/compiler_pb.js'
 import {
   NodeExecution_Phase as NP,
@@ -27,6 +28,9 @@ import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {LiteralMapSchema, PrimitiveSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
 import {DataLoadingConfigSchema, DataLoadingConfig_LiteralMapFormat} from '../../../src/gen/flyteidl/core/tasks_pb.js'
 import {
+  WorkflowMetadataSchema,
+  WorkflowMetadata_OnFailurePolicy,
+  ArrayNode_DataMode,
   ArrayNodeSchema,
   BranchNodeSchema,
   IfBlockSchema,
@@ -79,6 +83,12 @@ class RecordingSink implements ExecutionSink {
   last(): WorkflowExecutionEvent {
     return this.workflow.at(-1)!
   }
+}
+
+/** The workflow's error message, for assertion messages. */
+const why = (sink: RecordingSink) => {
+  const r = sink.last().outputResult
+  return r.case === 'error' ? r.value.message : String(r.case)
 }
 
 const outputsOf = (e: WorkflowExecutionEvent) => {
@@ -260,6 +270,78 @@ describe('local executor', () => {
     assert.equal(intOf(outputsOf(sink.last()).literals.y), 42n)
   })
 
+  it('stops a task at its timeout and retries it as a retryable failure', async () => {
+    const t = nodeTask('slow', 'sleep', {timeoutMs: 300, retries: 1})
+    const t0 = Date.now()
+    const sink = await run(job(dataDir, closure('slow', [taskNode('n0', t, [])], [], [t]), map({})))
+    assert.ok(Date.now() - t0 < 10_000, 'the 30 s task was stopped')
+    assert.equal(WP[sink.last().phase], 'FAILED')
+    assert.deepEqual(
+      sink.tasks.filter((e) => e.phase >= TP.ABORTED && e.phase !== TP.INITIALIZING).map((e) => TP[e.phase]),
+      ['RETRYABLE_FAILED', 'FAILED'],
+    )
+    assert.match(why(sink), /\[2\/2\] currentAttempt done\. Last Error: task \[slow\] exceeded its timeout of 0\.3s/)
+  })
+
+  it('fail-fast aborts running siblings; fail-after-executable-nodes lets them finish', async () => {
+    const bad = nodeTask('bad2', 'user-error')
+    const nap = nodeTask('nap', 'nap')
+    const build = (policy: WorkflowMetadata_OnFailurePolicy) => {
+      const wf = closure('policy', [taskNode('n0', bad, []), taskNode('n1', nap, [])], [], [bad, nap])
+      wf.primary!.template!.metadata = create(WorkflowMetadataSchema, {onFailure: policy})
+      return wf
+    }
+    const fast = await run(job(dataDir, build(WorkflowMetadata_OnFailurePolicy.FAIL_IMMEDIATELY), map({})))
+    assert.equal(WP[fast.last().phase], 'FAILED')
+    assert.deepEqual(fast.nodePhases('n1').slice(-1), ['ABORTED'])
+    const patient = await run(
+      job(dataDir, build(WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE), map({})),
+    )
+    assert.equal(WP[patient.last().phase], 'FAILED')
+    assert.match(why(patient), /x must be positive/)
+    assert.deepEqual(patient.nodePhases('n1').slice(-1), ['SUCCEEDED'])
+  })
+
+  it('runs the failure node with the error after a failure, and the workflow stays FAILED', async () => {
+    const bad = nodeTask('bad3', 'user-error')
+    const cleanup = nodeTask('cleanup', 'show-err', {inputs: ['err']})
+    const wf = closure('with-cleanup', [taskNode('n0', bad, [])], [], [bad, cleanup])
+    wf.primary!.template!.failureNode = taskNode('fn0', cleanup, [])
+    const sink = await run(job(dataDir, wf, map({})))
+    assert.deepEqual(
+      sink.workflow.map((e) => WP[e.phase]),
+      ['RUNNING', 'FAILING', 'FAILED'],
+    )
+    assert.match(why(sink), /x must be positive/)
+    assert.deepEqual(sink.nodePhases('fn0'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+    const log = sink.tasks.find((e) => e.parentNodeExecutionId?.nodeId === 'fn0' && e.phase === TP.RUNNING)!.logs[0]!
+    assert.match(readFileSync(fileURLToPath(log.uri), 'utf8'), /failure node saw: n0 x must be positive/)
+  })
+
+  it('serves a cached task from the local catalog on the second run with the same inputs', async () => {
+    const add = nodeTask('cached_add', 'add', {inputs: ['a', 'b'], outputs: ['o0'], cacheVersion: '1'})
+    const wf = closure(
+      'cached',
+      [taskNode('n0', add, [bind('a', promise('start-node', 'a')), bind('b', promise('start-node', 'b'))])],
+      [bind('o', promise('n0', 'o0'))],
+      [add],
+    )
+    const cacheStatus = (sink: RecordingSink) => {
+      const e = sink.nodes.find((x) => x.id?.nodeId === 'n0' && x.phase === NP.SUCCEEDED)!
+      return e.targetMetadata.case === 'taskNodeMetadata' ? CatalogCacheStatus[e.targetMetadata.value.cacheStatus] : ''
+    }
+    const first = await run(job(dataDir, wf, map({a: int(20), b: int(22)})))
+    assert.equal(cacheStatus(first), 'CACHE_POPULATED')
+    const second = await run(job(dataDir, wf, map({a: int(20), b: int(22)})))
+    assert.equal(WP[second.last().phase], 'SUCCEEDED')
+    assert.equal(cacheStatus(second), 'CACHE_HIT')
+    assert.equal(intOf(outputsOf(second.last()).literals.o), 42n)
+    assert.equal(second.tasks.length, 0, 'a cache hit runs no task')
+    const other = await run(job(dataDir, wf, map({a: int(1), b: int(1)})))
+    assert.equal(cacheStatus(other), 'CACHE_POPULATED')
+    assert.equal(intOf(outputsOf(other.last()).literals.o), 2n)
+  })
+
   it('kills the task and reports ABORTED when terminated', async () => {
     const t = nodeTask('sleepy', 'sleep')
     const j = job(dataDir, closure('sleepy', [taskNode('n0', t, [])], [], [t]), map({}))
@@ -346,6 +428,7 @@ describe('local executor', () => {
         value: create(ArrayNodeSchema, {
           node: taskNode('n0', double, []),
           parallelismOption: {case: 'parallelism', value: 2},
+          dataMode: ArrayNode_DataMode.INDIVIDUAL_INPUT_FILES,
         }),
       },
     })
@@ -362,6 +445,29 @@ describe('local executor', () => {
     assert.deepEqual(ys.value.value.literals.map(intOf), [2n, 4n, 6n])
     assert.equal(sink.nodes.find((e) => e.id?.nodeId === 'n0')!.isArray, true)
     for (const i of [0, 1, 2]) assert.deepEqual(sink.nodePhases(`n0-0-${i}`), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+  })
+
+  it('gives map-task items the whole input file and their index, as flytekit map tasks expect', async () => {
+    const mapped = nodeTask('mapped_double', 'double-indexed', {outputs: ['o0']})
+    const arr = create(NodeSchema, {
+      id: 'n0',
+      inputs: [bind('x', promise('start-node', 'xs'))],
+      target: {
+        case: 'arrayNode',
+        value: create(ArrayNodeSchema, {node: taskNode('n0', mapped, []), isOriginalSubNodeInterface: false}),
+      },
+    })
+    const sink = await run(
+      job(
+        dataDir,
+        closure('mapped2', [arr], [bind('ys', promise('n0', 'o0'))], [mapped]),
+        map({xs: list(int(5), int(7))}),
+      ),
+    )
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', why(sink))
+    const ys = outputsOf(sink.last()).literals.ys!
+    assert.ok(ys.value.case === 'collection')
+    assert.deepEqual(ys.value.value.literals.map(intOf), [10n, 14n])
   })
 
   it('runs a sub-workflow node with its own child node executions', async () => {
@@ -418,7 +524,7 @@ describe('local executor', () => {
         map({x: int(20)}),
       ),
     )
-    assert.equal(WP[sink.last().phase], 'SUCCEEDED', JSON.stringify(sink.last().outputResult))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', why(sink))
     assert.equal(intOf(outputsOf(sink.last()).literals.y), 40n)
   })
 

@@ -52,6 +52,8 @@ export interface TaskOptions {
   outputs?: string[]
   retries?: number
   timeoutMs?: number
+  /** Cache version: makes the task discoverable (cached). */
+  cacheVersion?: string
   /** Replaces the default `node task.js <op> {{.input}} {{.outputPrefix}}` command. */
   command?: string[]
   args?: string[]
@@ -63,6 +65,7 @@ export function nodeTask(name: string, op: string, o: TaskOptions = {}): TaskTem
     type: 'container',
     metadata: create(TaskMetadataSchema, {
       retries: {retries: o.retries ?? 0},
+      ...(o.cacheVersion ? {discoverable: true, discoveryVersion: o.cacheVersion} : {}),
       ...(o.timeoutMs ? {timeout: durationFromMs(o.timeoutMs)} : {}),
     }),
     interface: create(TypedInterfaceSchema, {

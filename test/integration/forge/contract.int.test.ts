@@ -146,12 +146,23 @@ describe('GitHub Forge contract (against the schema-checked simulator)', () => {
     assert.equal(file?.text, "release = '1.0.0'\n")
     assert.equal(await forge.getFile(REPO, 'missing.txt'), undefined)
     assert.deepEqual(await forge.getFile(REPO, 'docs/conf.py', 'v0.9.0'), file)
+    const beforeWrite = {...forge.counters}
     const sha = await forge.putFile(REPO, 'docs/conf.py', {
       branch: 'master',
       text: "release = '1.1.0'\n",
       message: 'docs: pin 1.1.0',
       sha: file!.sha,
     })
+    assert.deepEqual(
+      {reads: forge.counters.reads - beforeWrite.reads, writes: forge.counters.writes - beforeWrite.writes},
+      {reads: 0, writes: 1},
+      'with a sha: one write, no read',
+    )
+    await assert.rejects(
+      forge.putFile(REPO, 'docs/conf.py', {branch: 'master', text: 'stale\n', message: 'stale write', sha: file!.sha}),
+      (e: Error & {kind?: string}) => e.kind === 'conflict',
+      'a stale blob sha is a conflict, nothing is overwritten',
+    )
     assert.equal(await forge.getBranchSha(REPO, 'master'), sha)
     assert.equal(await sim.repo(REPO).readFile(sha, 'docs/conf.py'), "release = '1.1.0'\n")
     const writes = forge.counters.writes
@@ -194,6 +205,9 @@ describe('GitHub Forge contract (against the schema-checked simulator)', () => {
     await forge.removeLabel(REPO, 2, 'bug')
     await forge.removeLabel(REPO, 2, 'not-there')
     await forge.updateIssue(REPO, 2, {state: 'closed'})
+    await forge.updateIssue(REPO, 3, {milestone: ms.number})
+    await forge.updateIssue(REPO, 3, {milestone: null})
+    assert.equal((await forge.getIssue(REPO, 3))?.milestone, null)
     const after = await forge.getIssue(REPO, 2)
     assert.equal(after?.state, 'closed')
     assert.deepEqual(after?.labels, ['dependencies'])
@@ -300,6 +314,19 @@ describe('GitHub Forge contract (against the schema-checked simulator)', () => {
     assert.deepEqual(await forge.linkedIssues(REPO, 4), [1])
     assert.deepEqual(await forge.linkedIssues(REPO, 5), [1])
     assert.deepEqual(await forge.linkedIssues(REPO, 999), [])
+  })
+
+  it('names with slashes: prefixed tags (flyteadmin/v1.2.0), branches like release/v1.0, their releases', async () => {
+    const master = (await forge.getBranchSha(REPO, 'master'))!
+    assert.equal(await forge.createTag(REPO, 'flyteadmin/v1.2.0', master, 'flyteadmin 1.2.0'), 'created')
+    assert.deepEqual(await forge.getTag(REPO, 'flyteadmin/v1.2.0'), {name: 'flyteadmin/v1.2.0', sha: master})
+    assert.ok((await forge.listTags(REPO)).some((t) => t.name === 'flyteadmin/v1.2.0' && t.sha === master))
+    assert.equal(await forge.createBranch(REPO, 'release/v1.2', master), 'created')
+    assert.equal(await forge.getBranchSha(REPO, 'release/v1.2'), master)
+    assert.equal((await forge.getCommit(REPO, 'release/v1.2'))?.sha, master)
+    assert.equal((await forge.compare(REPO, 'flyteadmin/v1.2.0', 'release/v1.2')).aheadBy, 0)
+    const rel = await forge.createRelease(REPO, {tagName: 'flyteadmin/v1.2.0', name: 'flyteadmin 1.2.0', body: ''})
+    assert.equal((await forge.getReleaseByTag(REPO, 'flyteadmin/v1.2.0'))?.id, rel.id)
   })
 
   it('releases: getReleaseByTag and createRelease', async () => {

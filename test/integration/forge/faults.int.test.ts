@@ -90,10 +90,16 @@ describe('GitHub Forge reliability (faults injected by the simulator)', () => {
   it('honours Retry-After on a secondary rate limit (403 with GitHub message)', async () => {
     sim.fault({kind: 'secondary-rate-limit', retryAfter: 1})
     const started = Date.now()
-    const f = forge()
+    const warnings: string[] = []
+    const f = forge({log: (level, message) => level === 'warn' && warnings.push(message)})
     await f.addLabels(REPO, 1, ['bug'])
     assert.ok(Date.now() - started >= 900)
     assert.deepEqual((await f.getIssue(REPO, 1))?.labels, ['bug'])
+    assert.equal(warnings.length, 1)
+    assert.match(
+      warnings[0]!,
+      /secondary rate limit on POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/labels: waiting 1s \(retry 1 of 3\)/,
+    )
     assert.deepEqual(
       sim.log.filter((r) => r.method === 'POST').map((r) => r.status),
       [403, 200],
@@ -115,6 +121,21 @@ describe('GitHub Forge reliability (faults injected by the simulator)', () => {
     sim.fault({kind: 'secondary-rate-limit', times: 10, retryAfter: 1})
     await assert.rejects(forge({maxRetries: 1}).getRepo(REPO), isForgeError('rate-limited'))
     assert.equal(sim.log.length, 2)
+  })
+
+  it('GraphQL: retries a 502 and waits out a RATE_LIMITED answer', async () => {
+    sim.fault({times: 1, status: 502, match: 'POST /graphql'})
+    const f = forge()
+    assert.deepEqual(await f.linkedIssues(REPO, 1), [])
+    sim.fault({kind: 'rate-limit', retryAfter: 1, match: 'POST /graphql'})
+    const started = Date.now()
+    assert.deepEqual(await f.linkedIssues(REPO, 1), [])
+    assert.ok(Date.now() - started >= 900, 'waited for the reset')
+    assert.deepEqual(
+      sim.log.map((r) => r.status),
+      [502, 200, 200, 200],
+    )
+    assert.equal(f.counters.reads, 4)
   })
 
   it('retries a connection reset', async () => {

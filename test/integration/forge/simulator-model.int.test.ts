@@ -99,3 +99,32 @@ describe('GitHub simulator: merges, pagination and GraphQL errors through the Fo
     assert.deepEqual(await forge.linkedIssues(REPO, 4242), [])
   })
 })
+
+describe('GitHub simulator: frozen clock', () => {
+  it('a scenario with `now` stamps everything with it, so commit shas repeat run to run', async () => {
+    const scenario = `
+now: "2026-01-15T12:00:00Z"
+repos:
+  - name: flyteorg/flyte
+    branches:
+      main:
+        - {message: init, files: {README.md: "x\\n"}, author: alice}
+    issues: [{title: one}]
+`
+    const shas: string[] = []
+    for (let run = 0; run < 2; run++) {
+      const sim = await startGitHubSimulator(scenario)
+      try {
+        const forge = createGitHubForge({baseUrl: sim.url})
+        const head = await forge.getCommit('flyteorg/flyte', 'main')
+        assert.equal(head?.date, '2026-01-15T12:00:00Z')
+        assert.equal((await forge.getIssue('flyteorg/flyte', 1))?.createdAt, '2026-01-15T12:00:00Z')
+        shas.push(head!.sha)
+        sim.assertNoViolations()
+      } finally {
+        await sim.close()
+      }
+    }
+    assert.equal(shas[0], shas[1])
+  })
+})

@@ -120,7 +120,7 @@ repos:
   })
 
   it('answers 401 to a wrong token when tokens are configured, and counts reads and writes', async () => {
-    sim.state.tokens.add('ghp_goodtoken')
+    sim.state.tokens.set('ghp_goodtoken', 'release-bot[bot]')
     try {
       const denied = await fetch(`${sim.url}/repos/${REPO}`, {headers: {authorization: 'token ghp_wrong'}})
       assert.equal(denied.status, 401)
@@ -132,6 +132,12 @@ repos:
         body: JSON.stringify({body: 'hi'}),
       })
       assert.deepEqual({...sim.counters}, {reads: 2, writes: 1})
+      const res = await fetch(`${sim.url}/repos/${REPO}/issues/1/comments`, {
+        headers: {authorization: 'token ghp_goodtoken'},
+      })
+      const comments = (await res.json()) as {user: {login: string; type: string}}[]
+      assert.equal(comments.at(-1)?.user.login, 'release-bot[bot]', 'writes are attributed to the token owner')
+      assert.equal(comments.at(-1)?.user.type, 'Bot')
     } finally {
       sim.state.tokens.clear()
     }

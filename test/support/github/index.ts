@@ -52,8 +52,18 @@ export interface GitHubSimulator {
 
 export interface SimulatorOptions {
   strict?: boolean
-  /** Accept only these tokens (401 otherwise). Default: any token or none. */
-  tokens?: string[]
+  /**
+   * Accept only these tokens (401 otherwise): a list, or token → login of the account acting with it
+   * (e.g. `{ghs_x: 'flyte-bot[bot]'}`). Default: any token or none, acting as `caller`.
+   */
+  tokens?: string[] | Record<string, string>
+  /**
+   * Freeze the clock at this ISO time (timestamps of seeded and API-made objects, commit dates, so
+   * commit shas repeat run to run). Move it with `sim.state.now = () => new Date(...)`.
+   */
+  now?: string
+  /** Login that API writes are attributed to when a token has no login of its own (default "flytectl-bot"). */
+  caller?: string
 }
 
 export async function startGitHubSimulator(
@@ -62,7 +72,18 @@ export async function startGitHubSimulator(
 ): Promise<GitHubSimulator> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'gh-sim-'))
   const state = createState()
-  for (const t of options.tokens ?? []) state.tokens.add(t)
+  if (options.caller) state.defaultCaller = options.caller
+  const parsed = typeof scenario === 'string' ? parseScenario(scenario) : scenario
+  const frozen = options.now ?? parsed?.now
+  if (frozen) {
+    const at = new Date(frozen)
+    if (Number.isNaN(at.getTime())) throw new Error(`simulator clock: "${frozen}" is not an ISO date`)
+    state.now = () => new Date(at)
+  }
+  const tokens = Array.isArray(options.tokens)
+    ? options.tokens.map((t) => [t, state.defaultCaller] as const)
+    : Object.entries(options.tokens ?? {})
+  for (const [token, login] of tokens) state.tokens.set(token, login)
   const server = new SimServer({state, gitRoot: root, routes, graphql: graphqlHandler, strict: options.strict ?? false})
   const url = await server.listen()
   const builder = new SimBuilder(state, root)
@@ -108,9 +129,9 @@ export async function startGitHubSimulator(
       rmSync(root, {recursive: true, force: true})
     },
   }
-  if (scenario !== undefined) {
+  if (parsed !== undefined) {
     try {
-      await applyScenario(builder, typeof scenario === 'string' ? parseScenario(scenario) : scenario)
+      await applyScenario(builder, parsed)
     } catch (err) {
       await sim.close()
       throw err

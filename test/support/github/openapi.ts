@@ -38,7 +38,10 @@ function specPath(): string {
   return fileURLToPath(new URL('./generated/api.github.com.json', index))
 }
 
-/** OpenAPI 3.0 schema dialect → JSON Schema draft-07 as ajv understands it. */
+/**
+ * OpenAPI 3.0 schema dialect → JSON Schema draft-07 as ajv understands it: `nullable` becomes a
+ * null type (or an anyOf with null), `example`/`discriminator` go, `oneOf` is read as `anyOf`.
+ */
 function toJsonSchema(node: Json): Json {
   if (Array.isArray(node)) return node.map(toJsonSchema)
   if (node === null || typeof node !== 'object') return node
@@ -56,7 +59,9 @@ function toJsonSchema(node: Json): Json {
       out[k] = props
       continue
     }
-    out[k] = toJsonSchema(v)
+    // GitHub's oneOf alternatives often overlap (basic-error vs. repository-rule-violation-error both
+    // accept {message}), so real responses match several; validate as anyOf (at least one).
+    out[k === 'oneOf' ? 'anyOf' : k] = toJsonSchema(v)
   }
   if (node.nullable === true) {
     if (typeof out.type === 'string') {

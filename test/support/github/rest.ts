@@ -678,7 +678,8 @@ export const routes: Record<string, Handler> = {
 
   'POST /app/installations/{installation_id}/access_tokens': (ctx) => {
     const token = `ghs_sim${ctx.state.nextId()}${Math.random().toString(36).slice(2, 12)}`
-    if (ctx.state.tokens.size > 0) ctx.state.tokens.add(token)
+    ensureUser(ctx.state, 'flytectl-app[bot]', 'Bot')
+    if (ctx.state.tokens.size > 0) ctx.state.tokens.set(token, 'flytectl-app[bot]')
     return ok(
       {
         token,

@@ -2,6 +2,7 @@
  * YAML scenarios for the simulator. Example:
  *
  * ```yaml
+ * now: 2026-01-15T12:00:00Z          # optional frozen clock
  * users: [{login: alice}, {login: "renovate[bot]", type: Bot}]
  * teams: [{team: flyteorg/maintainers, members: [alice]}]
  * repos:
@@ -42,6 +43,8 @@ export interface RepoScenario {
 }
 
 export interface Scenario {
+  /** Frozen clock (ISO 8601) for everything the simulator timestamps. */
+  now?: string
   users?: {login: string; type?: UserType; name?: string; email?: string}[]
   teams?: {team: string; members?: string[]}[]
   repos?: RepoScenario[]

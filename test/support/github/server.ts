@@ -196,11 +196,13 @@ export class SimServer {
     const header = req.headers.authorization ?? ''
     const token = header.replace(/^(token|bearer)\s+/i, '')
     const tokens = this.options.state.tokens
-    if (tokens.size === 0) return {ok: true, caller: 'simulator'}
-    if (tokens.has(token)) return {ok: true, caller: 'simulator'}
+    if (tokens.size === 0) return {ok: true, caller: this.options.state.defaultCaller}
+    const login = tokens.get(token)
+    if (login) return {ok: true, caller: login}
     // GitHub App endpoints take the App's JWT (header.payload.signature), which the simulator does not verify.
-    if (pathname.startsWith('/app/') && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(header))
-      return {ok: true, caller: 'simulator'}
+    if (pathname.startsWith('/app/') && /^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(header)) {
+      return {ok: true, caller: 'flytectl-app[bot]'}
+    }
     return {ok: false, caller: ''}
   }
 
@@ -399,6 +401,21 @@ export class SimServer {
     this.log.push({method, path, status: kind === 'reset' ? 0 : (f.status ?? (kind === 'status' ? 500 : 403))})
     if (kind === 'reset') {
       req.socket.destroy()
+      return
+    }
+    if (kind === 'rate-limit' && path.endsWith('/graphql')) {
+      // GraphQL reports its primary limit in a 200 body, with the rate-limit headers.
+      this.log[this.log.length - 1]!.status = 200
+      const reset = Math.floor(Date.now() / 1000) + retryAfter
+      this.sendJson(
+        res,
+        200,
+        {
+          data: null,
+          errors: [{type: 'RATE_LIMITED', message: 'API rate limit already exceeded for installation ID 1.'}],
+        },
+        {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset)},
+      )
       return
     }
     if (kind === 'rate-limit') {

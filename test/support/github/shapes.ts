@@ -312,7 +312,11 @@ export function pull(s: SimState, u: Urls, r: SimRepo, i: SimIssue, facts: PullG
     title: i.title,
     user: userByLogin(s, u, i.author),
     body: i.body,
-    labels: i.labels.map((n) => labelByName(s, u, r, n)),
+    // The pull request schemas type a label's description as a plain string (issues allow null).
+    labels: i.labels.map((n) => {
+      const l = labelByName(s, u, r, n)
+      return {...l, description: l.description ?? ''}
+    }),
     milestone: m ? milestone(s, u, r, m) : null,
     active_lock_reason: null,
     created_at: i.createdAt,

@@ -136,8 +136,10 @@ export interface SimState {
   users: Map<string, SimUser> // key: lower-cased login
   teams: Map<string, SimTeam> // key: "org/slug"
   repos: Map<string, SimRepo> // key: lower-cased "owner/name"
-  /** Tokens the API accepts; empty means any token (or none) is accepted. */
-  tokens: Set<string>
+  /** Tokens the API accepts → the login acting with each; empty means any token (or none) is accepted. */
+  tokens: Map<string, string>
+  /** Who acts when no token map is configured (authors of API-made issues, comments, events). */
+  defaultCaller: string
   /** The clock used for timestamps the API creates (tests may replace it). */
   now: () => Date
   nextId: () => number
@@ -149,7 +151,8 @@ export function createState(): SimState {
     users: new Map(),
     teams: new Map(),
     repos: new Map(),
-    tokens: new Set(),
+    tokens: new Map(),
+    defaultCaller: 'flytectl-bot',
     now: () => new Date(),
     nextId: () => ++id,
   }

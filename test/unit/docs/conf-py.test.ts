@@ -119,3 +119,17 @@ test('parseDocsVersion and splitRtdUrl', () => {
   )
   assert.equal(splitRtdUrl('https://numpy.org/doc/stable'), undefined)
 })
+
+test('without python3 the check is skipped with a note, not failed', async () => {
+  const check = await verifyWithPython('release = "1"\n', {mapping: {}}, '/nonexistent/python3')
+  assert.equal(check.ran, false)
+  assert.equal(check.ok, true)
+  assert.match(check.note!, /\/nonexistent\/python3 not found; the edited conf.py was not checked with Python/)
+})
+
+test('a mapping assigned inside a block is reported, not edited', () => {
+  const text = 'if True:\n    intersphinx_mapping = {"flyte": ("https://flyte.readthedocs.io/en/latest/", None)}\n'
+  const result = pinConfPy(text, {version: v('1.3')})
+  assert.equal(result.changed, false)
+  assert.deepEqual(result.notes, ['line 2: intersphinx_mapping is not assigned at the top level; left unchanged'])
+})

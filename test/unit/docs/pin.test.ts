@@ -97,3 +97,17 @@ test('docs check: drift on a release branch and a release tag', async () => {
   await assert.rejects(checkDocs(f, {repos, ref: 'master'}), /cannot tell which release/)
   assert.equal(tag.api.writes, 0)
 })
+
+test('pinDocs: a conf.py that is not valid Python before the edit fails that repository and writes nothing', async () => {
+  const f = new FakeForge()
+  f.addRepo('flyteorg/flyte')
+  f.files.set(
+    'flyteorg/flyte@master:docs/conf.py',
+    'intersphinx_mapping = {\n  "flyte": ("https://flyte.readthedocs.io/en/latest/", None),\n\ndef broken(:\n',
+  )
+  const result = await pinDocs(f, {repos: [{repo: 'flyteorg/flyte'}], version: '1.3', dryRun: false})
+  if (!result.repos[0].python?.ran) return // python3 missing here: nothing to check against
+  assert.equal(result.ok, false)
+  assert.match(result.repos[0].error!, /docs\/conf\.py on master is not valid Python before any edit \(.*line 4/)
+  assert.equal(result.api.writes, 0)
+})

@@ -7,7 +7,9 @@ import {
   resolveBindingData,
   resolveBindings,
 } from '../../../src/controlplane/executor/bindings.js'
+import {decode, encode} from '@msgpack/msgpack'
 import {
+  BinarySchema,
   BindingDataCollectionSchema,
   BindingDataMapSchema,
   BindingDataSchema,
@@ -30,6 +32,12 @@ describe('binding resolution', () => {
     const out = resolveBindings([bind('x', promise('start-node', 'a')), bind('y', promise('n0', 'o0'))], scope())
     assert.equal(intOf(out.literals.x), 1n)
     assert.equal(intOf(out.literals.y), 42n)
+  })
+
+  it("reads flytekit's empty node id as the start node", () => {
+    const out = resolveBindings([bind('x', promise('', 'a'))], scope())
+    assert.equal(intOf(out.literals.x), 1n)
+    assert.deepEqual(promiseNodeIds([bind('x', promise('', 'a'))]), [])
   })
 
   it('builds lists and maps of bindings', () => {
@@ -67,6 +75,28 @@ describe('binding resolution', () => {
     })
     const s = {inputs: map({cfg: generic}), outputs: new Map()}
     assert.equal(intOf(resolveBindingData(promise('start-node', 'cfg', 'a', 'b', 0), s)), 10n)
+  })
+
+  it('follows attribute paths into MessagePack dataclasses and hands the part on as MessagePack', () => {
+    const bin = create(LiteralSchema, {
+      value: {
+        case: 'scalar',
+        value: create(ScalarSchema, {
+          value: {
+            case: 'binary',
+            value: create(BinarySchema, {tag: 'msgpack', value: encode({a: 3, b: {c: [1, 'z']}})}),
+          },
+        }),
+      },
+    })
+    const s = {inputs: map({dc: bin}), outputs: new Map()}
+    const part = resolveBindingData(promise('start-node', 'dc', 'b', 'c', 1), s)
+    assert.ok(part.value.case === 'scalar' && part.value.value.value.case === 'binary')
+    if (part.value.case === 'scalar' && part.value.value.value.case === 'binary') {
+      assert.equal(part.value.value.value.value.tag, 'msgpack')
+      assert.equal(decode(part.value.value.value.value.value), 'z')
+    }
+    assert.throws(() => resolveBindingData(promise('start-node', 'dc', 'nope'), s), /key \[nope\] not found/)
   })
 
   it('wraps values bound into union-typed inputs', () => {

@@ -7,7 +7,8 @@ import {
   TemplateError,
   type TemplateParams,
 } from '../../../src/controlplane/executor/template.js'
-import {BlobSchema, LiteralSchema, ScalarSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
+import {encode} from '@msgpack/msgpack'
+import {BinarySchema, BlobSchema, LiteralSchema, ScalarSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
 import {bool, float, int, list, map, str} from './helpers.js'
 
 const params = (over: Partial<TemplateParams> = {}): TemplateParams => ({
@@ -75,6 +76,20 @@ describe('container argument templates', () => {
       },
     })
     assert.equal(serializeLiteral(blob), 'file:///f.csv')
+  })
+
+  it('spells MessagePack values as their decoded value', () => {
+    const bin = (v: unknown) =>
+      create(LiteralSchema, {
+        value: {
+          case: 'scalar',
+          value: create(ScalarSchema, {
+            value: {case: 'binary', value: create(BinarySchema, {tag: 'msgpack', value: encode(v)})},
+          }),
+        },
+      })
+    assert.equal(serializeLiteral(bin(42)), '42')
+    assert.equal(serializeLiteral(bin({x: 1})), '{"x":1}')
   })
 
   it('keeps $ in values literally', () => {

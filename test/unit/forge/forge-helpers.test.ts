@@ -3,9 +3,8 @@ import assert from 'node:assert/strict'
 import {parseClosingKeywords} from '../../../src/forge/keywords.js'
 import {redact, toForgeError} from '../../../src/forge/errors.js'
 import {forgeOptionsFromEnv} from '../../../src/forge/github.js'
-import {forgeCliError} from '../../../src/forge/cli.js'
 import {ForgeError} from '../../../src/forge/types.js'
-import {CliError} from '../../../src/cli/errors.js'
+import {CliError, formatError, toCliError} from '../../../src/cli/errors.js'
 
 describe('closing keywords', () => {
   const repo = 'flyteorg/flytekit'
@@ -114,6 +113,19 @@ describe('forge options from flags and environment', () => {
       'https://x/api/v3',
     )
   })
+  it('takes write pacing and retry delay from the environment', () => {
+    const opts = forgeOptionsFromEnv(
+      {token: 't'},
+      {FLYTECTL_GITHUB_WRITE_INTERVAL_MS: '0', FLYTECTL_GITHUB_RETRY_DELAY_MS: '5'},
+    )
+    assert.equal(opts.minWriteIntervalMs, 0)
+    assert.equal(opts.retryBaseDelayMs, 5)
+    assert.throws(
+      () => forgeOptionsFromEnv({token: 't'}, {FLYTECTL_GITHUB_WRITE_INTERVAL_MS: 'fast'}),
+      /must be a number/,
+    )
+  })
+
   it('fails with a typed auth error when there are no credentials (unless anonymous is allowed)', () => {
     assert.throws(
       () => forgeOptionsFromEnv({}, {}),
@@ -124,8 +136,8 @@ describe('forge options from flags and environment', () => {
   })
 })
 
-describe('ForgeError → CliError', () => {
-  it('keeps the message and picks the exit code and a next step per kind', () => {
+describe('ForgeError is a CliError', () => {
+  it('carries the exit code and a next step for its kind', () => {
     const cases: [ForgeError, string, number][] = [
       [new ForgeError('not-found', 'm'), 'not-found', 4],
       [new ForgeError('conflict', 'm'), 'conflict', 5],
@@ -134,16 +146,16 @@ describe('ForgeError → CliError', () => {
       [new ForgeError('rate-limited', 'm'), 'unavailable', 6],
       [new ForgeError('unavailable', 'm'), 'unavailable', 6],
       [new ForgeError('invalid', 'm'), 'invalid-input', 2],
+      [new ForgeError('internal', 'm'), 'internal', 1],
     ]
     for (const [err, code, exit] of cases) {
-      const cli = forgeCliError(err)
-      assert.ok(cli instanceof CliError)
-      assert.equal(cli.code, code)
-      assert.equal(cli.exitCode, exit)
-      assert.equal(cli.message, 'm')
-      assert.ok(cli.hint && cli.hint.length > 10)
+      assert.ok(err instanceof CliError)
+      assert.equal(err.code, code)
+      assert.equal(err.exitCode, exit)
+      assert.equal(err.name, 'ForgeError')
+      const cli = toCliError(err)
+      assert.equal(cli, err, 'the CLI reports it as it is')
+      assert.match(formatError(cli, false), /^Error: m\nHint: .{20,}/)
     }
-    const other = new Error('x')
-    assert.equal(forgeCliError(other), other)
   })
 })

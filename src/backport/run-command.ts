@@ -1,0 +1,67 @@
+/**
+ * The `flytectl backport` flow behind the thin command: bot-mode event handling, the request, the
+ * service call, and the Actions outputs. Returns what the command prints or throws.
+ */
+import {CliError} from '../cli/errors.js'
+import {reportAnnotations} from './bot.js'
+import {finishBotRun, readEvent} from './bot-run.js'
+import type {BackportConfig} from './config.js'
+import {backportContext, type ContextFlags} from './context.js'
+import type {BackportReport, ConflictPolicy} from './model.js'
+import {continueBackport, runBackport} from './service.js'
+
+export interface BackportCommandInput extends ContextFlags {
+  pulls: number[]
+  repo?: string
+  label?: string
+  commit?: string[]
+  to?: string[]
+  conflicts: ConflictPolicy
+  dryRun: boolean
+  resume: boolean
+  continue: boolean
+  event?: string
+}
+
+export type BackportCommandResult =
+  | {kind: 'skipped'; reason: string; annotations: string[]}
+  | {kind: 'report'; report: BackportReport; ok: boolean; annotations: string[]}
+
+export function parsePullNumbers(args: string[]): number[] {
+  return args.map((a) => {
+    if (!/^#?\d+$/.test(a)) throw new CliError('usage', `"${a}" is not a pull request number`)
+    return Number(a.replace('#', ''))
+  })
+}
+
+export async function runBackportCommand(
+  input: BackportCommandInput,
+  config: BackportConfig,
+  note: (line: string) => void,
+): Promise<BackportCommandResult> {
+  const event = input.event ? await readEvent(input.event, config) : undefined
+  if (event && !event.run) {
+    return {kind: 'skipped', reason: event.reason, annotations: await finishBotRun(undefined, event, true)}
+  }
+  const repo = event?.repo ?? input.repo
+  if (!repo)
+    throw new CliError('usage', 'which repository? pass --repo owner/name', {hint: 'Or set GITHUB_REPOSITORY.'})
+  const ctx = await backportContext(input)
+  const request = {
+    repo,
+    pulls: event?.pr !== undefined ? [event.pr] : input.pulls,
+    commits: input.commit ?? [],
+    label: input.label,
+    to: input.to ?? [],
+    conflicts: input.conflicts,
+    dryRun: input.dryRun,
+    resume: input.resume,
+    config,
+    policyOnlyWhenAsked: event !== undefined,
+  }
+  const {report} = await (input.continue ? continueBackport : runBackport)(request, {...ctx, note})
+  const ok = report.results.every((r) => r.status !== 'failed' && r.status !== 'conflict')
+  // Annotations also in a plain `flytectl backport` step of a workflow.
+  const lines = event ? await finishBotRun(report, event, ok) : reportAnnotations(report)
+  return {kind: 'report', report, ok, annotations: event || process.env.GITHUB_ACTIONS === 'true' ? lines : []}
+}

@@ -1,0 +1,186 @@
+/**
+ * Real Flyte clients against `flytectl demo`: pyflyte packages registered with `flytectl register
+ * files`, executed with `flytectl create execution` from a generated execFile, tasks run by
+ * flytekit's own entrypoint; FlyteRemote, `pyflyte register` (DataProxy upload, fast register) and
+ * a plain grpcio client. Needs the test-only Python environment from scripts/setup-interop.sh
+ * (.ci/run creates it).
+ */
+import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {promisify} from 'node:util'
+import {REPO_ROOT, runCli, tempHome, type CliResult} from '../support/cli.js'
+
+const run = promisify(execFile)
+const INTEROP = join(REPO_ROOT, 'test', 'interop')
+const VENV_BIN = join(INTEROP, '.venv', 'bin')
+const HAVE_VENV = existsSync(join(VENV_BIN, 'pyflyte'))
+const SKIP = HAVE_VENV ? false : 'the interop environment is missing: run scripts/setup-interop.sh'
+const P = ['-p', 'flytesnacks', '-d', 'development']
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const {port} = srv.address() as {port: number}
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_000}, () => {
+  let home: {home: string; cleanup: () => void}
+  let work: string
+  let port: number
+  let env: NodeJS.ProcessEnv
+  let launches = 0
+  const cli = (args: string[]): Promise<CliResult> => runCli(args, {env})
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await cli(args)
+    assert.equal(r.code, 0, `flytectl ${args.join(' ')} failed:\n${r.stderr}`)
+    return r.stdout
+  }
+  const python = (script: string, args: string[]) =>
+    run(join(VENV_BIN, 'python'), [join(INTEROP, script), ...args], {
+      cwd: INTEROP,
+      env: {...process.env, ...env},
+      timeout: 300_000,
+    })
+
+  before(async () => {
+    home = tempHome()
+    work = mkdtempSync(join(tmpdir(), 'flytectl-interop-'))
+    port = await freePort()
+    // The daemon inherits this environment: pyflyte-execute from the venv, the example modules importable.
+    env = {HOME: home.home, FLYTECTL_DEMO_PATH: VENV_BIN, PYTHONPATH: INTEROP}
+    const started = await cli(['demo', 'start', '--port', String(port)])
+    assert.equal(started.code, 0, started.stderr)
+    env.FLYTECTL_CONFIG = join(home.home, '.flyte', 'config-sandbox.yaml')
+    await run(
+      join(VENV_BIN, 'pyflyte'),
+      ['--pkgs', 'workflows', 'package', '--image', 'flytekit:local', '-o', join(work, 'pkg.tgz'), '--force'],
+      {cwd: INTEROP, env: {...process.env, ...env}},
+    )
+  })
+
+  after(async () => {
+    if (env?.HOME) await cli(['demo', 'teardown', '--volume'])
+    rmSync(work, {recursive: true, force: true})
+    home?.cleanup()
+  })
+
+  async function launch(entity: string, version: string, edit?: (yaml: string) => string): Promise<string> {
+    const file = join(work, `${entity}-${version}-${++launches}.yaml`)
+    await ok(['get', 'launchplan', ...P, entity, '--version', version, '--execFile', file])
+    if (edit) writeFileSync(file, edit(readFileSync(file, 'utf8')))
+    const out = await ok(['create', 'execution', ...P, '--execFile', file])
+    const name = /name:"([a-z0-9]+)"/.exec(out)?.[1]
+    assert.ok(name, `no execution name in: ${out}`)
+    return name
+  }
+
+  async function waitFor(name: string): Promise<{phase: string; outputs: Record<string, unknown>; error?: string}> {
+    const deadline = Date.now() + 240_000
+    for (;;) {
+      const ex = JSON.parse(await ok(['get', 'execution', ...P, name, '-o', 'json'])) as {
+        closure: {phase: string; error?: {message: string}}
+      }
+      if (['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'].includes(ex.closure.phase)) {
+        const details = JSON.parse(await ok(['get', 'execution', ...P, name, '--details', '-o', 'json'])) as Array<{
+          node_exec: {id: {nodeId: string}}
+          outputs?: Record<string, unknown>
+        }>
+        const end = details.find((n) => n.node_exec.id.nodeId === 'end-node')
+        return {phase: ex.closure.phase, outputs: end?.outputs ?? {}, error: ex.closure.error?.message}
+      }
+      assert.ok(Date.now() < deadline, `execution ${name} still ${ex.closure.phase}`)
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+  }
+
+  it('registers a pyflyte package, runs every example from generated execFiles, shows outputs and logs', async () => {
+    const reg = await ok(['register', 'files', ...P, '--archive', join(work, 'pkg.tgz'), '--version', 'v1'])
+    assert.match(reg, /25 rows/)
+    assert.doesNotMatch(reg, /Failed/)
+
+    const names = {
+      typed: await launch('workflows.basics.typed_wf', 'v1'),
+      sum: await launch('sum_lp', 'v1', (y) => y.replace(/a: 10/, 'a: 7')),
+      big: await launch('workflows.control.branch_wf', 'v1', (y) => y.replace(/x: 0/, 'x: 12')),
+      small: await launch('workflows.control.branch_wf', 'v1', (y) => y.replace(/x: 0/, 'x: 3')),
+      outer: await launch('workflows.control.outer_wf', 'v1'),
+      map: await launch('workflows.control.map_wf', 'v1'),
+      container: await launch('workflows.control.container_wf', 'v1'),
+    }
+    const results = Object.fromEntries(
+      await Promise.all(Object.entries(names).map(async ([k, n]) => [k, await waitFor(n)] as const)),
+    )
+    for (const [k, r] of Object.entries(results)) assert.equal(r.phase, 'SUCCEEDED', `${k}: ${r.error ?? ''}`)
+
+    // Outputs are literals written by flytekit itself, read back by `get execution --details`.
+    assert.deepEqual(results.typed!.outputs, {
+      o0: 7,
+      o1: Array(7).fill('hello flyte').join(' '),
+      o2: {total: 6, weight: 0.5},
+      o3: {x: 8, y: 9},
+      o4: '2024-01-02T00:00:00.000Z',
+    })
+    assert.deepEqual(results.sum!.outputs, {o0: 12}) // a from the execFile, b fixed by the launch plan
+    assert.deepEqual(results.big!.outputs, {o0: 24})
+    assert.deepEqual(results.small!.outputs, {o0: 9})
+    assert.deepEqual(results.outer!.outputs, {o0: 18})
+    assert.deepEqual(results.map!.outputs, {o0: 30})
+
+    const logs = await ok(['logs', 'execution', ...P, names.typed])
+    assert.match(logs, /adding 3 and 4/)
+    const containerLogs = await ok(['logs', 'execution', ...P, names.container])
+    assert.match(containerLogs, /container says hi/)
+  })
+
+  it('serves FlyteRemote: fetch, launch, wait, outputs', async () => {
+    const {stdout} = await python('remote_smoke.py', [`127.0.0.1:${port}`, 'flytesnacks', 'development', 'v1'])
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>
+    assert.deepEqual(out.fetched, ['sum_lp', 'workflows.basics.typed_wf', 'workflows.basics.add'])
+    assert.deepEqual(out.sum_lp, {phase: 4, outputs: {o0: 12}})
+    assert.deepEqual(out.add, {phase: 4, o0: 42})
+  })
+
+  it('accepts `pyflyte register` (fast register through DataProxy) and runs the uploaded code', async () => {
+    await run(
+      join(VENV_BIN, 'pyflyte'),
+      [
+        '--config',
+        env.FLYTECTL_CONFIG!,
+        'register',
+        '--project',
+        'flytesnacks',
+        '--domain',
+        'development',
+        '--version',
+        'fast1',
+        'workflows',
+      ],
+      {cwd: INTEROP, env: {...process.env, ...env}, timeout: 300_000},
+    )
+    const task = await ok(['get', 'task', ...P, 'workflows.basics.add', '--version', 'fast1', '-o', 'json'])
+    assert.match(task, /pyflyte-fast-execute/)
+    const r = await waitFor(await launch('sum_lp', 'fast1'))
+    assert.equal(r.phase, 'SUCCEEDED', r.error)
+    assert.deepEqual(r.outputs, {o0: 15})
+  })
+
+  it('answers a plain grpcio client', async () => {
+    const {stdout} = await python('grpc_smoke.py', [`127.0.0.1:${port}`])
+    const out = JSON.parse(stdout.trim()) as Record<string, unknown>
+    assert.deepEqual(out.domains, ['development', 'staging', 'production'])
+    assert.deepEqual(out.projects, ['flytesnacks', 'grpcio'])
+    assert.equal(out.task, 'smoke.echo')
+    assert.deepEqual(out.task_versions, ['v1'])
+    assert.equal(out.missing, 'NOT_FOUND')
+  })
+})
