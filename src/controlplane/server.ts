@@ -78,20 +78,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const server = createNetServer({noDelay: true}, (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
-    socket.once('readable', function route() {
+    // Every HTTP/1.1 request line is at least as long as the preface, so reading that many bytes
+    // (null until they arrive; the rest when the peer ends early) always decides.
+    socket.on('readable', function route() {
       const head = socket.read(HTTP2_PREFACE.length) as Buffer | null
-      const chunk = head ?? (socket.read() as Buffer | null)
-      if (!chunk) {
-        if (!socket.destroyed && !socket.readableEnded) socket.once('readable', route)
-        return
-      }
-      socket.unshift(chunk)
-      const isH2 =
-        chunk.length >= 3 &&
-        HTTP2_PREFACE.subarray(0, Math.min(chunk.length, HTTP2_PREFACE.length)).equals(
-          chunk.subarray(0, Math.min(chunk.length, HTTP2_PREFACE.length)),
-        )
-      if (isH2) h2.emit('connection', socket)
+      if (head === null) return
+      socket.off('readable', route)
+      socket.unshift(head)
+      if (head.equals(HTTP2_PREFACE)) h2.emit('connection', socket)
       else h1.emit('connection', socket)
     })
   })
