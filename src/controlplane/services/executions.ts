@@ -90,6 +90,12 @@ export const EXECUTION_FIELDS: EntityFields = {
     duration: {column: 'duration', kind: 'duration'},
     created_at: {column: 'created_at', kind: 'time'},
     updated_at: {column: 'updated_at', kind: 'time'},
+    // FlyteAdmin's own column names for the same fields.
+    execution_project: {column: 'project', kind: 'text'},
+    execution_domain: {column: 'domain', kind: 'text'},
+    execution_name: {column: 'name', kind: 'text'},
+    execution_created_at: {column: 'created_at', kind: 'time'},
+    execution_updated_at: {column: 'updated_at', kind: 'time'},
   },
   joins: {
     launch_plan: joinFields('launch_plan'),

@@ -154,6 +154,16 @@ test('list: filters by phase (value_in), paging tokens, archive hides unless sta
     ['list-a'],
   )
   assert.equal((await c.admin.getExecution({id: a})).closure?.stateChangeDetails?.state, 1)
+  const byColumn = await c.admin.listExecutions({
+    id: {project: P, domain: D},
+    limit: 10,
+    filters: 'eq(execution.execution_name,list-b)',
+    sortBy: {key: 'execution_created_at', direction: 0},
+  })
+  assert.deepEqual(
+    byColumn.executions.map((e) => e.id?.name),
+    ['list-b'],
+  )
   const since = new Date(Date.now() - 60_000).toISOString()
   const recent = await c.admin.listExecutions({
     id: {project: P, domain: D},
