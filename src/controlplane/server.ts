@@ -88,15 +88,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const bindings = serviceBindings(ctx)
   const restRoutes = buildRoutes(bindings)
   const rpc = connectNodeAdapter({
-<<<<<<< HEAD
-    routes: (router) => registerServices(router, ctx),
-    interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
-    fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),
-=======
     routes: (router) => registerServices(router, bindings),
+    interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
     fallback: (req, res) =>
       handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
->>>>>>> plane
   })
   const h2 = createHttp2Server({}, rpc)
   const h1 = createHttp1Server(rpc as unknown as RequestListener)
