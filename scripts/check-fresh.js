@@ -8,6 +8,19 @@ import {join} from 'node:path'
 const root = new URL('..', import.meta.url).pathname
 let failed = false
 
+/** JSON with object keys sorted at every level, so key order never counts as a difference. */
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical(value[k])]),
+    )
+  }
+  return value
+}
+
 function check(name, fresh, committed, fix) {
   if (fresh !== committed) {
     console.error(`stale: ${name} does not match what the sources generate. Run \`${fix}\` and commit the result.`)
@@ -26,7 +39,12 @@ function check(name, fresh, committed, fix) {
     const fresh = JSON.parse(readFileSync(join(tmp, 'oclif.manifest.json'), 'utf8'))
     delete committed.version
     delete fresh.version
-    check('oclif.manifest.json', JSON.stringify(fresh), JSON.stringify(committed), 'npm run manifest')
+    check(
+      'oclif.manifest.json',
+      JSON.stringify(canonical(fresh)),
+      JSON.stringify(canonical(committed)),
+      'npm run manifest',
+    )
   } finally {
     rmSync(tmp, {recursive: true, force: true})
   }

@@ -15,5 +15,10 @@ const plugin = new Plugin({
   respectNoCacheDefault: true,
 })
 await plugin.load()
-writeFileSync(join(outDir, 'oclif.manifest.json'), JSON.stringify(plugin.manifest, null, 2) + '\n')
-console.log(`wrote ${Object.keys(plugin.manifest.commands).length} commands to ${join(outDir, 'oclif.manifest.json')}`)
+// Commands in name order: directory listing order differs between checkouts and file systems.
+const manifest = {
+  ...plugin.manifest,
+  commands: Object.fromEntries(Object.entries(plugin.manifest.commands).sort(([a], [b]) => a.localeCompare(b))),
+}
+writeFileSync(join(outDir, 'oclif.manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
+console.log(`wrote ${Object.keys(manifest.commands).length} commands to ${join(outDir, 'oclif.manifest.json')}`)

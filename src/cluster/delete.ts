@@ -28,9 +28,10 @@ export async function terminateExecutions(
       reports.push({name, status: 'terminated'})
     } catch (err) {
       const e = toCliError(err)
+      // One name: its error is the command's error; several: a line each, then a partial failure.
+      if (names.length === 1) throw e
       o.out(`failed to terminate execution ${name}: ${e.message}`)
       reports.push({name, status: 'failed', error: e.message})
-      if (names.length === 1) throw e
     }
   }
   const failed = reports.filter((r) => r.status === 'failed')

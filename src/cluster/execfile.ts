@@ -64,7 +64,10 @@ function invalid(source: string, message: string, hint?: string): CliError {
   })
 }
 
-/** Parse an execFile's text. `source` (the path) names the file in messages. */
+/**
+ * Parse an execFile's text. `source` (the path) names the file in messages. Exactly one of `task` and
+ * `workflow` is required; everything else is optional.
+ */
 export function parseExecFile(text: string, source = 'execFile'): ParsedExecFile {
   const doc = parseDocument(text, {intAsBigInt: true, uniqueKeys: true, prettyErrors: false})
   if (doc.errors.length > 0) {
@@ -73,8 +76,7 @@ export function parseExecFile(text: string, source = 'execFile'): ParsedExecFile
     throw invalid(source, `malformed YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`)
   }
   const root: unknown = doc.toJS({maxAliasCount: 100})
-  if (root === null || root === undefined) return {config: {}, warnings: []}
-  if (typeof root !== 'object' || Array.isArray(root)) {
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw invalid(source, 'expected a map of keys such as workflow, version and inputs at the top level')
   }
   const config: Record<string, unknown> = {}
@@ -89,6 +91,9 @@ export function parseExecFile(text: string, source = 'execFile'): ParsedExecFile
     }
     if (value === null || value === undefined) continue
     config[key] = checkField(source, key, kind, value)
+  }
+  if (Boolean(config.task) === Boolean(config.workflow)) {
+    throw invalid(source, 'either task or workflow name should be specified to launch an execution')
   }
   return {config: config as ExecFileConfig, warnings}
 }

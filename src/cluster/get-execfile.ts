@@ -10,9 +10,14 @@ import {TaskSchema} from '../gen/flyteidl/admin/task_pb.js'
 
 export async function writeExecFile(
   kind: 'task' | 'launchplan',
+  name: string | undefined,
   row: Record<string, unknown> | undefined,
   path: string,
 ): Promise<string> {
+  if (!name)
+    throw new CliError('usage', `--execFile needs a ${kind} name`, {
+      hint: `flytectl get ${kind} <name> --latest --execFile ${path}`,
+    })
   if (!row) throw new CliError('not-found', `no ${kind} to write an execution spec for`)
   const [{execFileFromInterface}, io] = await Promise.all([import('./execfile.js'), import('./execfile-io.js')])
   const entity =

@@ -6,8 +6,9 @@
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net'
 import {createServer as createHttp1Server, type RequestListener} from 'node:http'
 import {createServer as createHttp2Server} from 'node:http2'
-import {mkdirSync} from 'node:fs'
+import {appendFileSync, mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {Code, ConnectError, type Interceptor} from '@connectrpc/connect'
 import {connectNodeAdapter} from '@connectrpc/connect-node'
 import {create} from '@bufbuild/protobuf'
 import {ProjectRegisterRequestSchema} from '../gen/flyteidl/admin/project_pb.js'
@@ -35,6 +36,28 @@ export interface RunningServer {
   url: string
   /** Stops accepting connections, closes open ones, the executor and the database. */
   close(): Promise<void>
+}
+
+/** A file to append one line per RPC to (`<iso time> <service>/<method> <code> <ms>ms`), for debugging clients. */
+export const TRACE_ENV = 'FLYTECTL_DEMO_TRACE'
+
+function traceInterceptor(file: string): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now()
+    const line = (code: string) =>
+      appendFileSync(
+        file,
+        `${new Date().toISOString()} ${req.service.typeName}/${req.method.name} ${code} ${Math.round(performance.now() - started)}ms\n`,
+      )
+    try {
+      const res = await next(req)
+      line('OK')
+      return res
+    } catch (err) {
+      line(ConnectError.from(err).code ? Code[ConnectError.from(err).code] : 'Unknown')
+      throw err
+    }
+  }
 }
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0')
@@ -66,6 +89,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const restRoutes = buildRoutes(bindings)
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
+    interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
     fallback: (req, res) =>
       handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
   })

@@ -730,7 +730,9 @@ function countRequests(octokit: OctokitType): Record<string, never> {
 }
 
 /** Build the Forge. Commands import this module lazily (it loads octokit). */
-export function createGitHubForge(options: ForgeOptions): Forge {
+export function createGitHubForge(given: ForgeOptions): Forge {
+  // Options given explicitly win over the environment's tuning knobs.
+  const options: ForgeOptions = {...tuningFromEnv(process.env), ...stripUndefined(given)}
   const maxRetries = options.maxRetries ?? 3
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000
   const secrets: string[] = []
@@ -785,6 +787,10 @@ export function createGitHubForge(options: ForgeOptions): Forge {
   return new GitHubForge(octokit, secrets)
 }
 
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+}
+
 /** What the maintainer commands pass: their --token / --github-url flags. */
 export interface ForgeFlags {
   token?: string
@@ -804,11 +810,7 @@ export function forgeOptionsFromEnv(
 ): ForgeOptions {
   const baseUrl = flags['github-url'] || env.GITHUB_API_URL || undefined
   const base: ForgeOptions = baseUrl ? {baseUrl} : {}
-  // Tuning knobs (also what end-to-end tests against the simulator use).
-  const interval = msFromEnv(env, 'FLYTECTL_GITHUB_WRITE_INTERVAL_MS')
-  if (interval !== undefined) base.minWriteIntervalMs = interval
-  const retryDelay = msFromEnv(env, 'FLYTECTL_GITHUB_RETRY_DELAY_MS')
-  if (retryDelay !== undefined) base.retryBaseDelayMs = retryDelay
+  Object.assign(base, tuningFromEnv(env))
   if (flags.token) return {...base, token: flags.token}
   const appId = env.FLYTECTL_GITHUB_APP_ID
   const keyText = env.FLYTECTL_GITHUB_APP_PRIVATE_KEY
@@ -834,6 +836,16 @@ export function forgeOptionsFromEnv(
     'auth',
     'no GitHub credentials: pass --token, or set GITHUB_TOKEN, GH_TOKEN or a GitHub App (FLYTECTL_GITHUB_APP_ID)',
   )
+}
+
+/** Pacing and backoff knobs (end-to-end tests against the simulator set both to 0). */
+function tuningFromEnv(env: NodeJS.ProcessEnv): Pick<ForgeOptions, 'minWriteIntervalMs' | 'retryBaseDelayMs'> {
+  const out: Pick<ForgeOptions, 'minWriteIntervalMs' | 'retryBaseDelayMs'> = {}
+  const interval = msFromEnv(env, 'FLYTECTL_GITHUB_WRITE_INTERVAL_MS')
+  if (interval !== undefined) out.minWriteIntervalMs = interval
+  const retryDelay = msFromEnv(env, 'FLYTECTL_GITHUB_RETRY_DELAY_MS')
+  if (retryDelay !== undefined) out.retryBaseDelayMs = retryDelay
+  return out
 }
 
 function msFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {

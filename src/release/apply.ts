@@ -66,6 +66,7 @@ export const plainRunner: GroupRunner = async (groups) => {
 
 export async function applyPlan(forge: Forge, plan: ReleasePlan, options: ApplyOptions = {}): Promise<StepResult[]> {
   const results = new Map<string, StepResult>()
+  const heads: Heads = new Map()
   const groups: StepGroup[] = []
   for (const step of plan.steps) {
     let g = groups.find((x) => x.repo === step.repo)
@@ -74,7 +75,7 @@ export async function applyPlan(forge: Forge, plan: ReleasePlan, options: ApplyO
         repo: step.repo,
         steps: [],
         run: async (s) => {
-          const r = await runOne(forge, s, options)
+          const r = await runOne(forge, s, options, heads)
           results.set(s.id, r)
           if (options.journal && !options.dryRun) await options.journal.record(r)
           options.onResult?.(r)
@@ -99,12 +100,28 @@ export async function applyPlan(forge: Forge, plan: ReleasePlan, options: ApplyO
   )
 }
 
-async function runOne(forge: Forge, step: ReleaseStep, options: ApplyOptions): Promise<StepResult> {
+/** Branch heads this run made or saw (so tags go on the bump commit without another lookup). */
+type Heads = Map<string, string>
+
+function noteHead(heads: Heads, step: ReleaseStep, r: StepResult): void {
+  if (step.kind !== 'branch' && step.kind !== 'commit') return
+  const key = `${step.repo}\0${step.branch}`
+  if ((r.status === 'done' || r.status === 'applied') && r.sha) heads.set(key, r.sha)
+  else heads.delete(key)
+}
+
+async function runOne(forge: Forge, step: ReleaseStep, options: ApplyOptions, heads: Heads): Promise<StepResult> {
+  const result = await runStep(forge, step, options, heads)
+  noteHead(heads, step, result)
+  return result
+}
+
+async function runStep(forge: Forge, step: ReleaseStep, options: ApplyOptions, heads: Heads): Promise<StepResult> {
   const base = {id: step.id, repo: step.repo, kind: step.kind, target: stepTarget(step)}
   const recorded = options.journal?.finished(step.id)
   if (recorded && !options.dryRun) return {...recorded, detail: recorded.detail ?? 'recorded in the journal'}
   try {
-    const outcome = await execute(forge, step, Boolean(options.dryRun), options.git)
+    const outcome = await execute(forge, step, Boolean(options.dryRun), heads, options.git)
     return {...base, ...outcome}
   } catch (err) {
     const detail =
@@ -119,7 +136,13 @@ async function runOne(forge: Forge, step: ReleaseStep, options: ApplyOptions): P
 
 type Outcome = {status: StepStatus; detail?: string; sha?: string}
 
-async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean, git?: GitLayer): Promise<Outcome> {
+async function execute(
+  forge: Forge,
+  step: ReleaseStep,
+  dryRun: boolean,
+  heads: Heads,
+  git?: GitLayer,
+): Promise<Outcome> {
   const write = async (fn: () => Promise<Outcome>): Promise<Outcome> => (dryRun ? {status: 'planned'} : fn())
   switch (step.kind) {
     case 'branch': {
@@ -133,7 +156,10 @@ async function execute(forge: Forge, step: ReleaseStep, dryRun: boolean, git?: G
     case 'commit':
       return commitFiles(forge, step, dryRun, git)
     case 'tag': {
-      const target = 'sha' in step.at ? step.at.sha : await forge.getBranchSha(step.repo, step.at.branch)
+      const target =
+        'sha' in step.at
+          ? step.at.sha
+          : (heads.get(`${step.repo}\0${step.at.branch}`) ?? (await forge.getBranchSha(step.repo, step.at.branch)))
       const existing = await forge.getTag(step.repo, step.tag)
       if (existing) {
         if (target === undefined || existing.sha === target) return {status: 'done', sha: existing.sha}
@@ -243,7 +269,7 @@ async function commitFiles(
   const wt = await clone.worktree(step.branch)
   const current = await Promise.all(step.files.map((f) => wt.readFile(f.path)))
   const pending = pendingFiles(step, current)
-  if (pending.length === 0) return {status: 'done'}
+  if (pending.length === 0) return {status: 'done', sha: await wt.head()}
   for (const f of pending) await wt.writeFile(f.path, f.after)
   const sha = await wt.commitAll(step.message)
   const pushed = await wt.push([`HEAD:refs/heads/${step.branch}`])

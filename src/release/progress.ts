@@ -10,7 +10,14 @@ export function plainLine(r: StepResult): string {
   return `[${r.repo}] ${r.kind} ${r.target}: ${r.status}${r.detail ? ` (${r.detail})` : ''}`
 }
 
-export const listrRunner: GroupRunner = async (groups) => {
+/** listr2 runner; `silent` draws nothing (tests). */
+export function createListrRunner(options: {silent?: boolean} = {}): GroupRunner {
+  return (groups) => runWithListr(groups, Boolean(options.silent))
+}
+
+export const listrRunner: GroupRunner = createListrRunner()
+
+async function runWithListr(groups: Parameters<GroupRunner>[0], silent: boolean): Promise<void> {
   const {Listr, ProcessOutput} = await import('listr2')
   const tasks: ListrTask[] = groups.map((g) => ({
     title: g.repo,
@@ -28,6 +35,7 @@ export const listrRunner: GroupRunner = async (groups) => {
       ),
   }))
   const list = new Listr(tasks, {
+    ...(silent ? {renderer: 'silent' as const} : {}),
     concurrent: true,
     exitOnError: false,
     rendererOptions: {collapseSubtasks: false, processOutput: new ProcessOutput(process.stderr, process.stderr)},

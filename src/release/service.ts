@@ -31,7 +31,7 @@ export interface RunOptions {
 
 export type ReleaseRequest =
   | {command: 'cut'; version: string}
-  | {command: 'beta'; components?: string[]}
+  | {command: 'beta'; components?: string[]; repositories?: string[]}
   | {command: 'patch'; line: string; beta?: boolean; components?: string[]}
 
 export function selectComponents(manifest: ReleaseManifest, names: string[] | undefined, fallback: ReleaseComponent[]) {
@@ -88,7 +88,16 @@ export async function makePlan(
     return planCut(manifest, obs, v, now)
   }
   if (req.command === 'beta') {
-    const components = selectComponents(manifest, req.components, manifest.components)
+    let components = selectComponents(manifest, req.components, manifest.components)
+    if (req.repositories?.length) {
+      const unknown = req.repositories.find((r) => !manifest.components.some((c) => c.repository === r))
+      if (unknown) {
+        throw new CliError('invalid-input', `no component of the release manifest lives in ${unknown}`, {
+          hint: `Use one of: ${[...new Set(manifest.components.map((c) => c.repository))].join(', ')}.`,
+        })
+      }
+      components = components.filter((c) => req.repositories!.includes(c.repository))
+    }
     const obs = await observe(forge, betaObserveRequest(manifest, components))
     return planBeta(manifest, obs, components)
   }

@@ -58,7 +58,7 @@ export function nextMilestone(
   cadence: Cadence,
   now: Date,
   after?: ForgeMilestone,
-): {title: string; dueOn: string} | undefined {
+): {title: string; dueOn: string; scheduledOn: string} | undefined {
   const versioned = milestones
     .map((m) => ({m, v: parseMilestoneVersion(m.title)}))
     .filter((x): x is {m: ForgeMilestone; v: MilestoneVersion} => x.v !== undefined)
@@ -70,13 +70,16 @@ export function nextMilestone(
     : versioned.filter((x) => x.m.state === 'closed').pop()
   if (!base) {
     const open = versioned.find((x) => x.m.state === 'open')
-    return open && !after ? {title: open.m.title, dueOn: open.m.dueOn ?? ''} : undefined
+    return open && !after
+      ? {title: open.m.title, dueOn: open.m.dueOn ?? '', scheduledOn: open.m.dueOn ?? ''}
+      : undefined
   }
   const next = {major: base.v.major, minor: base.v.minor + 1, patch: 0}
   const format = cadence.titleFormat ?? (base.m.title.startsWith('v') ? 'v{major}.{minor}.0' : '{major}.{minor}.0')
-  let due = addMonths(base.m.dueOn ?? now.toISOString(), cadence.months)
+  const scheduledOn = addMonths(base.m.dueOn ?? now.toISOString(), cadence.months)
+  let due = scheduledOn
   while (Date.parse(due) <= now.getTime()) due = addMonths(due, cadence.months)
-  return {title: milestoneTitle(next, format), dueOn: due}
+  return {title: milestoneTitle(next, format), dueOn: due, scheduledOn}
 }
 
 export interface MilestonePlan {
@@ -105,10 +108,13 @@ export function planNextMilestone(
   const dueOn = override.dueOn ?? (computed?.dueOn || null)
   const existing = milestones.find((m) => m.title === title)
   if (existing) {
+    // Compare with the date the cadence scheduled (not moved past today: an overdue milestone is
+    // slipping, which the report shows, not a wrong due date).
+    const scheduled = override.dueOn ?? (override.title ? undefined : computed?.scheduledOn)
     const notes =
-      dueOn && existing.dueOn && existing.dueOn.slice(0, 10) !== dueOn.slice(0, 10)
+      scheduled && existing.dueOn && existing.dueOn.slice(0, 10) !== scheduled.slice(0, 10)
         ? [
-            `milestone "${title}" exists due ${existing.dueOn.slice(0, 10)} (the cadence says ${dueOn.slice(0, 10)}); left as is`,
+            `milestone "${title}" exists due ${existing.dueOn.slice(0, 10)} (the cadence says ${scheduled.slice(0, 10)}); left as is`,
           ]
         : []
     return {steps: [], slipped: [], target: {title, dueOn: existing.dueOn, exists: true}, notes}

@@ -23,6 +23,8 @@ export interface StalePolicy {
   exemptLabels?: string[]
   bots?: string[]
   includePulls?: boolean
+  /** Mark and unmark, never close (actions/stale needs a `-1` for this). */
+  markOnly?: boolean
 }
 
 const DEFAULTS = {daysBeforeStale: 90, daysBeforeClose: 7, daysBeforePrStale: 270, daysBeforePrClose: 14}
@@ -138,7 +140,7 @@ export function planStale(
           kind: 'comment',
           repo,
           number: item.number,
-          body: `${STALE_MARKER}\nThis ${kind} has had no activity from people for ${idleDays} days and is now marked \`${staleLabel}\`. It will be closed in ${close} days unless someone comments, or removes the label.`,
+          body: `${STALE_MARKER}\nThis ${kind} has had no activity from people for ${idleDays} days and is now marked \`${staleLabel}\`. ${policy.markOnly ? 'Comment or remove the label if it still matters.' : `It will be closed in ${close} days unless someone comments, or removes the label.`}`,
         })
         decisions.push({number: item.number, action: 'mark', reason: `idle ${idleDays} days`})
       }
@@ -170,7 +172,9 @@ export function planStale(
       continue
     }
     const sinceMarked = Math.floor((now.getTime() - markedAt) / DAY_MS)
-    if (sinceMarked >= close) {
+    if (policy.markOnly) {
+      decisions.push({number: item.number, action: 'keep', reason: `stale for ${sinceMarked} days; closing is off`})
+    } else if (sinceMarked >= close) {
       steps.push({
         kind: 'comment',
         repo,

@@ -12,7 +12,16 @@ describe('flytectl --help', () => {
   it('lists the topics and commands and the exit codes', async () => {
     const r = await runCli(['--help'], {env})
     assert.equal(r.code, 0)
-    assert.match(r.stdout, /^TOPICS\n {2}config +Initialize, validate and discover/m)
+    const topics = r.stdout.slice(r.stdout.indexOf('\nTOPICS\n'), r.stdout.indexOf('\nCOMMANDS\n'))
+    for (const [topic, text] of [
+      ['config', 'Initialize, validate and discover'],
+      ['get', 'Fetch projects'],
+      ['demo', 'Run a local Flyte control plane'],
+      ['release', 'Plan, cut and inspect'],
+      ['backport', 'Cherry-pick merged fixes'],
+    ]) {
+      assert.match(topics, new RegExp(`^ {2}${topic} +${text}`, 'm'))
+    }
     assert.match(r.stdout, /^ {2}version +Fetches the flytectl version/m)
     assert.match(r.stdout, /^EXIT CODES\n +0 +success/m)
     assert.match(r.stdout, /^ +9 +stopped by the user/m)
@@ -126,7 +135,10 @@ describe('config discover', () => {
 
 describe('flytectl version', () => {
   it('is valid JSON under -o json and names the app', async () => {
-    const r = await runCli(['version', '-o', 'json'], {env})
+    // A control plane that cannot answer (port 1), whatever runs on this machine's 30080.
+    const config = join(home, 'unreachable.yaml')
+    writeFileSync(config, 'admin:\n  endpoint: dns:///127.0.0.1:1\n  insecure: true\n')
+    const r = await runCli(['version', '-o', 'json'], {env: {...env, FLYTECTL_CONFIG: config}})
     assert.equal(r.code, 0, r.stderr)
     const body = JSON.parse(r.stdout) as {App: string; Version: string}
     assert.equal(body.App, 'flytectl')

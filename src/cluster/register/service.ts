@@ -184,6 +184,7 @@ export async function registerFiles(
     }
   })
 
+  if (!opts.dryRun && items.some((i) => i.entity)) await checkProject(clients!.admin, opts.project, opts.domain)
   let remotePackagePath: string | undefined
   if (inputs.fastArchive && !opts.dryRun && items.some((i) => i.entity)) {
     remotePackagePath = await uploadFastArchive(clients!.dataProxy, inputs.fastArchive, opts)
@@ -229,7 +230,6 @@ export async function registerFiles(
     return summarize(ordered, remotePackagePath)
   }
 
-  await checkProject(clients!.admin, opts.project, opts.domain)
   const inBatch = new Set(ready.map((i) => idKey(entityId(i.entity!))))
   const done = new Set<string>()
   let pending = ready

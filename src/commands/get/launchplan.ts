@@ -39,7 +39,7 @@ export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> 
       workflow: this.flags.workflow,
     })
     if (this.flags.execFile) {
-      this.out(await writeExecFile('launchplan', listing.rows[0]!, this.flags.execFile))
+      this.out(await writeExecFile('launchplan', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }
     const columns = listing.shape === 'detail' ? tables.launchPlanDetailColumns : tables.launchPlanListColumns

@@ -38,7 +38,7 @@ export default class GetTask extends ClusterCommand<typeof GetTask> {
     }
     const listing = await getTasks(admin, scope, q)
     if (this.flags.execFile) {
-      this.out(await writeExecFile('task', listing.rows[0]!, this.flags.execFile))
+      this.out(await writeExecFile('task', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }
     const printed = await renderListing(listing, format, taskColumns)

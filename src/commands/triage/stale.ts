@@ -37,6 +37,7 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
     }),
     bot: Flags.string({description: 'Also treat this login as a bot (repeatable)', multiple: true}),
     'skip-pulls': Flags.boolean({description: 'Only issues', default: false}),
+    'mark-only': Flags.boolean({description: 'Mark and unmark, never close', default: false}),
   }
 
   async run(): Promise<StaleResult> {
@@ -59,6 +60,7 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
         exemptLabels: this.flags['exempt-label'],
         bots: this.flags.bot,
         includePulls: !this.flags['skip-pulls'],
+        markOnly: this.flags['mark-only'],
       }),
     )
     for (const step of result.steps)

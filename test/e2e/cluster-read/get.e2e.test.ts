@@ -133,6 +133,9 @@ describe('get task', () => {
     assert.match(text, /^inputs:\n {2}x: 0$/m)
     assert.match(text, /^task: core.double$/m)
     assert.match(text, /^version: v1$/m)
+    const noName = await cli('get', 'task', ...pd, '--execFile', join(home, 'x.yaml'))
+    assert.equal(noName.code, 2)
+    assert.match(noName.stderr, /^Error: --execFile needs a task name/)
   })
 })
 

@@ -28,6 +28,13 @@ export interface Identity {
 
 export class GitError extends Error {}
 
+/** The environment without GIT_* variables (a test run from a git hook must not leak its repo in). */
+export function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_')) env[k] = v
+  return env
+}
+
 export class BareRepo {
   constructor(readonly dir: string) {}
 
@@ -40,7 +47,7 @@ export class BareRepo {
         'git',
         args,
         {
-          env: {...process.env, GIT_DIR: this.dir, GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C', ...options.env},
+          env: {...cleanEnv(), GIT_DIR: this.dir, GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C', ...options.env},
           maxBuffer: 64 * 1024 * 1024,
         },
         (err, stdout, stderr) => {
@@ -189,7 +196,7 @@ export class BareRepo {
     if (!sha) return undefined
     if ((await this.objectType(sha)) !== 'blob') return undefined
     const content = await new Promise<Buffer>((resolve, reject) => {
-      const child = spawn('git', ['cat-file', 'blob', sha], {env: {...process.env, GIT_DIR: this.dir}})
+      const child = spawn('git', ['cat-file', 'blob', sha], {env: {...cleanEnv(), GIT_DIR: this.dir}})
       const chunks: Buffer[] = []
       child.stdout.on('data', (c: Buffer) => chunks.push(c))
       child.on('error', reject)

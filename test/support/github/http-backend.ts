@@ -5,6 +5,7 @@
  */
 import {spawn} from 'node:child_process'
 import type {IncomingMessage, ServerResponse} from 'node:http'
+import {cleanEnv} from './git.js'
 
 export function serveGit(
   root: string,
@@ -14,7 +15,7 @@ export function serveGit(
   query: string,
 ): void {
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+    ...cleanEnv(),
     GIT_PROJECT_ROOT: root,
     GIT_HTTP_EXPORT_ALL: '1',
     GIT_CONFIG_NOSYSTEM: '1',

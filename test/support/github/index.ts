@@ -47,7 +47,11 @@ export interface GitHubSimulator {
   strict: boolean
   /** Test hook: rewrite response bodies before validation (to prove the validator works). */
   tamper?: (operation: string, body: unknown) => unknown
-  close(): Promise<void>
+  /**
+   * Stop the server and remove the repos. Throws afterwards if schema violations are pending (so a
+   * test that never called assertNoViolations still fails), unless `allowViolations`.
+   */
+  close(options?: {allowViolations?: boolean}): Promise<void>
 }
 
 export interface SimulatorOptions {
@@ -124,9 +128,10 @@ export async function startGitHubSimulator(
     set tamper(fn) {
       server.tamper = fn
     },
-    async close() {
+    async close(o = {}) {
       await server.close()
       rmSync(root, {recursive: true, force: true})
+      if (!o.allowViolations) sim.assertNoViolations()
     },
   }
   if (parsed !== undefined) {

@@ -92,16 +92,19 @@ describe('parseExecFile', () => {
     assert.equal(config.overwriteCache, undefined)
     assert.deepEqual(warnings, ['execFile spec.yaml: unknown key "overwriteCach" (did you mean "overwriteCache"?)'])
   })
-  it('an empty file is an empty config', () => {
-    assert.deepEqual(parseExecFile(''), {config: {}, warnings: []})
+  it('needs exactly one of task and workflow', () => {
+    assert.deepEqual(parseExecFile('task: t').config, {task: 't'})
+    assert.throws(() => parseExecFile('', 'f.yaml'), /execFile f\.yaml: expected a map/)
   })
   const bad: [string, string, RegExp][] = [
     ['malformed YAML', 'workflow: [a\nversion: v1', /malformed YAML/],
     ['a top-level list', '- a\n- b', /expected a map/],
     ['a numeric version', 'workflow: wf\nversion: 1', /"version" must be a string, got number 1/],
-    ['a non-boolean flag', 'overwriteCache: "yes"', /"overwriteCache" must be true or false/],
-    ['inputs as a list', 'inputs: [1, 2]', /"inputs" must be a map/],
-    ['a numeric env value', 'envs:\n  PORT: 8080', /"envs.PORT" must be a string/],
+    ['neither task nor workflow', 'version: v1', /either task or workflow name should be specified/],
+    ['both task and workflow', 'task: t\nworkflow: w', /either task or workflow name should be specified/],
+    ['a non-boolean flag', 'workflow: w\noverwriteCache: "yes"', /"overwriteCache" must be true or false/],
+    ['inputs as a list', 'workflow: w\ninputs: [1, 2]', /"inputs" must be a map/],
+    ['a numeric env value', 'workflow: w\nenvs:\n  PORT: 8080', /"envs.PORT" must be a string/],
   ]
   for (const [what, text, message] of bad) {
     it(`rejects ${what} with a one-line invalid-input error`, () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {parseClosingKeywords} from '../../../src/forge/keywords.js'
 import {redact, toForgeError} from '../../../src/forge/errors.js'
 import {forgeOptionsFromEnv} from '../../../src/forge/github.js'
+import {forgeCliError} from '../../../src/forge/cli.js'
 import {ForgeError} from '../../../src/forge/types.js'
 import {CliError, formatError, toCliError} from '../../../src/cli/errors.js'
 
@@ -157,5 +158,16 @@ describe('ForgeError is a CliError', () => {
       assert.equal(cli, err, 'the CLI reports it as it is')
       assert.match(formatError(cli, false), /^Error: m\nHint: .{20,}/)
     }
+  })
+})
+
+describe('forgeCliError', () => {
+  it('returns a ForgeError as the CliError it is, and leaves other errors alone', () => {
+    const forgeErr = new ForgeError('conflict', 'tag exists')
+    const out = forgeCliError(forgeErr)
+    assert.ok(out instanceof CliError)
+    assert.equal((out as CliError).exitCode, 5)
+    const other = new Error('x')
+    assert.equal(forgeCliError(other), other)
   })
 })

@@ -169,6 +169,22 @@ describe('literalFromValue: structured types', () => {
   })
 })
 
+describe('literalFromValue: datasets and unsupported types', () => {
+  it('schemas and structured datasets by URI keep their declared type', () => {
+    const sd = create(LiteralTypeSchema, {type: {case: 'structuredDatasetType', value: {format: 'parquet'}}})
+    assert.deepEqual(json(literalFromValue('s3://b/df.parquet', sd, 'df')), {
+      scalar: {structuredDataset: {uri: 's3://b/df.parquet', metadata: {structuredDatasetType: {format: 'parquet'}}}},
+    })
+    const schema = create(LiteralTypeSchema, {type: {case: 'schema', value: {columns: []}}})
+    assert.equal(roundTrip('s3://b/schema', schema), 's3://b/schema')
+    rejects({}, sd, /URI/)
+  })
+  it('binary and error inputs cannot come from a file; a type with no kind is refused', () => {
+    rejects('AAEC', simple(SimpleType.BINARY), /cannot be given in a file/)
+    rejects('x', create(LiteralTypeSchema, {}), /not supported/)
+  })
+})
+
 describe('literalMapFromValues', () => {
   it('converts each input by its variable and names an unknown input', () => {
     const vars = {n: {type: INT}, s: {type: STR}}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {applyPlan} from '../../../src/release/apply.js'
-import {listrRunner, plainLine} from '../../../src/release/progress.js'
+import {createListrRunner, plainLine} from '../../../src/release/progress.js'
 import type {ReleasePlan} from '../../../src/release/types.js'
 import {FakeForge} from './fake-forge.js'
 
@@ -28,7 +28,7 @@ describe('progress runners', () => {
       notes: [],
       steps: [tag('o/a', 'v1.0.0-b0', a), tag('o/a', 'x/v1.0.0-b0', a), tag('o/b', 'v1.0.0-b0', b)],
     }
-    const results = await applyPlan(fake.asForge(), plan, {runner: listrRunner})
+    const results = await applyPlan(fake.asForge(), plan, {runner: createListrRunner({silent: true})})
     assert.deepEqual(
       results.map((r) => [r.repo, r.target, r.status]),
       [

@@ -302,6 +302,26 @@ describe('release beta and patch (in-memory forge)', () => {
       b1.components.map((c) => c.tag),
       ['v1.18.0-b1'],
     )
+    fake.merge('o/flytekit', 'kit fix')
+    const kitOnly = await runRelease(
+      fake.asForge(),
+      manifest,
+      {command: 'beta', repositories: ['o/flytekit']},
+      {journalPath: join(dir, `beta-${n}.json`)},
+    )
+    assert.deepEqual(
+      kitOnly.components.map((c) => c.tag),
+      ['v1.18.0b1'],
+    )
+    await assert.rejects(
+      runRelease(
+        fake.asForge(),
+        manifest,
+        {command: 'beta', repositories: ['o/nope']},
+        {journalPath: join(dir, `beta-${n}.json`)},
+      ),
+      /no component of the release manifest lives in o\/nope/,
+    )
   })
 
   it('a beta patch then the patch on release-v1.17; missing branch is an error', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {FakeForge} from './fake-forge.js'
 import {needsUntriaged, runLabel} from '../../../src/triage/label.js'
 import {buildReport, renderReportMarkdown} from '../../../src/triage/report.js'
-import {addMonths, nextMilestone, runMilestones} from '../../../src/triage/milestones.js'
+import {addMonths, nextMilestone, planNextMilestone, runMilestones} from '../../../src/triage/milestones.js'
 import {judgePull, proposalLink, runCheckPr} from '../../../src/triage/check-pr.js'
 import {parseCodeowners, runOwners} from '../../../src/triage/owners.js'
 import {runStale, STALE_MARKER} from '../../../src/triage/stale.js'
@@ -111,12 +111,18 @@ test('milestone cadence: next minor, due one quarter after the last, clamped to 
   assert.deepEqual(nextMilestone(ms, {months: 3}, new Date('2026-03-01T00:00:00Z'), ms[1]), {
     title: 'v1.17.0',
     dueOn: '2026-07-15T00:00:00.000Z',
+    scheduledOn: '2026-07-15T00:00:00.000Z',
   })
   // A long gap: the due date moves forward by whole cadences until it is in the future.
   assert.equal(
     nextMilestone(ms, {months: 3}, new Date('2026-09-01T00:00:00Z'), ms[1])?.dueOn,
     '2026-10-15T00:00:00.000Z',
   )
+  // An overdue open milestone that matches its schedule gets no due-date note (it is slipping, not wrong).
+  const overdue = planNextMilestone('o/r', ms, {months: 3}, new Date('2026-09-01T00:00:00Z'))
+  assert.deepEqual([overdue.target?.title, overdue.notes], ['v1.16.0', []])
+  const moved = planNextMilestone('o/r', [ms[0], {...ms[1], dueOn: '2026-05-01T00:00:00Z'}], {months: 3}, new Date())
+  assert.match(moved.notes[0], /exists due 2026-05-01 \(the cadence says 2026-04-15\)/)
   ms[1].state = 'closed'
   assert.equal(nextMilestone(ms, {months: 3}, new Date('2026-05-01T00:00:00Z'))?.title, 'v1.17.0')
 })
@@ -309,6 +315,8 @@ test('stale: bot activity does not count, exempt items are never closed, marking
   f.timelines
     .get(`${REPO}#6`)!
     .push({event: 'commented', actor: {login: 'eapolinario', type: 'User'}, createdAt: day(103)})
+  const markOnly = await runStale(f, {repo: REPO, dryRun: true, now: new Date(day(108)), markOnly: true})
+  assert.equal(markOnly.decisions.find((d) => d.number === 1)?.action, 'keep', '--mark-only never closes')
   const later = await runStale(f, {repo: REPO, dryRun: false, now: new Date(day(108))})
   assert.deepEqual(
     later.decisions.map((d) => [d.number, d.action]),
