@@ -3,16 +3,25 @@
  * SIGTERM and removes the pid file, and exits 10 with one `Error:` line when its port is taken.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createServer, type AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
+import {createAdminClients} from '../../../src/admin/client.js'
 import {DAEMON_PATH, probeVersion} from '../../../src/demo/service.js'
+import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_pb.js'
+import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
+import {closure, ident, nodeTask, taskNode} from '../executor/workflows.js'
 
 const dirs: string[] = []
-after(() => dirs.forEach((d) => rmSync(d, {recursive: true, force: true})))
+const children: ChildProcess[] = []
+after(() => {
+  // A failed test must not leave a daemon behind (it would also keep this test process alive).
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  dirs.forEach((d) => rmSync(d, {recursive: true, force: true}))
+})
 
 function daemon(port: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'flytectl-daemon-'))
@@ -20,10 +29,21 @@ function daemon(port: number) {
   const child = spawn(process.execPath, [DAEMON_PATH, '--port', String(port), '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  children.push(child)
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
   return {child, dataDir, exited, stderr: () => stderr}
+}
+
+async function waitForPidFile(d: ReturnType<typeof daemon>): Promise<string> {
+  const pidFile = join(d.dataDir, 'demo.pid')
+  const deadline = Date.now() + 15_000
+  while (!existsSync(pidFile)) {
+    if (Date.now() > deadline) throw new Error(`no pid file; stderr: ${d.stderr()}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return pidFile
 }
 
 async function freePort(): Promise<number> {
@@ -38,12 +58,7 @@ describe('control plane daemon', () => {
   it('writes its pid file when listening and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort()
     const d = daemon(port)
-    const pidFile = join(d.dataDir, 'demo.pid')
-    const deadline = Date.now() + 15_000
-    while (!existsSync(pidFile)) {
-      if (Date.now() > deadline) throw new Error(`no pid file; stderr: ${d.stderr()}`)
-      await new Promise((r) => setTimeout(r, 20))
-    }
+    const pidFile = await waitForPidFile(d)
     const info = JSON.parse(readFileSync(pidFile, 'utf8')) as Record<string, unknown>
     assert.equal(info.pid, d.child.pid)
     assert.equal(info.port, port)
@@ -54,6 +69,54 @@ describe('control plane daemon', () => {
     assert.equal(await d.exited, 0)
     assert.equal(existsSync(pidFile), false, 'pid file removed')
     assert.equal(await probeVersion(port, 300), null, 'port closed')
+  })
+
+  it('on SIGTERM, running executions end ABORTED and stay so after a restart', async () => {
+    const port = await freePort()
+    const d = daemon(port)
+    await waitForPidFile(d)
+    const c = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
+    let id
+    try {
+      // The demo seeds `flytesnacks`, as Flyte's sandbox does.
+      await c.admin.getProject({id: 'flytesnacks'})
+      const sleepy = nodeTask('daemon.sleepy', 'sleep')
+      const wf = closure('daemon.sleepy', [taskNode('n0', sleepy, [])], [], [sleepy])
+      const wfId = ident(ResourceType.WORKFLOW, 'daemon.sleepy')
+      const lpId = ident(ResourceType.LAUNCH_PLAN, 'daemon.sleepy')
+      await c.admin.createTask({id: sleepy.id, spec: {template: sleepy}})
+      await c.admin.createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
+      await c.admin.createLaunchPlan({id: lpId, spec: {workflowId: wfId}})
+      id = (await c.admin.createExecution({project: 'flytesnacks', domain: 'development', spec: {launchPlan: lpId}}))
+        .id!
+      const deadline = Date.now() + 15_000
+      while ((await c.admin.getExecution({id})).closure?.phase !== WorkflowExecution_Phase.RUNNING) {
+        if (Date.now() > deadline) throw new Error('never RUNNING')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    } finally {
+      c.close()
+    }
+    d.child.kill('SIGTERM')
+    assert.equal(await d.exited, 0)
+    // Same data dir, new process.
+    const again = spawn(process.execPath, [DAEMON_PATH, '--port', String(port), '--data-dir', d.dataDir], {
+      stdio: 'ignore',
+    })
+    const c2 = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
+    try {
+      const deadline = Date.now() + 15_000
+      while ((await probeVersion(port, 500)) === null) {
+        if (Date.now() > deadline) throw new Error('restart did not come up')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const ex = await c2.admin.getExecution({id})
+      assert.equal(WorkflowExecution_Phase[ex.closure!.phase], 'ABORTED')
+    } finally {
+      c2.close()
+      again.kill('SIGTERM')
+      await new Promise((r) => again.once('exit', r))
+    }
   })
 
   it('exits 10 with one clear line when the port is busy', async () => {
