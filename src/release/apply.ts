@@ -53,7 +53,7 @@ export function stepTarget(step: ReleaseStep): string {
   }
 }
 
-export class StepConflict extends Error {}
+class StepConflict extends Error {}
 
 export const plainRunner: GroupRunner = async (groups) => {
   await Promise.all(
@@ -125,14 +125,7 @@ async function runStep(forge: Forge, step: ReleaseStep, options: ApplyOptions, h
   const recorded = options.journal?.finished(step.id)
   if (recorded && !options.dryRun) return {...recorded, detail: recorded.detail ?? 'recorded in the journal'}
   try {
-    const outcome = await execute(
-      forge,
-      step,
-      Boolean(options.dryRun),
-      heads,
-      options.git,
-      () => options.now ?? new Date(),
-    )
+    const outcome = await execute(forge, step, Boolean(options.dryRun), heads, options.git, options.now)
     return {...base, ...outcome}
   } catch (err) {
     const detail =
@@ -153,7 +146,7 @@ async function execute(
   dryRun: boolean,
   heads: Heads,
   git?: GitLayer,
-  now: () => Date = () => new Date(),
+  now = new Date(),
 ): Promise<Outcome> {
   const write = async (fn: () => Promise<Outcome>): Promise<Outcome> => (dryRun ? {status: 'planned'} : fn())
   switch (step.kind) {
@@ -210,10 +203,12 @@ async function execute(
       })
     }
     case 'milestone-rollover':
-      return rollMilestone(forge, step, {dryRun, now: now()})
+      return rollMilestone(forge, step, {dryRun, now})
     case 'docs-pin':
       return pinReleaseDocs(forge, step, {dryRun})
   }
+  // A journal written by an older version may hold kinds this one no longer plans.
+  throw new StepConflict(`unknown step kind "${(step as {kind: string}).kind}"; --abort this run and plan again`)
 }
 
 /** Which files still need writing, given the branch's current texts; a file changed by someone else is a conflict. */
