@@ -5,7 +5,8 @@
  * - cut X.Y.0: release branch release-vX.Y in every repository with aligned components (at the
  *   default branch head), one bump commit of the manifest's files there, the changelog, the tags of
  *   every aligned component (at the release branch head, so one commit per repository), the GitHub
- *   release, the next milestone created, open issues moved to it, this milestone closed.
+ *   release, the milestone rollover (triage's: next one created, open items moved, this one
+ *   closed), and one docs-pin pull request per repository with a conf.py (docs-versioning's pinDocs).
  * - beta: the next beta tag per component at its default branch head, unless that head is tagged.
  * - patch X.Y [--beta]: the next patch per component on release-vX.Y (no alignment across
  *   components), the bump commit, changelog and release in the release repository.
