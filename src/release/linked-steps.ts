@@ -77,7 +77,10 @@ export async function pinReleaseDocs(forge: Forge, step: DocsPinStep, options: {
     case 'pull-exists':
       return {status: 'done', detail: `pull request open${pull}`}
     case 'up-to-date':
-      return {status: 'done', detail: `${step.confPath} on ${step.base} is already pinned`}
+      return {
+        status: 'done',
+        detail: [`${step.confPath} on ${step.base} needs no change`, ...r.notes].join('; '),
+      }
     case 'planned':
       return {
         status: 'planned',

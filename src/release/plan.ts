@@ -338,6 +338,7 @@ function docsPinSteps(
   branch: string,
   branchRepos: string[],
   candidates: readonly string[],
+  notes: string[],
 ): ReleaseStep[] {
   const slug = formatSlug(DEFAULT_SLUG_FORMAT, version)
   const aligned = targetsFromManifest(manifest).alignedDocs ?? []
@@ -345,7 +346,11 @@ function docsPinSteps(
   for (const [repo, paths] of Object.entries(docsPaths(manifest, candidates))) {
     if (!branchRepos.includes(repo)) continue
     const confPath = paths.find((p) => obs.repos[repo]?.files[p] !== undefined)
-    if (!confPath) continue
+    if (!confPath) {
+      const named = manifest.components.find((c) => c.repository === repo && typeof c.docs === 'string')
+      if (named) notes.push(`${repo}: ${named.docs} (docs of ${named.name}) does not exist; no docs pin there`)
+      continue
+    }
     steps.push({
       id: `${repo}:docs-pin:${branch}`,
       repo,
@@ -453,7 +458,7 @@ export function planCut(
     cadenceMonths: manifest.release.cadence === 'monthly' ? 1 : 3,
     titleFormat: manifest.release.milestone.replaceAll('{version}', '{major}.{minor}.0'),
   })
-  steps.push(...docsPinSteps(manifest, obs, version, branch, repos, options.docsCandidates ?? []))
+  steps.push(...docsPinSteps(manifest, obs, version, branch, repos, options.docsCandidates ?? [], notes))
   return {command: 'cut', version: versionText(version), releaseBranch: branch, components, steps: byRepo(steps), notes}
 }
 

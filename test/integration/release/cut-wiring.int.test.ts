@@ -9,6 +9,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, afterEach, before, describe, it} from 'node:test'
+import {CliError} from '../../../src/cli/errors.js'
 import {assertReportOk, renderPlanText} from '../../../src/release/service.js'
 import type {ReleasePlan} from '../../../src/release/types.js'
 import {REPO_ROOT} from '../../support/cli.js'
@@ -137,5 +138,47 @@ describe('release cut: milestone rollover and docs pinning', () => {
     assert.equal(open.length, 1, 'no second pull request')
     const titles = (await env.forge.listMilestones('acme/flyte', 'all')).map((m) => m.title).sort()
     assert.deepEqual(titles, ['1.2.0', '1.3.0', '1.4.0'])
+  })
+})
+
+describe('release cut: a docs pin that fails', () => {
+  let env: Env
+  before(async () => {
+    env = await setup('release: {repository: acme/solo}\ncomponents: [{name: solo, repository: acme/solo}]\n', tmp)
+    const solo = env.sim.repo('acme/solo')
+    await solo.create({defaultBranch: 'master'})
+    await solo.commit('master', {'docs/conf.py': conf('flyte-rsts.conf.py')}, 'docs')
+    await solo.tag('v1.9.0', 'master')
+  })
+  after(() => env.sim.close())
+  afterEach(() => env.sim.assertNoViolations())
+
+  it('leaves tags, release and milestone in place, exits 8 naming the docs step, and --resume opens the PR', async () => {
+    env.sim.fault({match: /POST \/repos\/acme\/solo\/pulls/, status: 502, times: 5})
+    const report = await env.run({command: 'cut', version: '1.10.0'})
+    assert.equal(report.ok, false)
+    const pin = report.steps.find((s) => s.kind === 'docs-pin')!
+    assert.equal(pin.status, 'failed')
+    assert.match(pin.detail!, /502/)
+    assert.ok((await env.tags('acme/solo')).has('v1.10.0'))
+    assert.ok(await env.forge.getReleaseByTag('acme/solo', 'v1.10.0'))
+    assert.ok((await env.forge.listMilestones('acme/solo', 'all')).some((m) => m.title === '1.11.0'))
+    assert.throws(
+      () => assertReportOk(report),
+      (err: unknown) => err instanceof CliError && err.exitCode === 8 && /acme\/solo docs-pin/.test(err.message),
+    )
+    env.sim.reset()
+    const resumed = await env.run({command: 'cut', version: '1.10.0'}, {resume: true})
+    assertReportOk(resumed)
+    assert.deepEqual(
+      env.sim.log.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`),
+      ['POST /repos/acme/solo/pulls'],
+      'only the pull request is written on resume (branch and commit were made before the fault)',
+    )
+    const pulls = await env.forge.listPulls('acme/solo', {state: 'open'})
+    assert.deepEqual(
+      pulls.map((p) => [p.head, p.base]),
+      [['docs-pin-v1.10', 'release-v1.10']],
+    )
   })
 })

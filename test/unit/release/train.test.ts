@@ -125,6 +125,23 @@ describe('release cut (in-memory forge)', () => {
     )
   })
 
+  it('a docs path named in the manifest that does not exist: no docs-pin step, a plan note', async () => {
+    const named = await parseReleaseManifestText(
+      MANIFEST.replace(
+        '{name: flytekit, repository: o/flytekit,',
+        '{name: flytekit, repository: o/flytekit, docs: docs/source/conf.py,',
+      ),
+    )
+    const plan = await makePlan(fake.asForge(), named, {command: 'cut', version: '1.17.0'}, now)
+    assert.deepEqual(
+      plan.steps.filter((s) => s.kind === 'docs-pin').map((s) => s.repo),
+      ['o/flyte'],
+    )
+    assert.ok(
+      plan.notes.includes('o/flytekit: docs/source/conf.py (docs of flytekit) does not exist; no docs pin there'),
+    )
+  })
+
   it('--dry-run plans everything and writes nothing', async () => {
     const report = await runRelease(
       fake.asForge(),
