@@ -2,7 +2,7 @@
  * `get execution <name> --details`: the node tree (node executions, recursively through parent
  * nodes), each leaf's task attempts, and node inputs/outputs decoded to plain values.
  */
-import {valueFromBinary} from './literals.js'
+import {valueFromLiteral, valueFromLiteralMap, type LiteralLeafStyle} from './literals.js'
 import type {Timestamp} from '@bufbuild/protobuf/wkt'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
@@ -107,66 +107,20 @@ function findNode(nodes: NodeDetail[], id: string): NodeDetail | undefined {
   return undefined
 }
 
+/** --details style: millisecond ISO datetimes, durations as fractional seconds. */
+const DETAILS_LEAVES: LiteralLeafStyle = {
+  datetime: (t) => new Date(ts(t)).toISOString(),
+  duration: (d) => `${Number(d.seconds) + d.nanos / 1e9}s`,
+  offloaded: (meta) => ({offloaded: meta.uri}),
+  error: (err) => ({error: err.message}),
+}
+
 export function literalMapToNative(map: LiteralMap | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  if (!map) return out
-  for (const key of Object.keys(map.literals).sort()) out[key] = literalToNative(map.literals[key]!)
-  return out
+  return valueFromLiteralMap(map, DETAILS_LEAVES)
 }
 
 export function literalToNative(lit: Literal): unknown {
-  const v = lit.value
-  switch (v.case) {
-    case 'collection':
-      return v.value.literals.map(literalToNative)
-    case 'map':
-      return literalMapToNative(v.value)
-    case 'offloadedMetadata':
-      return {offloaded: v.value.uri}
-    case 'scalar': {
-      const s = v.value.value
-      switch (s.case) {
-        case 'primitive': {
-          const p = s.value.value
-          switch (p.case) {
-            case 'integer': {
-              const n = p.value
-              return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER)
-                ? Number(n)
-                : n.toString()
-            }
-            case 'datetime':
-              return new Date(ts(p.value)).toISOString()
-            case 'duration':
-              return `${Number(p.value.seconds) + p.value.nanos / 1e9}s`
-            case undefined:
-              return null
-            default:
-              return p.value
-          }
-        }
-        case 'blob':
-        case 'schema':
-          return s.value.uri
-        case 'structuredDataset':
-          return s.value.uri
-        case 'binary':
-          return valueFromBinary(s.value)
-        case 'noneType':
-          return null
-        case 'error':
-          return {error: s.value.message}
-        case 'generic':
-          return s.value
-        case 'union':
-          return s.value.value ? literalToNative(s.value.value) : null
-        default:
-          return null
-      }
-    }
-    default:
-      return null
-  }
+  return valueFromLiteral(lit, DETAILS_LEAVES)
 }
 
 /** The JSON/YAML shape flytectl prints for --details. */

@@ -1,6 +1,7 @@
 /** Flags shared by cluster commands (flytectl's `--filter.*`, `--dryRun`, `--force`, `--attrFile`). */
 import {Flags} from '@oclif/core'
 import type {FilterFlags} from '../admin/filters.js'
+import type {EntityQuery} from './get.js'
 
 export const filterFlags = {
   'filter.fieldSelector': Flags.string({
@@ -40,6 +41,24 @@ export const entityFlags = {
   latest: Flags.boolean({
     description: 'flag to indicate to fetch the latest version, version flag will be ignored in this case',
   }),
+}
+
+/**
+ * The query of `get task|workflow|launchplan [name]`: --latest wins over --version (with a note,
+ * as flytectl ignores the version then).
+ */
+export function entityQueryFrom(
+  flags: {latest?: boolean; version?: string} & Record<string, unknown>,
+  name: string | undefined,
+  note: (text: string) => void,
+): EntityQuery {
+  if (flags.latest && flags.version) note('--latest given: the version flag will be ignored.')
+  return {
+    filter: filterFrom(flags),
+    latest: flags.latest,
+    ...(flags.latest ? {} : {version: flags.version}),
+    name,
+  }
 }
 
 export const dryRunFlag = {

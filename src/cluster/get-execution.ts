@@ -14,7 +14,7 @@ import {
   type NodeDetail,
 } from './execution-details.js'
 import {getExecutions, type Scope} from './get.js'
-import {renderListing} from './output.js'
+import {printListing} from './output.js'
 import {executionColumns} from './tables.js'
 
 export interface ShowExecutionOptions {
@@ -41,10 +41,7 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
         hint: 'flytectl get execution <name> --details -p <project> -d <domain>',
       })
     const listing = await getExecutions(admin, scope, o.filter)
-    const printed = await renderListing(listing, o.format, executionColumns)
-    o.out(printed.text)
-    if (printed.note) o.note(printed.note)
-    return listing.rows
+    return printListing(listing, o.format, executionColumns, o)
   }
   const ref = {...scope, name: o.name}
   if (o.watch) return watchExecution(admin, ref, o)

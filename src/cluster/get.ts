@@ -92,19 +92,38 @@ export interface EntityQuery {
   filter: FilterFlags
 }
 
-export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
-  const toRow = (t: Parameters<typeof protoJson<typeof TaskSchema>>[1]) => protoJson(TaskSchema, t)
+/**
+ * `<name> --latest` (the newest version, not found when there is none) and `<name> --version v`
+ * (that version) as a one-row detail listing; undefined when the query is a listing.
+ */
+async function oneVersion<M>(
+  kind: string,
+  scope: Scope,
+  q: EntityQuery,
+  toRow: (m: M) => Json,
+  rpc: {
+    list: (req: ReturnType<typeof listRequest>) => Promise<M[]>
+    get: (id: Scope & {name: string; version: string}) => Promise<M>
+  },
+): Promise<Listing | undefined> {
   if (q.name && q.latest) {
-    const res = await admin.listTasks(listRequest(scope, q.name, latestParams(q.filter)))
-    if (res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
-    return {rows: res.tasks.map(toRow), nextToken: '', shape: 'detail'}
+    const found = await rpc.list(listRequest(scope, q.name, latestParams(q.filter)))
+    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`)
+    return {rows: found.map(toRow), nextToken: '', shape: 'detail'}
   }
   if (q.name && q.version) {
-    const t = await admin.getTask({
-      id: {resourceType: ResourceType.TASK, ...scope, name: q.name, version: q.version},
-    })
-    return {rows: [toRow(t)], nextToken: '', shape: 'detail'}
+    return {rows: [toRow(await rpc.get({...scope, name: q.name, version: q.version}))], nextToken: '', shape: 'detail'}
   }
+  return undefined
+}
+
+export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
+  const toRow = (t: Parameters<typeof protoJson<typeof TaskSchema>>[1]) => protoJson(TaskSchema, t)
+  const one = await oneVersion('task', scope, q, toRow, {
+    list: async (req) => (await admin.listTasks(req)).tasks,
+    get: (id) => admin.getTask({id: {resourceType: ResourceType.TASK, ...id}}),
+  })
+  if (one) return one
   const res = await admin.listTasks(listRequest(scope, q.name ?? '', listParams(q.filter)))
   if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
   return {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'}
@@ -177,17 +196,11 @@ export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: Launch
     throw new CliError('usage', 'fieldSelector cannot be specified with workflow flag', {
       hint: 'Use either --workflow or --filter.fieldSelector.',
     })
-  if (q.name && q.latest) {
-    const res = await admin.listLaunchPlans(listRequest(scope, q.name, latestParams(q.filter)))
-    if (res.launchPlans.length === 0) throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
-    return {rows: res.launchPlans.map(toRow), nextToken: '', shape: 'detail'}
-  }
-  if (q.name && q.version) {
-    const lp = await admin.getLaunchPlan({
-      id: {resourceType: ResourceType.LAUNCH_PLAN, ...scope, name: q.name, version: q.version},
-    })
-    return {rows: [toRow(lp)], nextToken: '', shape: 'detail'}
-  }
+  const one = await oneVersion('launchplan', scope, q, toRow, {
+    list: async (req) => (await admin.listLaunchPlans(req)).launchPlans,
+    get: (id) => admin.getLaunchPlan({id: {resourceType: ResourceType.LAUNCH_PLAN, ...id}}),
+  })
+  if (one) return one
   const p = listParams(q.filter)
   if (q.workflow) p.filters = andFilters(p.filters, `eq(workflow.name,${q.workflow})`)
   const res = await admin.listLaunchPlans(listRequest(scope, q.name ?? '', p))

@@ -21,10 +21,16 @@ import {
   VoidSchema,
   type Literal,
   type LiteralMap,
+  type LiteralOffloadedMetadata,
   type Primitive,
   type Scalar,
 } from '../gen/flyteidl/core/literals_pb.js'
-import {BlobType_BlobDimensionality, SimpleType, type LiteralType} from '../gen/flyteidl/core/types_pb.js'
+import {
+  BlobType_BlobDimensionality,
+  SimpleType,
+  type Error as ErrorLiteral,
+  type LiteralType,
+} from '../gen/flyteidl/core/types_pb.js'
 import type {Variable} from '../gen/flyteidl/core/interface_pb.js'
 
 /** A value that does not fit its declared type; `path` names the input (`numbers[2]`, `cfg.depth`). */
@@ -405,35 +411,54 @@ export function valueFromBinary(b: {value: Uint8Array; tag: string}): unknown {
   return {binary: Buffer.from(b.value).toString('base64'), tag: b.tag}
 }
 
+/** How the leaves that differ between views become plain values. */
+export interface LiteralLeafStyle {
+  datetime(ts: Timestamp): unknown
+  duration(d: Duration): unknown
+  offloaded(meta: LiteralOffloadedMetadata): unknown
+  error(err: ErrorLiteral): unknown
+}
+
+/** execFile style: RFC 3339 with nanoseconds, Go duration text. */
+const EXEC_FILE_LEAVES: LiteralLeafStyle = {
+  datetime: (ts) => formatTimestamp(ts),
+  duration: (d) => formatDuration(nanosFromDuration(d)),
+  offloaded: (meta) => ({offloadedUri: meta.uri, sizeBytes: Number(meta.sizeBytes)}),
+  error: (err) => ({failedNodeId: err.failedNodeId, message: err.message}),
+}
+
 /** A Literal → a plain value for YAML/JSON: integers as numbers (strings beyond 2^53), URIs as strings. */
-export function valueFromLiteral(literal: Literal | undefined): unknown {
+export function valueFromLiteral(literal: Literal | undefined, style: LiteralLeafStyle = EXEC_FILE_LEAVES): unknown {
   if (!literal) return null
   const v = literal.value
   switch (v.case) {
     case 'scalar':
-      return valueFromScalar(v.value)
+      return valueFromScalar(v.value, style)
     case 'collection':
-      return v.value.literals.map(valueFromLiteral)
+      return v.value.literals.map((l) => valueFromLiteral(l, style))
     case 'map':
-      return valueFromLiteralMap(v.value)
+      return valueFromLiteralMap(v.value, style)
     case 'offloadedMetadata':
-      return {offloadedUri: v.value.uri, sizeBytes: Number(v.value.sizeBytes)}
+      return style.offloaded(v.value)
     default:
       return null
   }
 }
 
-export function valueFromLiteralMap(map: LiteralMap | undefined): Record<string, unknown> {
+export function valueFromLiteralMap(
+  map: LiteralMap | undefined,
+  style: LiteralLeafStyle = EXEC_FILE_LEAVES,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(map?.literals ?? {}).sort()) out[key] = valueFromLiteral(map!.literals[key])
+  for (const key of Object.keys(map?.literals ?? {}).sort()) out[key] = valueFromLiteral(map!.literals[key], style)
   return out
 }
 
-function valueFromScalar(scalar: Scalar): unknown {
+function valueFromScalar(scalar: Scalar, style: LiteralLeafStyle): unknown {
   const s = scalar.value
   switch (s.case) {
     case 'primitive':
-      return valueFromPrimitive(s.value)
+      return valueFromPrimitive(s.value, style)
     case 'blob':
       return s.value.uri
     case 'schema':
@@ -445,17 +470,17 @@ function valueFromScalar(scalar: Scalar): unknown {
     case 'generic':
       return s.value
     case 'union':
-      return valueFromLiteral(s.value.value)
+      return valueFromLiteral(s.value.value, style)
     case 'binary':
       return valueFromBinary(s.value)
     case 'error':
-      return {failedNodeId: s.value.failedNodeId, message: s.value.message}
+      return style.error(s.value)
     default:
       return null
   }
 }
 
-function valueFromPrimitive(p: Primitive): unknown {
+function valueFromPrimitive(p: Primitive, style: LiteralLeafStyle): unknown {
   const v = p.value
   switch (v.case) {
     case 'integer':
@@ -467,9 +492,9 @@ function valueFromPrimitive(p: Primitive): unknown {
     case 'boolean':
       return v.value
     case 'datetime':
-      return formatTimestamp(v.value)
+      return style.datetime(v.value)
     case 'duration':
-      return formatDuration(nanosFromDuration(v.value))
+      return style.duration(v.value)
     default:
       return null
   }

@@ -22,3 +22,22 @@ export async function renderListing(
       : {}),
   }
 }
+
+/** Where a command prints: results to stdout, notes to stderr. */
+export interface ListingSink {
+  out(text: string): void
+  note(text: string): void
+}
+
+/** Renders a listing, prints it (and any further-pages note) and returns its rows. */
+export async function printListing(
+  listing: Listing,
+  format: OutputFormat,
+  columns: Column<Record<string, unknown>>[],
+  sink: ListingSink,
+): Promise<Record<string, unknown>[]> {
+  const printed = await renderListing(listing, format, columns)
+  sink.out(printed.text)
+  if (printed.note) sink.note(printed.note)
+  return listing.rows
+}

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {ClusterCommand} from '../../cli/base-command.js'
-import {entityFlags, filterFlags, filterFrom} from '../../cluster/flags.js'
+import {entityFlags, entityQueryFrom, filterFlags} from '../../cluster/flags.js'
 
 export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> {
   static override summary = 'Gets the launch plan resources'
@@ -21,7 +21,7 @@ export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> 
   }
 
   async run(): Promise<unknown> {
-    const [{getLaunchPlans}, {renderListing}, tables, {writeExecFile}] = await Promise.all([
+    const [{getLaunchPlans}, {printListing}, tables, {writeExecFile}] = await Promise.all([
       import('../../cluster/get.js'),
       import('../../cluster/output.js'),
       import('../../cluster/tables.js'),
@@ -29,23 +29,14 @@ export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> 
     ])
     const format = await this.outputFormat()
     const scope = await this.projectDomain()
-    if (this.flags.latest && this.flags.version) this.note('--latest given: the version flag will be ignored.')
+    const q = entityQueryFrom(this.flags, this.args.name, (t) => this.note(t))
     const {admin} = await this.adminClients()
-    const listing = await getLaunchPlans(admin, scope, {
-      filter: filterFrom(this.flags),
-      latest: this.flags.latest,
-      ...(this.flags.latest ? {} : {version: this.flags.version}),
-      name: this.args.name,
-      workflow: this.flags.workflow,
-    })
+    const listing = await getLaunchPlans(admin, scope, {...q, workflow: this.flags.workflow})
     if (this.flags.execFile) {
       this.out(await writeExecFile('launchplan', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }
     const columns = listing.shape === 'detail' ? tables.launchPlanDetailColumns : tables.launchPlanListColumns
-    const printed = await renderListing(listing, format, columns)
-    this.out(printed.text)
-    if (printed.note) this.note(printed.note)
-    return listing.rows
+    return printListing(listing, format, columns, {out: (t) => this.out(t), note: (t) => this.note(t)})
   }
 }

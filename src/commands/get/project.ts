@@ -14,7 +14,7 @@ export default class GetProject extends ClusterCommand<typeof GetProject> {
   static override flags = {...filterFlags}
 
   async run(): Promise<unknown> {
-    const [{getProjects}, {renderListing}, {projectColumns}] = await Promise.all([
+    const [{getProjects}, {printListing}, {projectColumns}] = await Promise.all([
       import('../../cluster/get.js'),
       import('../../cluster/output.js'),
       import('../../cluster/tables.js'),
@@ -22,9 +22,6 @@ export default class GetProject extends ClusterCommand<typeof GetProject> {
     const format = await this.outputFormat()
     const {admin} = await this.adminClients()
     const listing = await getProjects(admin, filterFrom(this.flags), this.args.id)
-    const printed = await renderListing(listing, format, projectColumns)
-    this.out(printed.text)
-    if (printed.note) this.note(printed.note)
-    return listing.rows
+    return printListing(listing, format, projectColumns, {out: (t) => this.out(t), note: (t) => this.note(t)})
   }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {ClusterCommand} from '../../cli/base-command.js'
-import {entityFlags, filterFlags, filterFrom} from '../../cluster/flags.js'
+import {entityFlags, entityQueryFrom, filterFlags} from '../../cluster/flags.js'
 
 export default class GetTask extends ClusterCommand<typeof GetTask> {
   static override summary = 'Gets task resources'
@@ -20,7 +20,7 @@ export default class GetTask extends ClusterCommand<typeof GetTask> {
   }
 
   async run(): Promise<unknown> {
-    const [{getTasks}, {renderListing}, {taskColumns}, {writeExecFile}] = await Promise.all([
+    const [{getTasks}, {printListing}, {taskColumns}, {writeExecFile}] = await Promise.all([
       import('../../cluster/get.js'),
       import('../../cluster/output.js'),
       import('../../cluster/tables.js'),
@@ -28,22 +28,13 @@ export default class GetTask extends ClusterCommand<typeof GetTask> {
     ])
     const format = await this.outputFormat()
     const scope = await this.projectDomain()
-    if (this.flags.latest && this.flags.version) this.note('--latest given: the version flag will be ignored.')
+    const q = entityQueryFrom(this.flags, this.args.name, (t) => this.note(t))
     const {admin} = await this.adminClients()
-    const q = {
-      filter: filterFrom(this.flags),
-      latest: this.flags.latest,
-      ...(this.flags.latest ? {} : {version: this.flags.version}),
-      name: this.args.name,
-    }
     const listing = await getTasks(admin, scope, q)
     if (this.flags.execFile) {
       this.out(await writeExecFile('task', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }
-    const printed = await renderListing(listing, format, taskColumns)
-    this.out(printed.text)
-    if (printed.note) this.note(printed.note)
-    return listing.rows
+    return printListing(listing, format, taskColumns, {out: (t) => this.out(t), note: (t) => this.note(t)})
   }
 }

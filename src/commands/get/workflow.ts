@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {ClusterCommand} from '../../cli/base-command.js'
-import {entityFlags, filterFlags, filterFrom} from '../../cluster/flags.js'
+import {entityFlags, entityQueryFrom, filterFlags} from '../../cluster/flags.js'
 
 export default class GetWorkflow extends ClusterCommand<typeof GetWorkflow> {
   static override summary = 'Gets workflow resources'
@@ -14,7 +14,7 @@ export default class GetWorkflow extends ClusterCommand<typeof GetWorkflow> {
   static override flags = {...entityFlags, ...filterFlags}
 
   async run(): Promise<unknown> {
-    const [{getWorkflows, getWorkflowMessages}, {renderListing}, tables, dot] = await Promise.all([
+    const [{getWorkflows, getWorkflowMessages}, {printListing}, tables, dot] = await Promise.all([
       import('../../cluster/get.js'),
       import('../../cluster/output.js'),
       import('../../cluster/tables.js'),
@@ -22,14 +22,8 @@ export default class GetWorkflow extends ClusterCommand<typeof GetWorkflow> {
     ])
     const format = await this.outputFormat()
     const scope = await this.projectDomain()
-    if (this.flags.latest && this.flags.version) this.note('--latest given: the version flag will be ignored.')
+    const q = entityQueryFrom(this.flags, this.args.name, (t) => this.note(t))
     const {admin} = await this.adminClients()
-    const q = {
-      filter: filterFrom(this.flags),
-      latest: this.flags.latest,
-      ...(this.flags.latest ? {} : {version: this.flags.version}),
-      name: this.args.name,
-    }
     if (format === 'dot' || format === 'doturl') {
       const text = dot.workflowDot(await getWorkflowMessages(admin, scope, q))
       this.out(format === 'dot' ? text : dot.dotUrl(text))
@@ -42,9 +36,6 @@ export default class GetWorkflow extends ClusterCommand<typeof GetWorkflow> {
         : listing.shape === 'versions'
           ? tables.workflowVersionColumns
           : tables.workflowDetailColumns
-    const printed = await renderListing(listing, format, columns)
-    this.out(printed.text)
-    if (printed.note) this.note(printed.note)
-    return listing.rows
+    return printListing(listing, format, columns, {out: (t) => this.out(t), note: (t) => this.note(t)})
   }
 }

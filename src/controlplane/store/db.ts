@@ -106,9 +106,10 @@ export class Database {
 
   constructor(path: string) {
     this.db = new DatabaseSync(path)
+    // busy_timeout first: switching to WAL takes a lock that a second opener must wait for.
+    this.db.exec('PRAGMA busy_timeout = 5000')
     this.db.exec('PRAGMA journal_mode = WAL')
     this.db.exec('PRAGMA synchronous = NORMAL')
-    this.db.exec('PRAGMA busy_timeout = 5000')
     this.db.exec('PRAGMA foreign_keys = ON')
     this.migrate()
   }

@@ -1,53 +1,32 @@
 /** The built CLI as a child process against the GitHub simulator (GITHUB_API_URL points at it). */
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {runCli, tempHome} from '../../support/cli.js'
-import {startGitHubSimulator, type GitHubSimulator} from '../../support/github/index.js'
+import {simulatorSession} from '../../support/cli-session.js'
 
 const REPO = 'flyteorg/flyte'
 
 describe('flytectl triage (CLI)', () => {
-  let sim: GitHubSimulator
-  let home: {home: string; cleanup: () => void}
-  let scratch: string
-  let env: NodeJS.ProcessEnv
-
-  before(async () => {
-    sim = await startGitHubSimulator()
-    home = tempHome()
-    scratch = mkdtempSync(join(tmpdir(), 'flytectl-triage-'))
-    const rb = sim.repo(REPO)
-    await rb.create({defaultBranch: 'master'})
-    await rb.commit('master', {'README.md': 'flyte\n'}, 'init')
-    await rb.commit('no-link', {'x.go': 'package x\n'}, 'change')
-    await rb.milestone('1.16.0', {dueOn: '2026-04-15T00:00:00Z'})
-    await rb.issues([
-      {title: 'crash', labels: ['bug'], milestone: '1.16.0'},
-      {title: 'docs typo', labels: ['documentation', 'untriaged']},
-      {title: 'no form'},
-    ])
-    env = {
-      HOME: home.home,
-      GITHUB_API_URL: sim.url,
-      GITHUB_TOKEN: 'test-token',
-      FLYTECTL_GITHUB_WRITE_INTERVAL_MS: '0',
-      GITHUB_ACTIONS: '',
-      GITHUB_REPOSITORY: '',
-      GITHUB_STEP_SUMMARY: '',
-    }
-  })
-  after(async () => {
-    sim.assertNoViolations()
-    await sim.close()
-    home.cleanup()
-    rmSync(scratch, {recursive: true, force: true})
-  })
+  const session = simulatorSession(
+    'flytectl-triage-',
+    async (sim) => {
+      const rb = sim.repo(REPO)
+      await rb.create({defaultBranch: 'master'})
+      await rb.commit('master', {'README.md': 'flyte\n'}, 'init')
+      await rb.commit('no-link', {'x.go': 'package x\n'}, 'change')
+      await rb.milestone('1.16.0', {dueOn: '2026-04-15T00:00:00Z'})
+      await rb.issues([
+        {title: 'crash', labels: ['bug'], milestone: '1.16.0'},
+        {title: 'docs typo', labels: ['documentation', 'untriaged']},
+        {title: 'no form'},
+      ])
+    },
+    {GITHUB_REPOSITORY: '', GITHUB_STEP_SUMMARY: ''},
+  )
 
   it('no repository: one-line usage error with a next step, exit 2', async () => {
-    const r = await runCli(['triage', 'label'], {env, cwd: scratch})
+    const r = await session.cli(['triage', 'label'])
     assert.equal(r.code, 2)
     assert.equal(
       r.stderr.trim(),
@@ -56,12 +35,12 @@ describe('flytectl triage (CLI)', () => {
   })
 
   it('triage label --dry-run prints the plan and writes nothing; --json then applies', async () => {
-    sim.reset()
-    const dry = await runCli(['triage', 'label', '--repo', REPO, '--dry-run'], {env, cwd: scratch})
+    session.sim.reset()
+    const dry = await session.cli(['triage', 'label', '--repo', REPO, '--dry-run'])
     assert.equal(dry.code, 0, dry.stderr)
     assert.match(dry.stdout, /would flyteorg\/flyte#3: add label "untriaged"/)
-    assert.equal(sim.counters.writes, 0)
-    const run = await runCli(['triage', 'label', '--repo', REPO, '--json'], {env, cwd: scratch})
+    assert.equal(session.sim.counters.writes, 0)
+    const run = await session.cli(['triage', 'label', '--repo', REPO, '--json'])
     assert.equal(run.code, 0, run.stderr)
     const out = JSON.parse(run.stdout)
     assert.equal(out.ok, true)
@@ -73,11 +52,8 @@ describe('flytectl triage (CLI)', () => {
   })
 
   it('triage milestones --rollover moves, closes and reports; the re-run writes nothing', async () => {
-    sim.reset()
-    const run = await runCli(['triage', 'milestones', '--repo', REPO, '--rollover', '1.16.0', '--json'], {
-      env,
-      cwd: scratch,
-    })
+    session.sim.reset()
+    const run = await session.cli(['triage', 'milestones', '--repo', REPO, '--rollover', '1.16.0', '--json'])
     assert.equal(run.code, 0, run.stderr)
     const result = JSON.parse(run.stdout).result
     assert.deepEqual(
@@ -86,18 +62,14 @@ describe('flytectl triage (CLI)', () => {
     )
     assert.equal(result.target.title, '1.17.0')
     assert.deepEqual(result.api, {reads: result.api.reads, writes: 3})
-    const again = await runCli(['triage', 'milestones', '--repo', REPO, '--rollover', '1.16.0', '--json'], {
-      env,
-      cwd: scratch,
-    })
+    const again = await session.cli(['triage', 'milestones', '--repo', REPO, '--rollover', '1.16.0', '--json'])
     assert.equal(JSON.parse(again.stdout).result.api.writes, 0)
   })
 
   it('triage report writes Markdown to stdout and the job summary file', async () => {
-    const summary = join(scratch, 'summary.md')
-    const r = await runCli(['triage', 'report', '--repo', REPO], {
-      env: {...env, GITHUB_STEP_SUMMARY: summary},
-      cwd: scratch,
+    const summary = join(session.scratch, 'summary.md')
+    const r = await session.cli(['triage', 'report', '--repo', REPO], {
+      env: {GITHUB_STEP_SUMMARY: summary},
     })
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^## Triage report: flyteorg\/flyte/)
@@ -105,21 +77,18 @@ describe('flytectl triage (CLI)', () => {
   })
 
   it('triage check-pr fails with an ::error annotation in GitHub Actions, exit 1', async () => {
-    const pr = await sim.repo(REPO).pull({title: 'change', head: 'no-link', body: 'No issue here.'})
-    const r = await runCli(['triage', 'check-pr', String(pr), '--repo', REPO], {
-      env: {...env, GITHUB_ACTIONS: 'true'},
-      cwd: scratch,
-    })
+    const pr = await session.sim.repo(REPO).pull({title: 'change', head: 'no-link', body: 'No issue here.'})
+    const r = await session.cli(['triage', 'check-pr', String(pr), '--repo', REPO], {env: {GITHUB_ACTIONS: 'true'}})
     assert.equal(r.code, 1)
     assert.match(r.stdout, new RegExp(`^::error title=PR check::PR #${pr} does not link an issue`, 'm'))
   })
 
   it('triage owners takes its repositories from the release manifest', async () => {
-    const kit = sim.repo('flyteorg/flytekit')
+    const kit = session.sim.repo('flyteorg/flytekit')
     await kit.create({defaultBranch: 'master'})
     await kit.commit('master', {'.github/CODEOWNERS': '* @flyteorg/fe-engineers\n'}, 'owners')
-    sim.builder.team('flyteorg/fe-engineers', [])
-    const manifest = join(scratch, 'release.yaml')
+    session.sim.builder.team('flyteorg/fe-engineers', [])
+    const manifest = join(session.scratch, 'release.yaml')
     writeFileSync(
       manifest,
       [
@@ -130,7 +99,7 @@ describe('flytectl triage (CLI)', () => {
         '',
       ].join('\n'),
     )
-    const r = await runCli(['triage', 'owners', '--manifest', manifest, '--json'], {env, cwd: scratch})
+    const r = await session.cli(['triage', 'owners', '--manifest', manifest, '--json'])
     assert.equal(r.code, 1, 'flyteorg/flyte has no CODEOWNERS')
     const result = JSON.parse(r.stdout).result
     assert.deepEqual(
@@ -143,7 +112,7 @@ describe('flytectl triage (CLI)', () => {
   })
 
   it('bad input: --due that is not a date is a usage error', async () => {
-    const r = await runCli(['triage', 'milestones', '--repo', REPO, '--due', '15/07/2026'], {env, cwd: scratch})
+    const r = await session.cli(['triage', 'milestones', '--repo', REPO, '--due', '15/07/2026'])
     assert.equal(r.code, 2)
     assert.match(r.stderr, /^Error: --due "15\/07\/2026" is not a date\nHint: Use YYYY-MM-DD/)
   })

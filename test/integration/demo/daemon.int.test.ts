@@ -23,9 +23,9 @@ after(() => {
   dirs.forEach((d) => rmSync(d, {recursive: true, force: true}))
 })
 
-function daemon(port: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'flytectl-daemon-'))
-  dirs.push(dataDir)
+function daemon(port: number, existingDataDir?: string) {
+  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'flytectl-daemon-'))
+  if (!existingDataDir) dirs.push(dataDir)
   const child = spawn(process.execPath, [DAEMON_PATH, '--port', String(port), '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -36,10 +36,37 @@ function daemon(port: number) {
   return {child, dataDir, exited, stderr: () => stderr}
 }
 
+/** Registers a 30 s task as a launch plan named `name` and starts it; resolves once it is RUNNING. */
+async function launchSleepy(port: number, name: string) {
+  const c = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
+  try {
+    const sleepy = nodeTask(`${name}.sleepy`, 'sleep')
+    const wf = closure(name, [taskNode('n0', sleepy, [])], [], [sleepy])
+    const wfId = ident(ResourceType.WORKFLOW, name)
+    const lpId = ident(ResourceType.LAUNCH_PLAN, name)
+    await c.admin.createTask({id: sleepy.id, spec: {template: sleepy}})
+    await c.admin.createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
+    await c.admin.createLaunchPlan({id: lpId, spec: {workflowId: wfId}})
+    const id = (
+      await c.admin.createExecution({project: 'flytesnacks', domain: 'development', spec: {launchPlan: lpId}})
+    ).id!
+    const deadline = Date.now() + 15_000
+    while ((await c.admin.getExecution({id})).closure?.phase !== WorkflowExecution_Phase.RUNNING) {
+      if (Date.now() > deadline) throw new Error('never RUNNING')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    return id
+  } finally {
+    c.close()
+  }
+}
+
 async function waitForPidFile(d: ReturnType<typeof daemon>): Promise<string> {
   const pidFile = join(d.dataDir, 'demo.pid')
   const deadline = Date.now() + 15_000
-  while (!existsSync(pidFile)) {
+  const ours = () =>
+    existsSync(pidFile) && (JSON.parse(readFileSync(pidFile, 'utf8')) as {pid: number}).pid === d.child.pid
+  while (!ours()) {
     if (Date.now() > deadline) throw new Error(`no pid file; stderr: ${d.stderr()}`)
     await new Promise((r) => setTimeout(r, 20))
   }
@@ -116,6 +143,29 @@ describe('control plane daemon', () => {
       c2.close()
       again.kill('SIGTERM')
       await new Promise((r) => again.once('exit', r))
+    }
+  })
+
+  it('after a hard kill, the restarted daemon ends the orphaned execution and runs new ones', async () => {
+    const port = await freePort()
+    const d = daemon(port)
+    await waitForPidFile(d)
+    const id = await launchSleepy(port, 'orphan')
+    d.child.kill('SIGKILL')
+    await d.exited
+    const again = daemon(port, d.dataDir)
+    await waitForPidFile(again)
+    const c = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
+    try {
+      const ex = await c.admin.getExecution({id})
+      assert.equal(WorkflowExecution_Phase[ex.closure!.phase], 'FAILED', 'nothing is left RUNNING without a runner')
+      assert.match(ex.closure?.outputResult.case === 'error' ? ex.closure.outputResult.value.message : '', /restarted/)
+      const fresh = await launchSleepy(port, 'fresh')
+      assert.equal(WorkflowExecution_Phase[(await c.admin.getExecution({id: fresh})).closure!.phase], 'RUNNING')
+    } finally {
+      c.close()
+      again.child.kill('SIGTERM')
+      await again.exited
     }
   })
 
