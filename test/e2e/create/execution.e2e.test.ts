@@ -306,41 +306,46 @@ describe('create execution against the embedded plane', () => {
     const wrongType = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.inputs = {x: 'abc'}
     })
-    const a = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', wrongType])
-    assert.equal(a.code, 2)
-    assertOneLineError(a.stderr, /^Error: input \[x\]: cannot use the string "abc" \(expected integer\)$/)
-
     const unknown = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.inputs = {y: 1}
     })
-    const b = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', unknown])
-    assert.equal(b.code, 2)
-    assertOneLineError(b.stderr, /^Error: no matching type for \[y\]/)
-    assert.match(b.stderr, /Hint: Known inputs: x\./)
-
-    const c = await run(['create', 'execution', '-p', 'nosuch', '-d', 'development', '--execFile', unknown])
-    assert.equal(c.code, 4)
-    assertOneLineError(c.stderr, /^Error: cannot find launch plan demo\.wf in nosuch\/development/)
-
     const fixed = await execFile('launchplan', 'demo.fixed', (doc) => {
       assert.deepEqual(doc.inputs, {}, 'fixed inputs are not offered')
       doc.inputs = {x: 6}
     })
-    const e = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', fixed])
-    assert.equal(e.code, 2)
-    assertOneLineError(e.stderr, /^Error: input \[x\] is fixed by the launch plan and cannot be overridden$/)
-
     const required = await execFile('launchplan', 'demo.required', (doc) => {
       doc.inputs = {}
     })
-    const f = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', required])
-    assert.equal(f.code, 2)
-    assertOneLineError(f.stderr, /^Error: missing required input \[x\]$/)
-
     const missingVersion = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.version = 'v404'
     })
-    const d = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', missingVersion])
+    // Each of these is rejected before anything is created, so they can run side by side.
+    const create = (project: string, file: string) =>
+      run(['create', 'execution', '-p', project, '-d', 'development', '--execFile', file])
+    const [a, b, c, e, f, d] = await Promise.all([
+      create('flytesnacks', wrongType),
+      create('flytesnacks', unknown),
+      create('nosuch', unknown),
+      create('flytesnacks', fixed),
+      create('flytesnacks', required),
+      create('flytesnacks', missingVersion),
+    ])
+    assert.equal(a.code, 2)
+    assertOneLineError(a.stderr, /^Error: input \[x\]: cannot use the string "abc" \(expected integer\)$/)
+
+    assert.equal(b.code, 2)
+    assertOneLineError(b.stderr, /^Error: no matching type for \[y\]/)
+    assert.match(b.stderr, /Hint: Known inputs: x\./)
+
+    assert.equal(c.code, 4)
+    assertOneLineError(c.stderr, /^Error: cannot find launch plan demo\.wf in nosuch\/development/)
+
+    assert.equal(e.code, 2)
+    assertOneLineError(e.stderr, /^Error: input \[x\] is fixed by the launch plan and cannot be overridden$/)
+
+    assert.equal(f.code, 2)
+    assertOneLineError(f.stderr, /^Error: missing required input \[x\]$/)
+
     assert.equal(d.code, 4)
     assertOneLineError(d.stderr, /^Error: cannot find launch plan demo\.wf/)
   })
