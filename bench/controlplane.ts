@@ -76,7 +76,15 @@ async function main(): Promise<void> {
     results.inProcessStartToHealthyMs = performance.now() - t0
     await inproc.close()
 
-    // 2. Child process start → healthy, median of 5.
+    // 2. Child process start → healthy, median of 5; `node -e 0` in the same run as the baseline.
+    const {spawnSync} = await import('node:child_process')
+    const baseline: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now()
+      spawnSync(process.execPath, ['-e', '0'])
+      baseline.push(performance.now() - s)
+    }
+    results.nodeSpawnBaselineMs = percentile(baseline, 50)
     const childTimes: number[] = []
     for (let i = 0; i < 5; i++) {
       t0 = performance.now()
@@ -144,9 +152,37 @@ async function main(): Promise<void> {
     plane.child.kill('SIGTERM')
     await plane.exited
 
+    // 4b. The same list without the transport: the store query and protobuf decoding alone.
+    const {Database} = await import('../src/controlplane/store/db.js')
+    const {BlobStore} = await import('../src/controlplane/blobstore.js')
+    const {DEFAULT_DOMAINS} = await import('../src/controlplane/context.js')
+    const {listExecutions} = await import('../src/controlplane/services/executions.js')
+    const {create} = await import('@bufbuild/protobuf')
+    const {ResourceListRequestSchema} = await import('../src/gen/flyteidl/admin/common_pb.js')
+    const db = new Database(join(loadDir, 'flyteadmin.db'))
+    const ctx = {
+      db,
+      blobs: new BlobStore(loadDir),
+      dataDir: loadDir,
+      domains: DEFAULT_DOMAINS,
+      closing: false,
+      baseUrl: () => '',
+    }
+    const listReq = create(ResourceListRequestSchema, {id: {project: 'bench', domain: 'development'}, limit: 100})
+    const direct: number[] = []
+    for (let i = 0; i < 300; i++) {
+      const s = performance.now()
+      listExecutions(ctx, listReq)
+      direct.push(performance.now() - s)
+    }
+    db.close()
+    results.listExecutions100StoreOnly = {p50Ms: percentile(direct, 50), p95Ms: percentile(direct, 95)}
+
     // 5. Durability at full counts.
     results.durability = await durability(join(root, 'durable'), createAdminClients, registerHello, fixtures)
 
+    const {loadavg, cpus} = await import('node:os')
+    results.machine = {cpus: cpus().length, loadAverage1m: loadavg()[0]}
     console.log(JSON.stringify(results, null, 2))
     console.error(
       [

@@ -140,6 +140,12 @@ async function applyItem(
     }
   } catch (err) {
     const step = err instanceof StepError ? err.step : currentStep(record, item.steps)
+    // Bad credentials fail every target alike: stop with the auth error (exit 7), journal kept.
+    const code = toCliError(err).code
+    if (code === 'unauthenticated' || code === 'permission-denied' || (err as {kind?: string}).kind === 'auth') {
+      await journal.record(item.branch, {error: {step, message: message(err)}})
+      throw err
+    }
     const errConflicts = err instanceof StepError ? err.conflicts : undefined
     await journal.record(item.branch, {error: {step, message: message(err)}})
     return {

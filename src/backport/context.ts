@@ -29,16 +29,31 @@ export function parseIdentity(text: string | undefined): GitIdentity | undefined
   return {name: m[1]!, email: m[2]!}
 }
 
+/** Missing or bad credentials exit 7 with a next step, whatever error type the forge used. */
+function withAuthExit<T>(build: () => T): T {
+  try {
+    return build()
+  } catch (err) {
+    if (err instanceof CliError || (err as {kind?: string}).kind !== 'auth') throw err
+    throw new CliError('unauthenticated', (err as Error).message, {
+      hint: 'Set GITHUB_TOKEN (or pass --token) with contents and pull-requests write access.',
+      cause: err,
+    })
+  }
+}
+
 const ACTIONS_IDENTITY = {name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com'}
 
+/** `readOnly` runs (dry runs, audit) may go without credentials on public repositories. */
 export async function backportContext(
   flags: ContextFlags,
+  options: {readOnly?: boolean} = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BackportContext> {
   const [{createGitHubForge, forgeOptionsFromEnv}, {createGitLayer, defaultCacheDir}, {defaultStateDir}] =
     await Promise.all([import('../forge/github.js'), import('../git/git.js'), import('./journal.js')])
-  const options = forgeOptionsFromEnv(flags, env)
-  const forge = createGitHubForge(options)
+  const forgeOptions = withAuthExit(() => forgeOptionsFromEnv(flags, env, {anonymous: options.readOnly ?? false}))
+  const forge = createGitHubForge(forgeOptions)
   const identity =
     parseIdentity(flags['git-user'] ?? env.FLYTECTL_GIT_USER) ??
     (env.GITHUB_ACTIONS === 'true' ? ACTIONS_IDENTITY : undefined)
@@ -46,7 +61,7 @@ export async function backportContext(
   const git = createGitLayer({
     cacheDir: flags['cache-dir'] ?? defaultCacheDir(env),
     ...(identity ? {identity} : {}),
-    ...(options.token ? {token: options.token} : {}),
+    ...(forgeOptions.token ? {token: forgeOptions.token} : {}),
   })
   return {forge, git, stateDir: defaultStateDir(env)}
 }

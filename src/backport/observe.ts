@@ -29,8 +29,10 @@ export async function readPullSource(
   clone: RepoClone,
   repo: string,
   number: number,
+  /** The PR when already read. */
+  known?: ForgePull,
 ): Promise<BackportSource> {
-  const pull = await forge.getPull(repo, number)
+  const pull = known ?? (await forge.getPull(repo, number))
   if (!pull) throw new CliError('not-found', `pull request #${number} not found in ${repo}`)
   if (!pull.merged || !pull.mergeCommitSha) {
     throw new CliError('invalid-input', `pull request #${number} in ${repo} is not merged`, {
@@ -136,10 +138,13 @@ export async function observeTarget(
     for (const c of source.commits) if (!(await clone.contains(ref, c.sha, {pr: source.pr}))) return false
     return true
   }
-  const present = targetExists && (await containsAll(target.branch))
-  const branchHasPicks = branchExists && (await containsAll(branch))
   const owner = repo.split('/')[0]
-  const pulls = await forge.listPulls(repo, {state: 'all', head: `${owner}:${branch}`, base: target.branch})
+  // The API read and the local history checks overlap.
+  const [pulls, present, branchHasPicks] = await Promise.all([
+    forge.listPulls(repo, {state: 'all', head: `${owner}:${branch}`, base: target.branch}),
+    targetExists ? containsAll(target.branch) : false,
+    branchExists ? containsAll(branch) : false,
+  ])
   const matching = pulls.filter((p) => p.head === branch || p.head.endsWith(`:${branch}`))
   const pull = matching.find((p) => p.state === 'open') ?? matching.sort((a, b) => b.number - a.number)[0]
   return {

@@ -46,7 +46,7 @@ export async function runBackportCommand(
   const repo = event?.repo ?? input.repo
   if (!repo)
     throw new CliError('usage', 'which repository? pass --repo owner/name', {hint: 'Or set GITHUB_REPOSITORY.'})
-  const ctx = await backportContext(input)
+  const ctx = await backportContext(input, {readOnly: input.dryRun})
   const request = {
     repo,
     pulls: event?.pr !== undefined ? [event.pr] : input.pulls,

@@ -3,7 +3,7 @@
  * (unless --dry-run) apply with a journal. Clients come in as parameters.
  */
 import {CliError} from '../cli/errors.js'
-import type {Forge} from '../forge/types.js'
+import type {Forge, ForgePull} from '../forge/types.js'
 import type {GitLayer, RepoClone} from '../git/types.js'
 import {applyPlan, conflictsFromBody} from './apply.js'
 import {COMMENT_MARKER, mergeRows, readRows, renderComment, rowOf} from './comment.js'
@@ -41,14 +41,24 @@ export interface BackportOutcome {
   report: BackportReport
 }
 
-async function openRepo(forge: Forge, git: GitLayer, repo: string): Promise<{clone: RepoClone; defaultBranch: string}> {
+async function openRepo(
+  forge: Forge,
+  git: GitLayer,
+  repo: string,
+  pulls: number[],
+): Promise<{clone: RepoClone; defaultBranch: string; fetched: Map<number, ForgePull | undefined>}> {
   const info = await forge.getRepo(repo)
   if (!info) {
     throw new CliError('not-found', `repository ${repo} not found`, {
       hint: 'Check --repo (owner/name) and that the token can read it.',
     })
   }
-  return {clone: await git.clone(info.cloneUrl), defaultBranch: info.defaultBranch}
+  // The fetch of the cached clone and the PR reads overlap.
+  const [clone, read] = await Promise.all([
+    git.clone(info.cloneUrl),
+    Promise.all(pulls.map(async (n) => [n, await forge.getPull(repo, n)] as const)),
+  ])
+  return {clone, defaultBranch: info.defaultBranch, fetched: new Map(read)}
 }
 
 async function readSources(
@@ -57,6 +67,7 @@ async function readSources(
   args: RunArgs,
   repo: string,
   defaultBranch: string,
+  fetched: Map<number, ForgePull | undefined>,
 ): Promise<BackportSource[]> {
   const numbers = [...args.pulls]
   if (args.label) {
@@ -64,7 +75,7 @@ async function readSources(
       if (!numbers.includes(n)) numbers.push(n)
   }
   const sources: BackportSource[] = []
-  for (const n of numbers) sources.push(await readPullSource(forge, clone, repo, n))
+  for (const n of numbers) sources.push(await readPullSource(forge, clone, repo, n, fetched.get(n)))
   for (const c of args.commits) sources.push(await readCommitSource(forge, clone, repo, c))
   return sources
 }
@@ -131,8 +142,8 @@ async function planRun(
   svc: BackportServices,
 ): Promise<{plan: BackportPlan; clone: RepoClone}> {
   const {forge} = svc
-  const {clone, defaultBranch} = await openRepo(forge, svc.git, req.repo)
-  const sources = await readSources(forge, clone, args, req.repo, defaultBranch)
+  const {clone, defaultBranch, fetched} = await openRepo(forge, svc.git, req.repo, args.pulls)
+  const sources = await readSources(forge, clone, args, req.repo, defaultBranch, fetched)
   const branches = await clone.remoteBranches()
   const observed = []
   for (const source of sources) {
@@ -143,7 +154,8 @@ async function planRun(
       to: args.to,
       policyOnlyWhenAsked: req.policyOnlyWhenAsked,
     })
-    if (targets.length === 0 && !req.policyOnlyWhenAsked) {
+    // Asked for (bot runs only get here with a backport label) but nowhere to go: say so, loudly.
+    if (targets.length === 0) {
       throw new CliError('invalid-input', `no release branch to backport ${describe(source)} to`, {
         hint: `No branch of ${req.repo} matches ${req.config.releaseBranchPattern} and no label names one; pass --to <branch>.`,
       })

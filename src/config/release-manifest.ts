@@ -91,6 +91,12 @@ export const componentSchema = z.strictObject({
   prereleaseLabel: z.enum(['a', 'b', 'rc']).optional().default('b'),
   /** Aligned components all get X.Y.0 at a quarterly release; independent ones keep their own numbers. */
   aligned: z.boolean().optional().default(true),
+  /**
+   * The repository's Sphinx conf.py, pinned by `release cut` on the new release branch (one pull
+   * request per repository); `false`: no docs to pin. Default: the first of docs/conf.py,
+   * docs/source/conf.py, rsts/conf.py, doc/conf.py that exists.
+   */
+  docs: z.union([z.string().min(1), z.literal(false)]).optional(),
 })
 export type ReleaseComponent = z.infer<typeof componentSchema>
 

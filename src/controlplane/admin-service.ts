@@ -1,5 +1,6 @@
 /** The AdminService, DataProxyService, AuthMetadataService and IdentityService implementations. */
-import type {ConnectRouter} from '@connectrpc/connect'
+import type {ConnectRouter, ServiceImpl} from '@connectrpc/connect'
+import type {DescService} from '@bufbuild/protobuf'
 import {AdminService} from '../gen/flyteidl/service/admin_pb.js'
 import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
@@ -16,9 +17,15 @@ import * as nodes from './services/node-executions.js'
 import * as projects from './services/projects.js'
 import {serverVersion} from './version.js'
 
-export function registerServices(router: ConnectRouter, ctx: PlaneContext): void {
+/** A service and its implementation (methods by local name), for the gRPC router and the REST gateway. */
+export interface ServiceBinding {
+  service: DescService
+  impl: Record<string, (req: never) => unknown>
+}
+
+export function serviceBindings(ctx: PlaneContext): ServiceBinding[] {
   const sink = events.storeSink(ctx)
-  router.service(AdminService, {
+  const admin: Partial<ServiceImpl<typeof AdminService>> = {
     registerProject: (req) => projects.registerProject(ctx, req),
     updateProject: (req) => projects.updateProject(ctx, req),
     getProject: (req) => projects.getProject(ctx, req),
@@ -81,15 +88,25 @@ export function registerServices(router: ConnectRouter, ctx: PlaneContext): void
     listDescriptionEntities: (req) => named.listDescriptionEntities(ctx, req),
 
     getVersion: () => serverVersion(),
-  })
-  router.service(DataProxyService, {
+  }
+  const dataProxy: Partial<ServiceImpl<typeof DataProxyService>> = {
     createUploadLocation: (req) => dataproxy.createUploadLocation(ctx, req),
     createDownloadLocation: (req) => dataproxy.createDownloadLocation(ctx, req),
     createDownloadLink: (req) => dataproxy.createDownloadLink(ctx, req),
-  })
-  router.service(AuthMetadataService, {
+  }
+  const auth: Partial<ServiceImpl<typeof AuthMetadataService>> = {
     getOAuth2Metadata: () => identity.oauth2Metadata(ctx),
     getPublicClientConfig: () => identity.publicClientConfig(ctx),
-  })
-  router.service(IdentityService, {userInfo: () => identity.localUserInfo()})
+  }
+  const who: Partial<ServiceImpl<typeof IdentityService>> = {userInfo: () => identity.localUserInfo()}
+  return [
+    {service: AdminService, impl: admin as ServiceBinding['impl']},
+    {service: DataProxyService, impl: dataProxy as ServiceBinding['impl']},
+    {service: AuthMetadataService, impl: auth as ServiceBinding['impl']},
+    {service: IdentityService, impl: who as ServiceBinding['impl']},
+  ]
+}
+
+export function registerServices(router: ConnectRouter, bindings: ServiceBinding[]): void {
+  for (const b of bindings) router.service(b.service, b.impl as never)
 }

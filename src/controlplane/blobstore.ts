@@ -48,13 +48,20 @@ export class BlobStore {
     }
   }
 
-  write(key: string, data: Uint8Array): string {
+  /**
+   * Writes a blob. Replacing one is atomic (temp file + rename); `fresh` skips that for a new key whose
+   * reference is only committed after the write (a torn file is then never referenced).
+   */
+  write(key: string, data: Uint8Array, opts: {fresh?: boolean} = {}): string {
     const path = this.pathOf(key)
     if (!path) throw new Error(`invalid blob key ${key}`)
     mkdirSync(dirname(path), {recursive: true})
-    const tmp = `${path}.${process.pid}.tmp`
-    writeFileSync(tmp, data)
-    renameSync(tmp, path)
+    if (opts.fresh) writeFileSync(path, data)
+    else {
+      const tmp = `${path}.${process.pid}.tmp`
+      writeFileSync(tmp, data)
+      renameSync(tmp, path)
+    }
     return pathToFileURL(path).href
   }
 

@@ -10,6 +10,8 @@ import {rmSync, writeFileSync, renameSync, readFileSync, mkdirSync} from 'node:f
 import {join, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
+import type {WorkflowExecutionIdentifier} from '../gen/flyteidl/core/identifier_pb.js'
+import type {ExecutionJob, ExecutionSink, Executor} from './executor/types.js'
 
 export const EXIT_PORT_BUSY = 10
 export const EXIT_USAGE = 2
@@ -24,6 +26,38 @@ export interface RunningDaemon {
   port: number
   pidFile: string
   stop(): Promise<void>
+}
+
+/**
+ * The local executor, loaded on first use so that the server answers sooner: calls keep their order
+ * because each waits on the same module promise.
+ */
+export class DeferredExecutor implements Executor {
+  private loaded?: Promise<Executor>
+
+  preload(): void {
+    void this.load().catch(() => {})
+  }
+
+  private load(): Promise<Executor> {
+    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor())
+    return this.loaded
+  }
+
+  start(job: ExecutionJob, sink: ExecutionSink): void {
+    void this.load().then(
+      (e) => e.start(job, sink),
+      (err: unknown) => process.stderr.write(`Error: the executor failed to load: ${(err as Error).message}\n`),
+    )
+  }
+
+  async terminate(executionId: WorkflowExecutionIdentifier, cause: string): Promise<void> {
+    if (this.loaded) await (await this.loaded).terminate(executionId, cause)
+  }
+
+  async close(): Promise<void> {
+    if (this.loaded) await (await this.loaded).close()
+  }
 }
 
 export function parseDaemonArgs(argv: string[]): DaemonOptions {
@@ -44,8 +78,8 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true})
-  const [{startServer}, {LocalExecutor}] = await Promise.all([import('./server.js'), import('./executor/local.js')])
-  const executor = new LocalExecutor()
+  const {startServer} = await import('./server.js')
+  const executor = new DeferredExecutor()
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
     port: opts.port,
@@ -65,6 +99,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')
   renameSync(tmp, pidFile)
+  // Listening already; load the executor now, off the path to "healthy".
+  executor.preload()
   let stopping: Promise<void> | undefined
   return {
     port: server.port,

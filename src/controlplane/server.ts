@@ -6,13 +6,15 @@
 import {createServer as createNetServer, type AddressInfo, type Socket} from 'node:net'
 import {createServer as createHttp1Server, type RequestListener} from 'node:http'
 import {createServer as createHttp2Server} from 'node:http2'
-import {mkdirSync} from 'node:fs'
+import {appendFileSync, mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
+import {Code, ConnectError, type Interceptor} from '@connectrpc/connect'
 import {connectNodeAdapter} from '@connectrpc/connect-node'
 import {create} from '@bufbuild/protobuf'
 import {ProjectRegisterRequestSchema} from '../gen/flyteidl/admin/project_pb.js'
 import {registerProject} from './services/projects.js'
-import {registerServices} from './admin-service.js'
+import {registerServices, serviceBindings} from './admin-service.js'
+import {buildRoutes, handleRest} from './rest-gateway.js'
 import {BlobStore} from './blobstore.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
@@ -34,6 +36,28 @@ export interface RunningServer {
   url: string
   /** Stops accepting connections, closes open ones, the executor and the database. */
   close(): Promise<void>
+}
+
+/** A file to append one line per RPC to (`<iso time> <service>/<method> <code> <ms>ms`), for debugging clients. */
+export const TRACE_ENV = 'FLYTECTL_DEMO_TRACE'
+
+function traceInterceptor(file: string): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now()
+    const line = (code: string) =>
+      appendFileSync(
+        file,
+        `${new Date().toISOString()} ${req.service.typeName}/${req.method.name} ${code} ${Math.round(performance.now() - started)}ms\n`,
+      )
+    try {
+      const res = await next(req)
+      line('OK')
+      return res
+    } catch (err) {
+      line(ConnectError.from(err).code ? Code[ConnectError.from(err).code] : 'Unknown')
+      throw err
+    }
+  }
 }
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0')
@@ -61,9 +85,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
+  const bindings = serviceBindings(ctx)
+  const restRoutes = buildRoutes(bindings)
   const rpc = connectNodeAdapter({
-    routes: (router) => registerServices(router, ctx),
-    fallback: (req, res) => handleHttp(ctx, req as unknown as PlainRequest, res as unknown as PlainResponse),
+    routes: (router) => registerServices(router, bindings),
+    interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
+    fallback: (req, res) =>
+      handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
   })
   const h2 = createHttp2Server({}, rpc)
   const h1 = createHttp1Server(rpc as unknown as RequestListener)
@@ -74,20 +102,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const server = createNetServer({noDelay: true}, (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
-    socket.once('readable', function route() {
+    // Every HTTP/1.1 request line is at least as long as the preface, so reading that many bytes
+    // (null until they arrive; the rest when the peer ends early) always decides.
+    socket.on('readable', function route() {
       const head = socket.read(HTTP2_PREFACE.length) as Buffer | null
-      const chunk = head ?? (socket.read() as Buffer | null)
-      if (!chunk) {
-        if (!socket.destroyed && !socket.readableEnded) socket.once('readable', route)
-        return
-      }
-      socket.unshift(chunk)
-      const isH2 =
-        chunk.length >= 3 &&
-        HTTP2_PREFACE.subarray(0, Math.min(chunk.length, HTTP2_PREFACE.length)).equals(
-          chunk.subarray(0, Math.min(chunk.length, HTTP2_PREFACE.length)),
-        )
-      if (isH2) h2.emit('connection', socket)
+      if (head === null) return
+      socket.off('readable', route)
+      socket.unshift(head)
+      if (head.equals(HTTP2_PREFACE)) h2.emit('connection', socket)
       else h1.emit('connection', socket)
     })
   })
@@ -123,7 +145,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 }
 
-function handleHttp(ctx: PlaneContext, req: PlainRequest, res: PlainResponse): void {
+function handleHttp(
+  ctx: PlaneContext,
+  routes: ReturnType<typeof buildRoutes>,
+  req: PlainRequest,
+  res: PlainResponse,
+): void {
   const url = new URL(req.url ?? '/', 'http://localhost')
   if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
     res.writeHead(200, {'content-type': 'text/plain'})
@@ -132,6 +159,15 @@ function handleHttp(ctx: PlaneContext, req: PlainRequest, res: PlainResponse): v
   }
   if (url.pathname.startsWith('/blobs/')) {
     handleBlobRequest(ctx, url, req, res)
+    return
+  }
+  if (url.pathname.startsWith('/api/v1/')) {
+    void handleRest(routes, url, req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404, {'content-type': 'application/json'})
+        res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))
+      }
+    })
     return
   }
   res.writeHead(404, {'content-type': 'text/plain'})

@@ -132,8 +132,9 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   try {
     await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
   } catch (err) {
-    // Two starts at once: the one that lost the port finds the other's daemon up and healthy.
-    const now = err instanceof CliError && err.code === 'conflict' ? await awaitRunning(paths.dataDir, 3000) : null
+    // Two starts at once: the daemon that lost (the port, or the database while both opened it) leaves
+    // the other one up and healthy, which is what this start wanted.
+    const now = err instanceof CliError ? await awaitRunning(paths.dataDir, 500) : null
     if (now?.state !== 'running' || now.version === null || now.info.port !== opts.port) throw err
     return alreadyRunning(now.info, paths, staleCleaned)
   }

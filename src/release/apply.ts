@@ -7,6 +7,7 @@
  */
 import {ForgeError, type Forge} from '../forge/types.js'
 import type {GitLayer} from '../git/types.js'
+import {pinReleaseDocs, rollMilestone} from './linked-steps.js'
 import type {Journal} from './journal.js'
 import type {FileChange, ReleasePlan, ReleaseStep, StepResult, StepStatus} from './types.js'
 
@@ -30,6 +31,8 @@ export interface ApplyOptions {
    * files are written through the contents API, one commit per file.
    */
   git?: GitLayer
+  /** Clock for the milestone due dates (tests fix it). */
+  now?: Date
 }
 
 export function stepTarget(step: ReleaseStep): string {
@@ -42,14 +45,15 @@ export function stepTarget(step: ReleaseStep): string {
     case 'release':
       return step.tag
     case 'milestone-close':
-    case 'milestone-create':
       return step.title
-    case 'issues-move':
-      return `${step.from} → ${step.to}`
+    case 'milestone-rollover':
+      return step.from ? `${step.from} → ${step.to}` : step.to
+    case 'docs-pin':
+      return `${step.confPath} on ${step.base}`
   }
 }
 
-class StepConflict extends Error {}
+export class StepConflict extends Error {}
 
 export const plainRunner: GroupRunner = async (groups) => {
   await Promise.all(
@@ -121,7 +125,14 @@ async function runStep(forge: Forge, step: ReleaseStep, options: ApplyOptions, h
   const recorded = options.journal?.finished(step.id)
   if (recorded && !options.dryRun) return {...recorded, detail: recorded.detail ?? 'recorded in the journal'}
   try {
-    const outcome = await execute(forge, step, Boolean(options.dryRun), heads, options.git)
+    const outcome = await execute(
+      forge,
+      step,
+      Boolean(options.dryRun),
+      heads,
+      options.git,
+      () => options.now ?? new Date(),
+    )
     return {...base, ...outcome}
   } catch (err) {
     const detail =
@@ -134,7 +145,7 @@ async function runStep(forge: Forge, step: ReleaseStep, options: ApplyOptions, h
   }
 }
 
-type Outcome = {status: StepStatus; detail?: string; sha?: string}
+export type Outcome = {status: StepStatus; detail?: string; sha?: string}
 
 async function execute(
   forge: Forge,
@@ -142,6 +153,7 @@ async function execute(
   dryRun: boolean,
   heads: Heads,
   git?: GitLayer,
+  now: () => Date = () => new Date(),
 ): Promise<Outcome> {
   const write = async (fn: () => Promise<Outcome>): Promise<Outcome> => (dryRun ? {status: 'planned'} : fn())
   switch (step.kind) {
@@ -188,14 +200,6 @@ async function execute(
         return {status: 'applied', detail: r.htmlUrl}
       })
     }
-    case 'milestone-create': {
-      const all = await forge.listMilestones(step.repo, 'all')
-      if (all.some((m) => m.title === step.title)) return {status: 'done'}
-      return write(async () => {
-        await forge.createMilestone(step.repo, {title: step.title, dueOn: step.dueOn})
-        return {status: 'applied'}
-      })
-    }
     case 'milestone-close': {
       const m = (await forge.listMilestones(step.repo, 'all')).find((x) => x.title === step.title)
       if (!m) throw new StepConflict(`milestone ${step.title} does not exist`)
@@ -205,22 +209,10 @@ async function execute(
         return {status: 'applied'}
       })
     }
-    case 'issues-move': {
-      const all = await forge.listMilestones(step.repo, 'all')
-      const from = all.find((m) => m.title === step.from)
-      const to = all.find((m) => m.title === step.to)
-      if (!from) return {status: 'done', detail: `no milestone ${step.from}`}
-      const open = await forge.listIssues(step.repo, {state: 'open', milestone: from.number, includePulls: true})
-      if (open.length === 0) return {status: 'done'}
-      if (!to) {
-        if (dryRun) return {status: 'planned', detail: `${open.length} open issue(s)`}
-        throw new StepConflict(`milestone ${step.to} does not exist; cannot move ${open.length} issue(s)`)
-      }
-      return write(async () => {
-        for (const issue of open) await forge.updateIssue(step.repo, issue.number, {milestone: to.number})
-        return {status: 'applied', detail: `moved ${open.map((i) => `#${i.number}`).join(', ')}`}
-      })
-    }
+    case 'milestone-rollover':
+      return rollMilestone(forge, step, {dryRun, now: now()})
+    case 'docs-pin':
+      return pinReleaseDocs(forge, step, {dryRun})
   }
 }
 

@@ -20,6 +20,8 @@ import {
   type ReleaseManifest,
 } from '../config/release-manifest.js'
 import type {ForgeTag} from '../forge/types.js'
+import {DEFAULT_SLUG_FORMAT, formatSlug} from '../docs-versioning/projects.js'
+import {targetsFromManifest} from '../triage/targets.js'
 import {checkAboveLatest, nextBeta, nextPatch, VersionRuleError} from '../versioning/next.js'
 import {componentTags, formatTag, latestTag, type ComponentTag} from '../versioning/tags.js'
 import {compareVersions, formatVersion, versionText, type ReleaseVersion} from '../versioning/version.js'
@@ -80,9 +82,34 @@ function ruleError(err: unknown, hint: string): never {
 // ---------------------------------------------------------------------------------------------
 // What each command observes
 
-export function cutObserveRequest(manifest: ReleaseManifest, version: ReleaseVersion): ObserveRequest {
+/**
+ * The conf.py paths to look for per repository that gets the release branch: the manifest's
+ * `docs` path, else the candidates docs-versioning knows; none when every component there says
+ * `docs: false`.
+ */
+export function docsPaths(manifest: ReleaseManifest, candidates: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const repo of alignedRepos(manifest)) {
+    const inRepo = manifest.components.filter((c) => c.repository === repo)
+    const given = inRepo.find((c) => typeof c.docs === 'string')?.docs
+    if (typeof given === 'string') out[repo] = [given]
+    else if (!inRepo.every((c) => c.docs === false)) out[repo] = [...candidates]
+  }
+  return out
+}
+
+export function cutObserveRequest(
+  manifest: ReleaseManifest,
+  version: ReleaseVersion,
+  docsCandidates: readonly string[] = [],
+): ObserveRequest {
   const repos = alignedRepos(manifest)
   for (const r of manifestRepositories(manifest)) if (!repos.includes(r)) repos.push(r)
+  const files = filesByRepo(manifest)
+  for (const [repo, paths] of Object.entries(docsPaths(manifest, docsCandidates))) {
+    const list = (files[repo] ??= [])
+    for (const p of paths) if (!list.includes(p)) list.push(p)
+  }
   const changesSince: ObserveRequest['changesSince'] = {}
   for (const repo of alignedRepos(manifest)) {
     const lead = leadComponent(manifest, repo)!
@@ -93,7 +120,7 @@ export function cutObserveRequest(manifest: ReleaseManifest, version: ReleaseVer
     repos,
     defaultBranch: (r) => defaultBranchOf(manifest, r),
     releaseBranch: releaseBranchName(manifest, version),
-    files: filesByRepo(manifest),
+    files,
     changesSince,
     milestonesOf: manifest.release.repository,
   }
@@ -298,6 +325,40 @@ function addMonths(now: Date, months: number): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
+/**
+ * One docs-pin step per repository with a release branch and a conf.py (found at plan time on the
+ * release branch, else the default branch it is cut from), run last in its repository so a docs
+ * problem never holds back tags, the release or the milestones.
+ */
+function docsPinSteps(
+  manifest: ReleaseManifest,
+  obs: ReleaseObservation,
+  version: ReleaseVersion,
+  branch: string,
+  branchRepos: string[],
+  candidates: readonly string[],
+): ReleaseStep[] {
+  const slug = formatSlug(DEFAULT_SLUG_FORMAT, version)
+  const aligned = targetsFromManifest(manifest).alignedDocs ?? []
+  const steps: ReleaseStep[] = []
+  for (const [repo, paths] of Object.entries(docsPaths(manifest, candidates))) {
+    if (!branchRepos.includes(repo)) continue
+    const confPath = paths.find((p) => obs.repos[repo]?.files[p] !== undefined)
+    if (!confPath) continue
+    steps.push({
+      id: `${repo}:docs-pin:${branch}`,
+      repo,
+      kind: 'docs-pin',
+      summary: `docs pin pull request: ${confPath} on ${branch} (aligned docs → ${slug}, others latest)`,
+      base: branch,
+      confPath,
+      version: versionText(version),
+      aligned,
+    })
+  }
+  return steps
+}
+
 // ---------------------------------------------------------------------------------------------
 // cut
 
@@ -306,6 +367,7 @@ export function planCut(
   obs: ReleaseObservation,
   version: ReleaseVersion,
   now: Date,
+  options: {docsCandidates?: readonly string[]} = {},
 ): ReleasePlan {
   if (version.pre || version.patch !== 0) {
     throw new CliError('invalid-input', `release cut takes a minor version X.Y.0, not ${versionText(version)}`, {
@@ -376,33 +438,21 @@ export function planCut(
   const next: ReleaseVersion = {major: version.major, minor: version.minor + 1, patch: 0}
   const nextTitle = milestoneTitle(manifest, next)
   const current = obs.milestones.find((m) => m.title === title)
+  if (!current) notes.push(`no milestone "${title}" in ${home}: nothing to close or move`)
   steps.push({
-    id: `${home}:milestone-create:${nextTitle}`,
+    id: `${home}:milestone-rollover:${title}`,
     repo: home,
-    kind: 'milestone-create',
-    summary: `milestone ${nextTitle}`,
-    title: nextTitle,
+    kind: 'milestone-rollover',
+    summary: current
+      ? `milestone ${nextTitle} (created if missing), open issues of ${title} moved to it, ${title} closed`
+      : `milestone ${nextTitle}`,
+    ...(current ? {from: title} : {}),
+    to: nextTitle,
     dueOn: addMonths(now, manifest.release.cadence === 'monthly' ? 1 : 3),
+    cadenceMonths: manifest.release.cadence === 'monthly' ? 1 : 3,
+    titleFormat: manifest.release.milestone.replaceAll('{version}', '{major}.{minor}.0'),
   })
-  if (current) {
-    steps.push({
-      id: `${home}:issues-move:${title}`,
-      repo: home,
-      kind: 'issues-move',
-      summary: `move open issues ${title} → ${nextTitle}`,
-      from: title,
-      to: nextTitle,
-    })
-    steps.push({
-      id: `${home}:milestone-close:${title}`,
-      repo: home,
-      kind: 'milestone-close',
-      summary: `close milestone ${title}`,
-      title,
-    })
-  } else {
-    notes.push(`no milestone "${title}" in ${home}: nothing to close or move`)
-  }
+  steps.push(...docsPinSteps(manifest, obs, version, branch, repos, options.docsCandidates ?? []))
   return {command: 'cut', version: versionText(version), releaseBranch: branch, components, steps: byRepo(steps), notes}
 }
 

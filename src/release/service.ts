@@ -84,8 +84,9 @@ export async function makePlan(
   checkRequest(req)
   if (req.command === 'cut') {
     const v = parseStableVersion(req.version)!
-    const obs = await observe(forge, cutObserveRequest(manifest, v))
-    return planCut(manifest, obs, v, now)
+    const {CONF_PY_CANDIDATES} = await import('../docs-versioning/pin.js')
+    const obs = await observe(forge, cutObserveRequest(manifest, v, CONF_PY_CANDIDATES))
+    return planCut(manifest, obs, v, now, {docsCandidates: CONF_PY_CANDIDATES})
   }
   if (req.command === 'beta') {
     let components = selectComponents(manifest, req.components, manifest.components)
@@ -181,6 +182,7 @@ export async function runRelease(
     journal,
     runner: options.runner,
     git: options.git,
+    now: options.now,
     onResult: options.onResult,
   })
   const ok = steps.every((s) => s.status === 'done' || s.status === 'applied' || s.status === 'planned')

@@ -22,8 +22,30 @@ export type ReleaseStep =
   | (StepBase & {kind: 'tag'; component: string; tag: string; at: TagTarget; message: string})
   | (StepBase & {kind: 'release'; tag: string; name: string; body: string; prerelease: boolean})
   | (StepBase & {kind: 'milestone-close'; title: string})
-  | (StepBase & {kind: 'milestone-create'; title: string; dueOn?: string})
-  | (StepBase & {kind: 'issues-move'; from: string; to: string})
+  /**
+   * Triage's milestone rollover: `to` created when missing (due on the cadence, else `dueOn`), the
+   * open issues and pull requests of `from` moved to it, `from` closed. Without `from` (no milestone
+   * for this release) only `to` is created.
+   */
+  | (StepBase & {
+      kind: 'milestone-rollover'
+      from?: string
+      to: string
+      dueOn: string
+      cadenceMonths: number
+      /** `to`'s title pattern in {major}/{minor} terms, e.g. `{major}.{minor}.0`. */
+      titleFormat: string
+    })
+  /** docs-versioning's `pinDocs` for one repository: a pull request against `base` pinning conf.py. */
+  | (StepBase & {
+      kind: 'docs-pin'
+      base: string
+      confPath: string
+      /** X.Y.Z: aligned projects' links go to the vX.Y docs, others to latest; `release =` set. */
+      version: string
+      /** Docs projects that follow the aligned release. */
+      aligned: string[]
+    })
 
 export type StepKind = ReleaseStep['kind']
 

@@ -21,7 +21,13 @@ export async function startControlPlane(opts: {executor?: Executor} = {}): Promi
   const root = mkdtempSync(join(tmpdir(), 'flytectl-plane-'))
   const dataDir = join(root, 'data')
   const {startServer} = await import('../../src/controlplane/server.js')
-  const server = await startServer({port: 0, host: '127.0.0.1', dataDir, executor: opts.executor})
+  let server: Awaited<ReturnType<typeof startServer>>
+  try {
+    server = await startServer({port: 0, host: '127.0.0.1', dataDir, executor: opts.executor})
+  } catch (error) {
+    rmSync(root, {recursive: true, force: true})
+    throw error
+  }
   const endpoint = `dns:///127.0.0.1:${server.port}`
   const configPath = join(root, 'config.yaml')
   writeFileSync(configPath, `admin:\n  endpoint: ${endpoint}\n  insecure: true\n`)

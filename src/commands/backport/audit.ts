@@ -36,7 +36,7 @@ export default class BackportAudit extends BaseCommand<typeof BackportAudit> {
     if (repos.length === 0) {
       throw new CliError('usage', 'no repositories to audit', {hint: 'Pass --repo owner/name or --manifest <file>.'})
     }
-    const ctx = await backportContext(this.flags)
+    const ctx = await backportContext(this.flags, {readOnly: true})
     const report = await auditBackports({repos, config}, {...ctx, note: (l) => this.note(l)})
     this.out(await renderAudit(report))
     if (report.findings.length > 0) {

@@ -45,7 +45,8 @@ export default class Backport extends BaseCommand<typeof Backport> {
     const {'dry-run': dryRun, ...flags} = this.flags
     const input = {...flags, dryRun, pulls: parsePullNumbers(argv as string[])}
     const result = await runBackportCommand(input, config, (line) => this.note(line))
-    for (const line of result.annotations) process.stdout.write(line + '\n')
+    // Workflow commands; under --json stdout carries only the envelope.
+    for (const line of result.annotations) (this.jsonEnabled() ? process.stderr : process.stdout).write(line + '\n')
     if (result.kind === 'skipped') {
       this.note(`Nothing to backport: ${result.reason}.`)
       return {skipped: result.reason}

@@ -24,6 +24,11 @@ Running it again while it is up changes nothing. With no config file at all, fly
   async run(): Promise<StartResult> {
     const {startDemo} = await import('../../demo/service.js')
     const r = await startDemo({port: this.flags.port, dataDir: this.flags.dataDir, note: (l) => this.note(l)})
+    if (r.alreadyRunning && r.port !== this.flags.port) {
+      this.note(
+        `Note: it listens on ${r.port}, not ${this.flags.port}; run \`flytectl demo teardown\` first to change the port.`,
+      )
+    }
     const head = r.alreadyRunning
       ? `The local control plane is already running (pid ${r.pid}) on 127.0.0.1:${r.port}.`
       : `Flyte is ready! The local control plane is listening on 127.0.0.1:${r.port} (pid ${r.pid}, healthy after ${Math.round(r.startupMs)} ms).`

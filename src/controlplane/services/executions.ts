@@ -90,6 +90,12 @@ export const EXECUTION_FIELDS: EntityFields = {
     duration: {column: 'duration', kind: 'duration'},
     created_at: {column: 'created_at', kind: 'time'},
     updated_at: {column: 'updated_at', kind: 'time'},
+    // FlyteAdmin's own column names for the same fields.
+    execution_project: {column: 'project', kind: 'text'},
+    execution_domain: {column: 'domain', kind: 'text'},
+    execution_name: {column: 'name', kind: 'text'},
+    execution_created_at: {column: 'created_at', kind: 'time'},
+    execution_updated_at: {column: 'updated_at', kind: 'time'},
   },
   joins: {
     launch_plan: joinFields('launch_plan'),
@@ -298,16 +304,15 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
     ) {
       throw alreadyExists(`value with matching already exists (execution ${executionText(id)})`)
     }
-    const inputsUri = ctx.blobs.write(`${base}/inputs.pb`, inputsBytes)
-    ctx.blobs.write(`${base}/user_inputs.pb`, userBytes)
+    const inputsUri = ctx.blobs.write(`${base}/inputs.pb`, inputsBytes, {fresh: true})
     const lp = target.launchPlanId
     const wf = target.workflowId
     const task = target.taskId
     ctx.db.run(
       `INSERT INTO executions (project, domain, name, launch_plan_project, launch_plan_domain, launch_plan_name, launch_plan_version,
        workflow_project, workflow_domain, workflow_name, workflow_version, task_project, task_domain, task_name, task_version,
-       phase, mode, state, user, inputs_uri, created_at, updated_at, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       phase, mode, state, user, inputs_uri, user_inputs, created_at, updated_at, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       n.project,
       n.domain,
       name,
@@ -328,6 +333,7 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
       ExecutionState.EXECUTION_ACTIVE,
       execution.spec!.metadata!.principal,
       inputsUri,
+      userBytes,
       now,
       now,
       toBinary(ExecutionSchema, execution),
@@ -400,8 +406,13 @@ export function createExecution(
 
 function userInputsOf(ctx: PlaneContext, execution: Execution): LiteralMap | undefined {
   const id = execution.id!
-  const bytes = ctx.blobs.read(ctx.blobs.uriOf(`metadata/${id.project}/${id.domain}/${id.name}/user_inputs.pb`))
-  return bytes ? fromBinary(LiteralMapSchema, bytes) : execution.spec?.inputs
+  const row = ctx.db.get<{user_inputs: Uint8Array | null}>(
+    'SELECT user_inputs FROM executions WHERE project = ? AND domain = ? AND name = ?',
+    id.project,
+    id.domain,
+    id.name,
+  )
+  return row?.user_inputs ? fromBinary(LiteralMapSchema, row.user_inputs) : execution.spec?.inputs
 }
 
 /** RelaunchExecution: same spec and user inputs, mode RELAUNCH, referencing the original. */

@@ -91,6 +91,8 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (resource_type, project, domain, name, version)
   );
   `,
+  // 2: the inputs the user gave (relaunch/recover reuse them) live with the execution row.
+  `ALTER TABLE executions ADD COLUMN user_inputs BLOB;`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -37,8 +37,12 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
     cleanup()
   })
 
-  it('--dry-run --json prints the plan in the envelope and writes nothing', async () => {
-    const res = await runCli(['backport', String(PR.clean), '--repo', REPO, '--dry-run', '--json'], {env: env()})
+  const noCredentials = () => ({...env(), GITHUB_TOKEN: '', GH_TOKEN: '', FLYTECTL_GITHUB_APP_ID: ''})
+
+  it('--dry-run --json prints the plan in the envelope, needs no token and writes nothing', async () => {
+    const res = await runCli(['backport', String(PR.clean), '--repo', REPO, '--dry-run', '--json'], {
+      env: noCredentials(),
+    })
     assert.equal(res.code, 0, res.stderr)
     const out = JSON.parse(res.stdout) as {
       ok: boolean
@@ -83,6 +87,28 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
     assert.match(res.stdout, /^::notice title=Backport skipped::#6 carries no backport label$/m)
   })
 
+  it('backport audit --manifest lists the missing fixes and exits 8 with them in the JSON envelope', async () => {
+    const manifest = join(home, 'repos.yaml')
+    writeFileSync(manifest, `repos:\n  - ${REPO}\n`)
+    const res = await runCli(['backport', 'audit', '--manifest', manifest, '--json'], {env: env()})
+    assert.equal(res.code, 8, res.stderr)
+    const out = JSON.parse(res.stdout) as {
+      ok: boolean
+      error: {code: string; details: {findings: {pr: number; target: string}[]}}
+    }
+    assert.equal(out.ok, false)
+    assert.equal(out.error.code, 'partial-failure')
+    const missing = out.error.details.findings.map((f) => `${f.pr}->${f.target}`)
+    assert.deepEqual(missing, [
+      `${PR.clean}->release-v1.14`,
+      `${PR.conflict}->release-v1.13`,
+      `${PR.merge}->release-v1.14`,
+      `${PR.rebase}->release-v1.14`,
+      `${PR.security}->release-v1.14`,
+      `${PR.security}->release-v1.13`,
+    ])
+  })
+
   it('bad input is one line with a hint and exit 2', async () => {
     const notNumber = await runCli(['backport', 'abc', '--repo', REPO], {env: env()})
     assert.equal(notNumber.code, 2)
@@ -91,5 +117,8 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
     assert.equal(noSources.code, 2)
     assert.match(noSources.stderr, /^Error: nothing to backport: name pull requests, --label or --commit\nHint: /)
     assert.doesNotMatch(noSources.stderr, /at .*\.js:\d+/)
+    const noToken = await runCli(['backport', String(PR.clean), '--repo', REPO], {env: noCredentials()})
+    assert.equal(noToken.code, 7, noToken.stderr)
+    assert.match(noToken.stderr, /^Error: no GitHub credentials/m)
   })
 })

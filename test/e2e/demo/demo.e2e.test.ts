@@ -111,6 +111,12 @@ describe('flytectl demo', () => {
     assert.equal(again.code, 0, again.stderr)
     assert.match(again.stdout, new RegExp(`already running \\(pid ${json(first.stdout).result.pid}\\)`))
     assert.match(again.stdout, /export FLYTECTL_CONFIG=.*config-sandbox\.yaml/)
+    const otherPort = await runCli(['demo', 'start', '--port', String(port + 1)], {env: {HOME: h}})
+    assert.equal(otherPort.code, 0)
+    assert.match(
+      otherPort.stderr,
+      new RegExp(`listens on ${port}, not ${port + 1}; run \`flytectl demo teardown\` first`),
+    )
     const td = await runCli(['demo', 'teardown', '--volume'], {env: {HOME: h}})
     assert.equal(td.code, 0)
     assert.equal(existsSync(join(h, '.flyte', 'demo')), false, '--volume deletes the data directory')

@@ -154,6 +154,16 @@ test('list: filters by phase (value_in), paging tokens, archive hides unless sta
     ['list-a'],
   )
   assert.equal((await c.admin.getExecution({id: a})).closure?.stateChangeDetails?.state, 1)
+  const byColumn = await c.admin.listExecutions({
+    id: {project: P, domain: D},
+    limit: 10,
+    filters: 'eq(execution.execution_name,list-b)',
+    sortBy: {key: 'execution_created_at', direction: 0},
+  })
+  assert.deepEqual(
+    byColumn.executions.map((e) => e.id?.name),
+    ['list-b'],
+  )
   const since = new Date(Date.now() - 60_000).toISOString()
   const recent = await c.admin.listExecutions({
     id: {project: P, domain: D},
@@ -403,5 +413,87 @@ test('list: execution_tag.key matches any of the tags of an execution', async ()
   assert.deepEqual(
     either.executions.map((e) => e.id?.name),
     [tagged.id?.name],
+  )
+})
+
+test('dynamic parent nodes: children by parent and by task, the dynamic workflow, deck download link, domains', async () => {
+  const id = await launch()
+  const parent = {executionId: id, nodeId: 'n0'}
+  const wf = await c.admin.getWorkflow({id: fixtures.workflowId(P, D)})
+  // A deck file in the blob store, uploaded the way flytekit does.
+  const loc = await c.dataProxy.createUploadLocation({
+    project: P,
+    domain: D,
+    filename: 'deck.html',
+    filenameRoot: 'decks',
+  })
+  assert.equal((await fetch(loc.signedUrl, {method: 'PUT', body: '<html>deck</html>'})).status, 200)
+  await c.admin.createNodeEvent({
+    event: {
+      id: parent,
+      phase: 9 /* DYNAMIC_RUNNING */,
+      occurredAt: ts(Date.now()),
+      isParent: true,
+      isDynamic: true,
+      deckUri: loc.nativeUrl,
+      targetMetadata: {
+        case: 'taskNodeMetadata',
+        value: {
+          dynamicWorkflow: {
+            id: wf.id,
+            compiledWorkflow: wf.closure?.compiledWorkflow,
+            dynamicJobSpecUri: 'file:///x/futures.pb',
+          },
+        },
+      },
+    },
+  })
+  const taskExecId = {taskId: task, nodeExecutionId: parent, retryAttempt: 0}
+  await c.admin.createTaskEvent({
+    event: {taskId: task, parentNodeExecutionId: parent, phase: 2, occurredAt: ts(Date.now())},
+  })
+  await c.admin.createNodeEvent({
+    event: {
+      id: {executionId: id, nodeId: 'n0-0-dn0'},
+      phase: 2,
+      occurredAt: ts(Date.now()),
+      parentNodeMetadata: {nodeId: 'n0'},
+      parentTaskMetadata: {id: taskExecId},
+    },
+  })
+  const top = await c.admin.listNodeExecutions({workflowExecutionId: id, limit: 10})
+  assert.deepEqual(
+    top.nodeExecutions.map((n) => n.id?.nodeId),
+    ['n0'],
+  )
+  assert.equal(top.nodeExecutions[0]?.metadata?.isParentNode, true)
+  const children = await c.admin.listNodeExecutions({workflowExecutionId: id, limit: 10, uniqueParentId: 'n0'})
+  assert.deepEqual(
+    children.nodeExecutions.map((n) => n.id?.nodeId),
+    ['n0-0-dn0'],
+  )
+  const forTask = await c.admin.listNodeExecutionsForTask({taskExecutionId: taskExecId, limit: 10})
+  assert.deepEqual(
+    forTask.nodeExecutions.map((n) => n.id?.nodeId),
+    ['n0-0-dn0'],
+  )
+  const dyn = await c.admin.getDynamicNodeWorkflow({id: parent})
+  assert.deepEqual(
+    dyn.compiledWorkflow?.primary?.template?.nodes.map((n) => n.id),
+    ['start-node', 'n0', 'end-node'],
+  )
+  const data = await c.admin.getNodeExecutionData({id: parent})
+  assert.equal(data.dynamicWorkflow?.dynamicJobSpecUri, 'file:///x/futures.pb')
+  const link = await c.dataProxy.createDownloadLink({artifactType: 1, source: {case: 'nodeExecutionId', value: parent}})
+  assert.equal(await (await fetch(link.signedUrl[0]!)).text(), '<html>deck</html>')
+  await assert.rejects(c.admin.getDynamicNodeWorkflow({id: {executionId: id, nodeId: 'n0-0-dn0'}}), code(Code.NotFound))
+  await assert.rejects(
+    c.admin.listNodeExecutions({workflowExecutionId: id, limit: 10, uniqueParentId: 'nope'}),
+    code(Code.NotFound, /missing entity of type node execution/),
+  )
+  const domains = await c.admin.getDomains({})
+  assert.deepEqual(
+    domains.domains.map((d) => d.name),
+    ['development', 'staging', 'production'],
   )
 })

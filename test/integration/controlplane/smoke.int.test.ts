@@ -42,3 +42,18 @@ test('health check and version answer', async () => {
   const v = await clients.admin.getVersion({})
   assert.equal(v.controlPlaneVersion?.Version, '0.1.0')
 })
+
+test('one port, both protocols: an HTTP/1.1 request arriving in small pieces is still routed', async () => {
+  const {connect} = await import('node:net')
+  const socket = connect(plane.port, '127.0.0.1')
+  await new Promise<void>((ok) => socket.once('connect', () => ok()))
+  let reply = ''
+  socket.on('data', (d: Buffer) => (reply += d.toString()))
+  const done = new Promise<void>((ok) => socket.once('close', () => ok()))
+  socket.write('GET /hea')
+  await new Promise((r) => setTimeout(r, 50))
+  socket.write('lthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  await done
+  assert.match(reply, /^HTTP\/1\.1 200/)
+  assert.match(reply, /\r\nok\n\r\n/)
+})

@@ -73,7 +73,7 @@ describe('release train on the GitHub simulator: multi-repo', () => {
       (err: unknown) =>
         err instanceof CliError && err.exitCode === 8 && /acme\/flyte release v1\.0\.0/.test(err.message),
     )
-    assert.ok(first.steps.some((s) => s.kind === 'milestone-create' && s.status === 'not-run'))
+    assert.ok(first.steps.some((s) => s.kind === 'milestone-rollover' && s.status === 'not-run'))
     // The other repositories were released meanwhile.
     assert.ok((await env.tags('acme/flytekit')).has('v1.0.0'))
     env.sim.reset()

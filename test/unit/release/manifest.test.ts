@@ -5,6 +5,7 @@ import {describe, it} from 'node:test'
 import {rootComponent} from '../../../src/config/release-manifest.js'
 import {CliError} from '../../../src/cli/errors.js'
 import {parseReleaseManifestText} from '../../../src/release/manifest.js'
+import {docsPaths} from '../../../src/release/plan.js'
 import {REPO_ROOT} from '../../support/cli.js'
 
 const template = readFileSync(join(REPO_ROOT, 'templates/release.yaml'), 'utf8')
@@ -33,6 +34,32 @@ describe('release manifest', () => {
     assert.equal(m.release.cadence, 'quarterly')
     assert.equal(m.changelog.path, 'CHANGELOG/CHANGELOG-v{version}.md')
     assert.equal(m.release.releaseBranch, 'release-v{major}.{minor}')
+  })
+
+  it('docs: a conf.py path per repository, false for none, detection otherwise', async () => {
+    const t = await parseReleaseManifestText(template)
+    const candidates = ['docs/conf.py', 'rsts/conf.py']
+    const fromTemplate = docsPaths(t, candidates)
+    assert.deepEqual(fromTemplate['flyteorg/flyte'], ['docs/conf.py'])
+    assert.deepEqual(fromTemplate['flyteorg/flytekit'], ['docs/source/conf.py'])
+    assert.deepEqual(fromTemplate['flyteorg/flyteconsole'], candidates, 'no docs key: detected')
+    const m = await parseReleaseManifestText(
+      [
+        'release: {repository: o/r}',
+        'components:',
+        '  - {name: r, repository: o/r}',
+        '  - {name: sub, repository: o/r, tagPrefix: sub/, docs: false}',
+        '  - {name: nodocs, repository: o/nodocs, docs: false}',
+        '  - {name: own, repository: o/own, aligned: false, docs: docs/conf.py}',
+        '',
+      ].join('\n'),
+    )
+    // One component without `docs: false` keeps detection for its repository; independent repos get no branch.
+    assert.deepEqual(docsPaths(m, candidates), {'o/r': candidates})
+    await assert.rejects(
+      parseReleaseManifestText('release: {repository: o/r}\ncomponents: [{name: r, repository: o/r, docs: true}]\n'),
+      (err: unknown) => err instanceof CliError && /components\.0\.docs/.test(err.message),
+    )
   })
 
   it('fills defaults for a minimal manifest', async () => {

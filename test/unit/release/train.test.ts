@@ -133,7 +133,10 @@ describe('release cut (in-memory forge)', () => {
       {dryRun: true, journalPath: journal(), now},
     )
     assert.equal(fake.counters.writes, 0)
-    assert.ok(report.steps.length >= 10)
+    assert.deepEqual(
+      report.steps.map((s) => s.kind),
+      ['branch', 'commit', 'tag', 'tag', 'release', 'milestone-rollover', 'docs-pin', 'branch', 'tag'],
+    )
     assert.ok(
       report.steps.every((s) => s.status === 'planned'),
       JSON.stringify(report.steps.filter((s) => s.status !== 'planned')),
@@ -153,9 +156,8 @@ describe('release cut (in-memory forge)', () => {
         '  - tag v1.17.0 at release-v1.17 head',
         '  - tag flyteadmin/v1.17.0 at release-v1.17 head',
         '  - GitHub release v1.17.0',
-        '  - milestone 1.18.0',
-        '  - move open issues 1.17.0 → 1.18.0',
-        '  - close milestone 1.17.0',
+        '  - milestone 1.18.0 (created if missing), open issues of 1.17.0 moved to it, 1.17.0 closed',
+        '  - docs pin pull request: docs/conf.py on release-v1.17 (aligned docs → v1.17, others latest)',
         'o/flytekit:',
         '  - branch release-v1.17 at <sha>',
         '  - tag v1.17.0 at release-v1.17 head',
@@ -179,7 +181,7 @@ describe('release cut (in-memory forge)', () => {
     )
     const failed = first.steps.find((s) => s.status === 'failed')!
     assert.equal(failed.kind, 'release')
-    assert.ok(first.steps.some((s) => s.status === 'not-run' && s.kind === 'milestone-create'))
+    assert.ok(first.steps.some((s) => s.status === 'not-run' && s.kind === 'milestone-rollover'))
     // Without --resume the unfinished run is refused.
     await assert.rejects(
       runRelease(fake.asForge(), manifest, {command: 'cut', version: '1.17.0'}, {journalPath: journal(), now}),
