@@ -25,6 +25,14 @@ export const manifestFlag = {
   }),
 }
 
+/** `--repo owner/name`, repeatable; without it, $GITHUB_REPOSITORY. */
+export const reposFlag = {
+  repo: Flags.string({
+    description: 'Repository owner/name (repeatable; default: $GITHUB_REPOSITORY)',
+    multiple: true,
+  }),
+}
+
 export const dryRunFlag = {
   'dry-run': Flags.boolean({description: 'Print the plan and change nothing', default: false}),
 }

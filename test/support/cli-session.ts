@@ -8,6 +8,8 @@ import {join} from 'node:path'
 import {after, before} from 'node:test'
 import {runCli, tempHome, type CliResult, type RunOptions} from './cli.js'
 import {startGitHubSimulator, type GitHubSimulator} from './github/index.js'
+import {startControlPlane, type TestControlPlane} from './controlplane.js'
+import {createAdminClients, type AdminClients} from '../../src/admin/client.js'
 
 export interface PlaneSession<T> {
   home: string
@@ -17,15 +19,21 @@ export interface PlaneSession<T> {
   cli(...args: string[]): Promise<CliResult>
 }
 
-/** A control plane (or a seeded one) started once for the file; `configPath` picks its flytectl config. */
+/**
+ * A control plane (or a seeded one) started once for the file; `configPath` picks its flytectl
+ * config; `setup` (optional) then prepares what the file's tests share.
+ */
 export function planeSession<T extends {stop(): Promise<void>}>(
   start: () => Promise<T>,
   configPath: (server: T) => string,
+  setup?: () => Promise<void>,
 ): PlaneSession<T> {
   const {home, cleanup} = tempHome()
   let server: T | undefined
+  // Top-level before hooks of a file do not wait for each other: file setup runs inside this one.
   before(async () => {
     server = await start()
+    await setup?.()
   })
   after(async () => {
     await server?.stop()
@@ -41,6 +49,24 @@ export function planeSession<T extends {stop(): Promise<void>}>(
       return started()
     },
     cli: (...args) => runCli([...args, '--config', configPath(started())], {env: {HOME: home}}),
+  }
+}
+
+/** An empty embedded control plane with admin clients connected to it (for checks behind the CLI). */
+export async function planeWithClients(): Promise<{
+  plane: TestControlPlane
+  clients: AdminClients
+  stop(): Promise<void>
+}> {
+  const plane = await startControlPlane()
+  const clients = createAdminClients({endpoint: plane.endpoint, insecure: true})
+  return {
+    plane,
+    clients,
+    async stop() {
+      clients.close()
+      await plane.stop()
+    },
   }
 }
 

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forgeFlags, manifestFlag} from '../../triage/cli-support.js'
+import {forgeFlags, manifestFlag, reposFlag} from '../../triage/cli-support.js'
 import type {DocsCheckResult} from '../../docs-versioning/check.js'
 
 export default class DocsCheck extends BaseCommand<typeof DocsCheck> {
@@ -13,10 +13,7 @@ export default class DocsCheck extends BaseCommand<typeof DocsCheck> {
   static override flags = {
     ...forgeFlags,
     ...manifestFlag,
-    repo: Flags.string({
-      description: 'Repository owner/name (repeatable; default: $GITHUB_REPOSITORY)',
-      multiple: true,
-    }),
+    ...reposFlag,
     ref: Flags.string({description: 'Release branch or tag to check', required: true}),
     version: Flags.string({description: 'Release version (default: from --ref)'}),
     'conf-path': Flags.string({

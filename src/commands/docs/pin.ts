@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {dryRunFlag, forgeFlags, manifestFlag} from '../../triage/cli-support.js'
+import {dryRunFlag, forgeFlags, manifestFlag, reposFlag} from '../../triage/cli-support.js'
 import type {PinDocsResult} from '../../docs-versioning/pin.js'
 
 export default class DocsPin extends BaseCommand<typeof DocsPin> {
@@ -18,10 +18,7 @@ export default class DocsPin extends BaseCommand<typeof DocsPin> {
     ...forgeFlags,
     ...manifestFlag,
     ...dryRunFlag,
-    repo: Flags.string({
-      description: 'Repository owner/name (repeatable; default: $GITHUB_REPOSITORY)',
-      multiple: true,
-    }),
+    ...reposFlag,
     base: Flags.string({description: 'Branch to pin, e.g. release-v1.16 (default: each repository’s default branch)'}),
     'conf-path': Flags.string({
       description: 'conf.py path (default: docs/conf.py, docs/source/conf.py, rsts/conf.py, doc/conf.py)',

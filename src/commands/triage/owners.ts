@@ -1,6 +1,5 @@
-import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {forgeFlags, manifestFlag} from '../../triage/cli-support.js'
+import {forgeFlags, manifestFlag, reposFlag} from '../../triage/cli-support.js'
 import type {OwnersResult} from '../../triage/owners.js'
 
 export default class TriageOwners extends BaseCommand<typeof TriageOwners> {
@@ -11,10 +10,7 @@ export default class TriageOwners extends BaseCommand<typeof TriageOwners> {
   static override flags = {
     ...forgeFlags,
     ...manifestFlag,
-    repo: Flags.string({
-      description: 'Repository owner/name (repeatable; default: $GITHUB_REPOSITORY)',
-      multiple: true,
-    }),
+    ...reposFlag,
   }
 
   async run(): Promise<OwnersResult> {

@@ -2,24 +2,15 @@
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 import {NamedEntityState} from '../../../src/gen/flyteidl/admin/common_pb.js'
 import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
-import {runCli, tempHome} from '../../support/cli.js'
-import {launch, seed, type Seeded} from './seed.js'
+import {planeSession} from '../../support/cli-session.js'
+import {launch, seed} from './seed.js'
 
-let s: Seeded
-const {home, cleanup} = tempHome()
-const cli = (...args: string[]) => runCli([...args, '--config', s.plane.configPath], {env: {HOME: home}})
+const session = planeSession(seed, (s) => s.plane.configPath)
+const {home, cli} = session
 const pd = ['-p', 'flytesnacks', '-d', 'development']
-
-before(async () => {
-  s = await seed()
-})
-after(async () => {
-  await s.stop()
-  cleanup()
-})
 
 interface DetailNode {
   node_exec: {id: {nodeId: string}; closure: {phase: string}}
@@ -31,7 +22,7 @@ interface DetailNode {
 
 describe('get execution --details', () => {
   it('JSON: nodes in order with task attempts and decoded inputs/outputs', async () => {
-    const r = await cli('get', 'execution', ...pd, s.succeeded, '--details', '-o', 'json')
+    const r = await cli('get', 'execution', ...pd, session.server.succeeded, '--details', '-o', 'json')
     assert.equal(r.code, 0, r.stderr)
     const nodes = JSON.parse(r.stdout) as DetailNode[]
     const byId = new Map(nodes.map((n) => [n.node_exec.id.nodeId, n]))
@@ -46,21 +37,21 @@ describe('get execution --details', () => {
   })
 
   it('table falls back to a tree with a note; --nodeID picks one node; unknown node is not found', async () => {
-    const t = await cli('get', 'execution', ...pd, s.succeeded, '--details')
+    const t = await cli('get', 'execution', ...pd, session.server.succeeded, '--details')
     assert.equal(t.code, 0, t.stderr)
     assert.match(t.stderr, /TABLE format is not supported on detailed view and defaults to tree view/)
-    assert.match(t.stdout, new RegExp(`^${s.succeeded} \\[SUCCEEDED\\] flytesnacks/development`))
+    assert.match(t.stdout, new RegExp(`^${session.server.succeeded} \\[SUCCEEDED\\] flytesnacks/development`))
     assert.match(t.stdout, /^[├└]── n1 \[SUCCEEDED\]/m)
     assert.match(t.stdout, /outputs: \{"o0":14\}/)
-    const one = await cli('get', 'execution', ...pd, s.succeeded, '--nodeID', 'n1', '-o', 'json')
+    const one = await cli('get', 'execution', ...pd, session.server.succeeded, '--nodeID', 'n1', '-o', 'json')
     assert.equal((JSON.parse(one.stdout) as DetailNode).node_exec.id.nodeId, 'n1')
-    const missing = await cli('get', 'execution', ...pd, s.succeeded, '--nodeID', 'nope')
+    const missing = await cli('get', 'execution', ...pd, session.server.succeeded, '--nodeID', 'nope')
     assert.equal(missing.code, 4)
     assert.match(missing.stderr, /^Error: node nope not found in execution/)
   })
 
   it('--watch without a terminal prints phase changes until the execution ends', async () => {
-    await launch(s.clients, 'watched', 'v2', {a: 1, b: 2})
+    await launch(session.server.clients, 'watched', 'v2', {a: 1, b: 2})
     const r = await cli('get', 'execution', ...pd, 'watched', '--watch')
     assert.equal(r.code, 0, r.stderr)
     const lines = r.stdout.trim().split('\n')
@@ -72,7 +63,7 @@ describe('get execution --details', () => {
 
 describe('logs execution', () => {
   it('prints each attempt log of the embedded plane, or one node with --node', async () => {
-    const r = await cli('logs', 'execution', ...pd, s.succeeded)
+    const r = await cli('logs', 'execution', ...pd, session.server.succeeded)
     assert.equal(r.code, 0, r.stderr)
     assert.match(
       r.stdout,
@@ -82,13 +73,13 @@ describe('logs execution', () => {
       r.stdout,
       /^==> n1 attempt 0 \(Local process log\) <==\n(\$ .*task\.js double .*\n)?task double attempt 0 in /m,
     )
-    const n1 = await cli('logs', 'execution', ...pd, s.succeeded, '--node', 'n1')
+    const n1 = await cli('logs', 'execution', ...pd, session.server.succeeded, '--node', 'n1')
     assert.doesNotMatch(n1.stdout, /task add/)
     assert.match(n1.stdout, /task double/)
   })
 
   it('--follow reads until the execution finishes', async () => {
-    await launch(s.clients, 'followed')
+    await launch(session.server.clients, 'followed')
     const r = await cli('logs', 'execution', ...pd, 'followed', '--follow')
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /task add attempt 0/)
@@ -127,41 +118,51 @@ describe('matchable attributes', () => {
   })
 
   it('project scope with -p only, workflow scope with an argument', async () => {
-    const f = join(home, 'ecl.yaml')
-    writeFileSync(f, 'project: flytesnacks\nvalue: gpu-cluster\n')
-    assert.equal((await cli('update', 'execution-cluster-label', '--attrFile', f, '--force')).code, 0)
-    const proj = await cli('get', 'execution-cluster-label', '-p', 'flytesnacks')
-    assert.equal(proj.stdout, '{"project":"flytesnacks","value":"gpu-cluster"}\n')
-    const wf = join(home, 'eqa.yaml')
-    writeFileSync(wf, 'project: flytesnacks\ndomain: development\nworkflow: core.pipeline\ntags: [foo, bar]\n')
-    assert.equal((await cli('update', 'execution-queue-attribute', '--attrFile', wf, '--force')).code, 0)
-    const got = await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline', '-o', 'json')
-    assert.match(got.stdout, /"workflow":"core.pipeline","tags":\["foo","bar"\]/)
-    const dry = await cli('delete', 'execution-queue-attribute', '--attrFile', wf, '--dryRun')
-    assert.match(dry.stdout, /^skipping delete of execution-queue-attribute/)
-    assert.equal((await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline')).code, 0)
-    const del = await cli('delete', 'execution-queue-attribute', '--attrFile', wf)
-    assert.equal(
-      del.stdout,
-      'Deleted matchable resources from flytesnacks project and domain development and workflow core.pipeline\n',
-    )
-    assert.equal((await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline')).code, 4)
+    // The two scopes are independent resources: their update/get chains run side by side.
+    const projectScope = async () => {
+      const f = join(home, 'ecl.yaml')
+      writeFileSync(f, 'project: flytesnacks\nvalue: gpu-cluster\n')
+      assert.equal((await cli('update', 'execution-cluster-label', '--attrFile', f, '--force')).code, 0)
+      const proj = await cli('get', 'execution-cluster-label', '-p', 'flytesnacks')
+      assert.equal(proj.stdout, '{"project":"flytesnacks","value":"gpu-cluster"}\n')
+    }
+    const workflowScope = async () => {
+      const wf = join(home, 'eqa.yaml')
+      writeFileSync(wf, 'project: flytesnacks\ndomain: development\nworkflow: core.pipeline\ntags: [foo, bar]\n')
+      assert.equal((await cli('update', 'execution-queue-attribute', '--attrFile', wf, '--force')).code, 0)
+      const got = await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline', '-o', 'json')
+      assert.match(got.stdout, /"workflow":"core.pipeline","tags":\["foo","bar"\]/)
+      const dry = await cli('delete', 'execution-queue-attribute', '--attrFile', wf, '--dryRun')
+      assert.match(dry.stdout, /^skipping delete of execution-queue-attribute/)
+      assert.equal((await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline')).code, 0)
+      const del = await cli('delete', 'execution-queue-attribute', '--attrFile', wf)
+      assert.equal(
+        del.stdout,
+        'Deleted matchable resources from flytesnacks project and domain development and workflow core.pipeline\n',
+      )
+      assert.equal((await cli('get', 'execution-queue-attribute', ...pd, 'core.pipeline')).code, 4)
+    }
+    await Promise.all([projectScope(), workflowScope()])
   })
 
   it('bad attrFiles and a missing --attrFile are one-line errors that write nothing', async () => {
     const f = join(home, 'bad.yaml')
     writeFileSync(f, 'project: flytesnacks\ndomain: development\ndefault:\n  cpu: "1"\n')
-    const unknown = await cli('update', 'task-resource-attribute', '--attrFile', f, '--force')
+    const g = join(home, 'malformed.yaml')
+    writeFileSync(g, 'project: [flytesnacks\n')
+    // All three are rejected before any call, so they can run side by side.
+    const [unknown, malformed, none] = await Promise.all([
+      cli('update', 'task-resource-attribute', '--attrFile', f, '--force'),
+      cli('update', 'task-resource-attribute', '--attrFile', g, '--force'),
+      cli('update', 'plugin-override'),
+    ])
     assert.equal(unknown.code, 2)
     assert.equal(
       unknown.stderr.split('\n')[0],
       `Error: attrFile ${f}: unknown key "default" for task-resource-attribute`,
     )
-    writeFileSync(f, 'project: [flytesnacks\n')
-    const malformed = await cli('update', 'task-resource-attribute', '--attrFile', f, '--force')
     assert.equal(malformed.code, 2)
     assert.match(malformed.stderr, /^Error: attrFile .* is not valid YAML/)
-    const none = await cli('update', 'plugin-override')
     assert.equal(none.code, 2)
     assert.match(none.stderr, /^Error: attrFile is mandatory while calling update for plugin-override/)
     assert.equal((await cli('get', 'task-resource-attribute', ...pd)).code, 4)
@@ -191,7 +192,7 @@ describe('update entity metadata', () => {
     )
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^\+description: the pipeline$/m)
-    const e = await s.clients.admin.getNamedEntity({
+    const e = await session.server.clients.admin.getNamedEntity({
       resourceType: ResourceType.WORKFLOW,
       id: {project: 'flytesnacks', domain: 'development', name: 'core.pipeline'},
     })

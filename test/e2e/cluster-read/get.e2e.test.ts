@@ -2,23 +2,17 @@
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
-import {REPO_ROOT, runCli, tempHome} from '../../support/cli.js'
-import {seed, type Seeded} from './seed.js'
+import {describe, it} from 'node:test'
+import {REPO_ROOT, runCli} from '../../support/cli.js'
+import {planeSession} from '../../support/cli-session.js'
+import {seed} from './seed.js'
 
-let s: Seeded
-const {home, cleanup} = tempHome()
+const session = planeSession(seed, (s) => s.plane.configPath)
+const {home, cli} = session
 const golden = (name: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/cluster', name), 'utf8')
-const cli = (...args: string[]) => runCli([...args, '--config', s.plane.configPath], {env: {HOME: home}})
 const pd = ['-p', 'flytesnacks', '-d', 'development']
-
-before(async () => {
-  s = await seed()
-})
-after(async () => {
-  await s.stop()
-  cleanup()
-})
+/** Every test here only reads the plane (and writes its own local files), so they run side by side. */
+const READ_ONLY = {concurrency: 3}
 
 /** The header row and data rows of a flytectl table. */
 function tableRows(text: string): string[][] {
@@ -33,7 +27,7 @@ function tableRows(text: string): string[][] {
     )
 }
 
-describe('get project', () => {
+describe('get project', READ_ONLY, () => {
   it('prints the flytectl table, JSON and YAML shapes', async () => {
     const t = await cli('get', 'project')
     assert.equal(t.code, 0, t.stderr)
@@ -61,7 +55,7 @@ describe('get project', () => {
   })
 })
 
-describe('get task', () => {
+describe('get task', READ_ONLY, () => {
   it('lists every version with the flytectl columns', async () => {
     const r = await cli('get', 'task', ...pd)
     assert.equal(r.code, 0, r.stderr)
@@ -139,7 +133,7 @@ describe('get task', () => {
   })
 })
 
-describe('get workflow', () => {
+describe('get workflow', READ_ONLY, () => {
   it('lists workflow names, then versions of one, then one version with its interface', async () => {
     const list = await cli('get', 'workflow', ...pd)
     assert.equal(list.code, 0, list.stderr)
@@ -169,7 +163,7 @@ describe('get workflow', () => {
   })
 })
 
-describe('get launchplan', () => {
+describe('get launchplan', READ_ONLY, () => {
   it('lists, filters by workflow, shows one by name with real state/type columns', async () => {
     const list = tableRows((await cli('get', 'launchplan', ...pd)).stdout)
     assert.deepEqual(list[0], ['VERSION (2)', 'NAME', 'TYPE', 'CREATEDAT'])
@@ -194,7 +188,7 @@ describe('get launchplan', () => {
   })
 })
 
-describe('get execution', () => {
+describe('get execution', READ_ONLY, () => {
   it('lists executions and shows one with the flytectl columns', async () => {
     const r = await cli('get', 'execution', ...pd)
     assert.equal(r.code, 0, r.stderr)
@@ -211,16 +205,22 @@ describe('get execution', () => {
       'ABORT DATA (TRUNC)',
       'ERROR DATA (TRUNC)',
     ])
-    assert.deepEqual(rows[1]!.slice(0, 5), [s.succeeded, 'core.pipeline', 'v1', 'LAUNCH_PLAN', 'SUCCEEDED'])
-    const one = await cli('get', 'execution', ...pd, s.succeeded, '-o', 'json')
+    assert.deepEqual(rows[1]!.slice(0, 5), [
+      session.server.succeeded,
+      'core.pipeline',
+      'v1',
+      'LAUNCH_PLAN',
+      'SUCCEEDED',
+    ])
+    const one = await cli('get', 'execution', ...pd, session.server.succeeded, '-o', 'json')
     const e = JSON.parse(one.stdout) as {id: {name: string}; closure: {phase: string}}
-    assert.deepEqual([e.id.name, e.closure.phase], [s.succeeded, 'SUCCEEDED'])
+    assert.deepEqual([e.id.name, e.closure.phase], [session.server.succeeded, 'SUCCEEDED'])
     const missing = await cli('get', 'execution', ...pd, 'nope')
     assert.equal(missing.code, 4)
   })
 })
 
-describe('version', () => {
+describe('version', READ_ONLY, () => {
   it('shows the control plane version; -o json is one valid document', async () => {
     const r = await cli('version', '-o', 'json')
     assert.equal(r.code, 0, r.stderr)

@@ -2,25 +2,16 @@
 import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_pb.js'
 import {LaunchPlanState} from '../../../src/gen/flyteidl/admin/launch_plan_pb.js'
 import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
-import {runCli, tempHome} from '../../support/cli.js'
-import {launch, seed, waitForPhase, type Seeded} from './seed.js'
+import {planeSession} from '../../support/cli-session.js'
+import {launch, seed, waitForPhase} from './seed.js'
 
-let s: Seeded
-const {home, cleanup} = tempHome()
-const cli = (...args: string[]) => runCli([...args, '--config', s.plane.configPath], {env: {HOME: home}})
+const session = planeSession(seed, (s) => s.plane.configPath)
+const {home, cli} = session
 const pd = ['-p', 'flytesnacks', '-d', 'development']
-
-before(async () => {
-  s = await seed()
-})
-after(async () => {
-  await s.stop()
-  cleanup()
-})
 
 describe('update project', () => {
   it('shows the diff, needs --force without a terminal, then applies', async () => {
@@ -32,11 +23,11 @@ describe('update project', () => {
       noTty.stderr,
       /^Error: update needs confirmation and there is no terminal to ask on\nHint: Pass --force/,
     )
-    assert.equal((await s.clients.admin.getProject({id: 'other'})).description, '', 'nothing written')
+    assert.equal((await session.server.clients.admin.getProject({id: 'other'})).description, '', 'nothing written')
 
     const dry = await cli('update', 'project', '-p', 'other', '--description', 'changed', '--dryRun')
     assert.equal(dry.code, 0, dry.stderr)
-    assert.equal((await s.clients.admin.getProject({id: 'other'})).description, '')
+    assert.equal((await session.server.clients.admin.getProject({id: 'other'})).description, '')
 
     const ok = await cli(
       'update',
@@ -51,7 +42,7 @@ describe('update project', () => {
     )
     assert.equal(ok.code, 0, ok.stderr)
     assert.match(ok.stdout, /project other updated\n$/)
-    const p = await s.clients.admin.getProject({id: 'other'})
+    const p = await session.server.clients.admin.getProject({id: 'other'})
     assert.deepEqual([p.description, p.labels?.values], ['changed', {team: 'ml'}])
 
     const again = await cli('update', 'project', '-p', 'other', '--description', 'changed', '--force')
@@ -81,7 +72,7 @@ describe('update project --file', () => {
     )
     const r = await cli('update', 'project', '--file', f, '--force')
     assert.equal(r.code, 0, r.stderr)
-    const p = await s.clients.admin.getProject({id: 'flytesnacks'})
+    const p = await session.server.clients.admin.getProject({id: 'flytesnacks'})
     assert.deepEqual([p.description, p.labels?.values], ['from a file', {env: 'dev'}])
     writeFileSync(f, 'id: flytesnacks\ndescrption: typo\n')
     const bad = await cli('update', 'project', '--file', f, '--force')
@@ -108,10 +99,10 @@ describe('update launchplan', () => {
       name: 'core.pipeline',
       version: 'v1',
     }
-    assert.equal((await s.clients.admin.getLaunchPlan({id})).closure?.state, LaunchPlanState.ACTIVE)
+    assert.equal((await session.server.clients.admin.getLaunchPlan({id})).closure?.state, LaunchPlanState.ACTIVE)
     const off = await cli('update', 'launchplan', ...pd, 'core.pipeline', '--version', 'v1', '--deactivate', '--force')
     assert.equal(off.code, 0, off.stderr)
-    assert.equal((await s.clients.admin.getLaunchPlan({id})).closure?.state, LaunchPlanState.INACTIVE)
+    assert.equal((await session.server.clients.admin.getLaunchPlan({id})).closure?.state, LaunchPlanState.INACTIVE)
     const neither = await cli('update', 'launchplan', ...pd, 'core.pipeline', '--version', 'v1')
     assert.equal(neither.code, 2)
   })
@@ -119,14 +110,14 @@ describe('update launchplan', () => {
 
 describe('update execution and delete execution', () => {
   it('archives an execution', async () => {
-    const r = await cli('update', 'execution', ...pd, s.succeeded, '--archive', '--force')
+    const r = await cli('update', 'execution', ...pd, session.server.succeeded, '--archive', '--force')
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^-state: EXECUTION_ACTIVE\n\+state: EXECUTION_ARCHIVED$/m)
   })
 
   it('terminates several executions, reporting each; an unknown one makes the exit partial', async () => {
-    await launch(s.clients, 'to-stop-1')
-    await launch(s.clients, 'to-stop-2')
+    await launch(session.server.clients, 'to-stop-1')
+    await launch(session.server.clients, 'to-stop-2')
     const dry = await cli('delete', 'execution', ...pd, 'to-stop-1', '--dryRun')
     assert.equal(dry.code, 0, dry.stderr)
     assert.match(dry.stdout, /skipping TerminateExecution request for to-stop-1/)
@@ -137,7 +128,7 @@ describe('update execution and delete execution', () => {
     assert.match(r.stdout, /^(terminated|failed to terminate) execution to-stop-2/m)
     assert.match(r.stderr, /^Error: \d of 3 executions could not be terminated: .*nope/)
     for (const name of ['to-stop-1', 'to-stop-2'])
-      await waitForPhase(s.clients, name, [
+      await waitForPhase(session.server.clients, name, [
         WorkflowExecution_Phase.ABORTED,
         WorkflowExecution_Phase.SUCCEEDED,
         WorkflowExecution_Phase.FAILED,

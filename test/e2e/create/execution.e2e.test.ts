@@ -1,23 +1,21 @@
 /** create execution / create project with the built CLI against the embedded control plane. */
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {create} from '@bufbuild/protobuf'
 import {parse, stringify} from 'yaml'
-import {runCli, tempHome} from '../../support/cli.js'
-import {startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
-import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
+import {planeSession, planeWithClients} from '../../support/cli-session.js'
 import {TaskSpecSchema} from '../../../src/gen/flyteidl/admin/task_pb.js'
 import {BlobType_BlobDimensionality, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import {valueFromLiteralMap} from '../../../src/cluster/literals.js'
 import {registerFiles} from '../../../src/cluster/register/service.js'
 import {launchPlan, pbFiles, taskSpec, trio, writePackage} from '../../fixtures/register/build-package.js'
 
-let plane: TestControlPlane
-let home: {home: string; cleanup: () => void}
+const session = planeSession(planeWithClients, (s) => s.plane.configPath, setup)
+const clients = () => session.server.clients
+const run = (args: string[]) => session.cli(...args)
 let dir: string
-let clients: AdminClients
 
 const simple = (value: SimpleType) => ({type: {case: 'simple' as const, value}})
 const INT = simple(SimpleType.INTEGER)
@@ -53,11 +51,8 @@ function richTask() {
   return spec
 }
 
-before(async () => {
-  plane = await startControlPlane()
-  home = tempHome()
-  dir = mkdtempSync(join(home.home, 'exec-'))
-  clients = createAdminClients({endpoint: plane.endpoint, insecure: true})
+async function setup(): Promise<void> {
+  dir = mkdtempSync(join(session.home, 'exec-'))
   const projectFile = join(dir, 'project.yaml')
   writeFileSync(
     projectFile,
@@ -65,7 +60,7 @@ before(async () => {
   )
   const made = await run(['create', 'project', '--file', projectFile])
   assert.equal(made.code, 0, made.stderr)
-  assert.equal((await clients.admin.getProject({id: 'flytesnacks'})).labels?.values.team, 'ml')
+  assert.equal((await clients().admin.getProject({id: 'flytesnacks'})).labels?.values.team, 'ml')
   assert.equal((await run(['create', 'project', '--id', 'other', '--name', 'Other'])).code, 0)
   const archive = await writePackage(
     dir,
@@ -90,14 +85,8 @@ before(async () => {
     'v1',
   ])
   assert.equal(reg.code, 0, reg.stdout + reg.stderr)
-})
-after(async () => {
-  clients.close()
-  await plane.stop()
-  home.cleanup()
-})
+}
 
-const run = (args: string[]) => runCli([...args, '--config', plane.configPath], {env: {HOME: home.home}})
 const where = {project: 'flytesnacks', domain: 'development'}
 
 const generated = new Map<string, string>()
@@ -135,7 +124,7 @@ async function execFile(kind: 'task' | 'launchplan', name: string, edit: (doc: R
 const ID_LINE = /^execution identifier project:"([^"]+)" domain:"([^"]+)" name:"([a-z][a-z0-9-]*)"\n$/
 
 async function inputsOf(project: string, name: string) {
-  const data = await clients.admin.getExecutionData({id: {project, domain: 'development', name}})
+  const data = await clients().admin.getExecutionData({id: {project, domain: 'development', name}})
   return valueFromLiteralMap(data.fullInputs)
 }
 
@@ -203,7 +192,7 @@ describe('create execution against the embedded plane', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, 'execution identifier project:"other" domain:"development" name:"my-run-1"\n')
     assert.deepEqual(await inputsOf('other', 'my-run-1'), {x: 3})
-    const exec = await clients.admin.getExecution({id: {project: 'other', domain: 'development', name: 'my-run-1'}})
+    const exec = await clients().admin.getExecution({id: {project: 'other', domain: 'development', name: 'my-run-1'}})
     assert.equal(exec.spec?.launchPlan?.project, 'flytesnacks', 'the launch plan comes from -p')
   })
 
@@ -235,7 +224,7 @@ describe('create execution against the embedded plane', () => {
   })
 
   it('without a version takes the newest launch plan; flags set the service account, pool, cache and envs', async () => {
-    const v2 = await registerFiles(clients, {entities: pbFiles(trio('demo'))}, {...where, version: 'v2'})
+    const v2 = await registerFiles(clients(), {entities: pbFiles(trio('demo'))}, {...where, version: 'v2'})
     assert.equal(v2.succeeded, 3)
     const file = await execFile('launchplan', 'demo.wf', (doc) => {
       delete doc.version
@@ -255,7 +244,7 @@ describe('create execution against the embedded plane', () => {
       ...args,
     ])
     assert.equal(r.code, 0, r.stderr)
-    const exec = await clients.admin.getExecution({id: {...where, name: 'my-run-3'}})
+    const exec = await clients().admin.getExecution({id: {...where, name: 'my-run-3'}})
     assert.equal(exec.spec?.launchPlan?.version, 'v2')
     assert.equal(exec.spec?.securityContext?.runAs?.k8sServiceAccount, 'runner')
     assert.equal(exec.spec?.authRole?.kubernetesServiceAccount, 'runner')
@@ -281,7 +270,7 @@ describe('create execution against the embedded plane', () => {
   })
 
   it('--dryRun builds the request and creates nothing', async () => {
-    const before = (await clients.admin.listExecutions({id: where, limit: 100})).executions.length
+    const before = (await clients().admin.listExecutions({id: where, limit: 100})).executions.length
     const file = await execFile('launchplan', 'demo.wf', () => {})
     const r = await run([
       'create',
@@ -299,48 +288,53 @@ describe('create execution against the embedded plane', () => {
     const out = JSON.parse(r.stdout) as {result: {dryRun: boolean; request: {spec: {launchPlan: {name: string}}}}}
     assert.equal(out.result.dryRun, true)
     assert.equal(out.result.request.spec.launchPlan.name, 'demo.wf')
-    assert.equal((await clients.admin.listExecutions({id: where, limit: 100})).executions.length, before)
+    assert.equal((await clients().admin.listExecutions({id: where, limit: 100})).executions.length, before)
   })
 
   it('bad inputs are one-line errors with the right exit code', async () => {
     const wrongType = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.inputs = {x: 'abc'}
     })
-    const a = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', wrongType])
-    assert.equal(a.code, 2)
-    assertOneLineError(a.stderr, /^Error: input \[x\]: cannot use the string "abc" \(expected integer\)$/)
-
     const unknown = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.inputs = {y: 1}
     })
-    const b = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', unknown])
-    assert.equal(b.code, 2)
-    assertOneLineError(b.stderr, /^Error: no matching type for \[y\]/)
-    assert.match(b.stderr, /Hint: Known inputs: x\./)
-
-    const c = await run(['create', 'execution', '-p', 'nosuch', '-d', 'development', '--execFile', unknown])
-    assert.equal(c.code, 4)
-    assertOneLineError(c.stderr, /^Error: cannot find launch plan demo\.wf in nosuch\/development/)
-
     const fixed = await execFile('launchplan', 'demo.fixed', (doc) => {
       assert.deepEqual(doc.inputs, {}, 'fixed inputs are not offered')
       doc.inputs = {x: 6}
     })
-    const e = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', fixed])
-    assert.equal(e.code, 2)
-    assertOneLineError(e.stderr, /^Error: input \[x\] is fixed by the launch plan and cannot be overridden$/)
-
     const required = await execFile('launchplan', 'demo.required', (doc) => {
       doc.inputs = {}
     })
-    const f = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', required])
-    assert.equal(f.code, 2)
-    assertOneLineError(f.stderr, /^Error: missing required input \[x\]$/)
-
     const missingVersion = await execFile('launchplan', 'demo.wf', (doc) => {
       doc.version = 'v404'
     })
-    const d = await run(['create', 'execution', '-p', 'flytesnacks', '-d', 'development', '--execFile', missingVersion])
+    // Each of these is rejected before anything is created, so they can run side by side.
+    const create = (project: string, file: string) =>
+      run(['create', 'execution', '-p', project, '-d', 'development', '--execFile', file])
+    const [a, b, c, e, f, d] = await Promise.all([
+      create('flytesnacks', wrongType),
+      create('flytesnacks', unknown),
+      create('nosuch', unknown),
+      create('flytesnacks', fixed),
+      create('flytesnacks', required),
+      create('flytesnacks', missingVersion),
+    ])
+    assert.equal(a.code, 2)
+    assertOneLineError(a.stderr, /^Error: input \[x\]: cannot use the string "abc" \(expected integer\)$/)
+
+    assert.equal(b.code, 2)
+    assertOneLineError(b.stderr, /^Error: no matching type for \[y\]/)
+    assert.match(b.stderr, /Hint: Known inputs: x\./)
+
+    assert.equal(c.code, 4)
+    assertOneLineError(c.stderr, /^Error: cannot find launch plan demo\.wf in nosuch\/development/)
+
+    assert.equal(e.code, 2)
+    assertOneLineError(e.stderr, /^Error: input \[x\] is fixed by the launch plan and cannot be overridden$/)
+
+    assert.equal(f.code, 2)
+    assertOneLineError(f.stderr, /^Error: missing required input \[x\]$/)
+
     assert.equal(d.code, 4)
     assertOneLineError(d.stderr, /^Error: cannot find launch plan demo\.wf/)
   })

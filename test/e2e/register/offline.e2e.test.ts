@@ -21,6 +21,9 @@ before(async () => {
 })
 after(() => home.cleanup())
 
+/** No test here reaches a server and each writes its own files, so they run side by side. */
+const INDEPENDENT = {concurrency: 3}
+
 const run = (args: string[]) => runCli([...args, '--config', config], {env: {HOME: home.home}})
 
 /** One `Error:` line, at most one `Hint:` line, no stack trace. */
@@ -33,7 +36,7 @@ function assertOneLineError(stderr: string, message: RegExp) {
   assert.ok(!/\n\s+at /.test(stderr), 'no stack trace')
 }
 
-describe('register files (offline)', () => {
+describe('register files (offline)', INDEPENDENT, () => {
   it('--dryRun prints what would be registered, in kind order, without a server', async () => {
     const r = await run([
       'register',
@@ -110,7 +113,7 @@ describe('register files (offline)', () => {
   })
 })
 
-describe('create (offline)', () => {
+describe('create (offline)', INDEPENDENT, () => {
   it('create execution without an execFile, relaunch or recover says how to get one', async () => {
     const r = await run(['create', 'execution', '-p', 'p', '-d', 'development'])
     assert.equal(r.code, 2)

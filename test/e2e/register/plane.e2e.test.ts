@@ -1,35 +1,24 @@
 /** register files with the built CLI against the embedded control plane (real gRPC, real upload). */
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync} from 'node:fs'
 import {join} from 'node:path'
-import {runCli, tempHome} from '../../support/cli.js'
-import {startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
-import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
+import {planeSession, planeWithClients} from '../../support/cli-session.js'
 import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {pbFiles, taskSpec, trio, writePackage} from '../../fixtures/register/build-package.js'
 
-let plane: TestControlPlane
-let home: {home: string; cleanup: () => void}
+const session = planeSession(planeWithClients, (s) => s.plane.configPath, setup)
+const clients = () => session.server.clients
+const run = (args: string[]) => session.cli(...args)
 let dir: string
-let clients: AdminClients
 
-before(async () => {
-  plane = await startControlPlane()
-  home = tempHome()
-  dir = mkdtempSync(join(home.home, 'pkg-'))
-  clients = createAdminClients({endpoint: plane.endpoint, insecure: true})
+async function setup(): Promise<void> {
+  dir = mkdtempSync(join(session.home, 'pkg-'))
   const made = await run(['create', 'project', '--id', 'flytesnacks', '--name', 'flytesnacks', '--labels', 'team=ml'])
   assert.equal(made.code, 0, made.stderr)
   assert.equal(made.stdout, 'project created successfully.\n')
-})
-after(async () => {
-  clients.close()
-  await plane.stop()
-  home.cleanup()
-})
+}
 
-const run = (args: string[]) => runCli([...args, '--config', plane.configPath], {env: {HOME: home.home}})
 const register = (archive: string, ...extra: string[]) =>
   run(['register', 'files', '-p', 'flytesnacks', '-d', 'development', '--archive', archive, ...extra])
 
@@ -65,17 +54,17 @@ describe('register files against the embedded plane', () => {
       name: 'core.example.t',
       version: 'v1',
     }
-    const task = await clients.admin.getTask({id})
+    const task = await clients().admin.getTask({id})
     const target = task.closure?.compiledTask?.template?.target
     assert.ok(target?.case === 'container')
     const remote = target.value.args[2]!
     assert.notEqual(remote, '{{ .remote_package_path }}')
     assert.match(remote, /fastv1abc\.tar\.gz$/)
-    const download = await clients.dataProxy.createDownloadLocation({nativeUrl: remote})
+    const download = await clients().dataProxy.createDownloadLocation({nativeUrl: remote})
     const uploaded = new Uint8Array(await (await fetch(download.signedUrl)).arrayBuffer())
     assert.deepEqual([...uploaded], [31, 139, 8, 0], 'the source archive was uploaded byte for byte')
     assert.equal(target.value.args[4], '/root')
-    const lp = await clients.admin.getLaunchPlan({
+    const lp = await clients().admin.getLaunchPlan({
       id: {...id, resourceType: ResourceType.LAUNCH_PLAN, name: 'core.example.wf'},
     })
     assert.equal(lp.spec?.workflowId?.version, 'v1')
@@ -135,7 +124,7 @@ describe('register files against the embedded plane', () => {
       ['Skipped', 'Skipped'],
     )
     await assert.rejects(
-      clients.admin.getWorkflow({
+      clients().admin.getWorkflow({
         id: {
           resourceType: ResourceType.WORKFLOW,
           project: 'flytesnacks',
@@ -180,7 +169,7 @@ describe('register files against the embedded plane', () => {
     )
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /Successfully registered file \(schedule activated\)/)
-    const got = await clients.admin.getLaunchPlan({
+    const got = await clients().admin.getLaunchPlan({
       id: {
         resourceType: ResourceType.LAUNCH_PLAN,
         project: 'flytesnacks',

@@ -41,6 +41,19 @@ function ok(body: unknown, headers: Record<string, string> = {}, status = 200) {
   return {status, body, headers}
 }
 
+/** One page of `items` (Link headers included), each shaped for the response in order. */
+async function okPage<T>(
+  ctx: HandlerContext,
+  items: T[],
+  path: string,
+  shapeItem: (item: T) => unknown = (item) => item,
+): Promise<ReturnType<typeof ok>> {
+  const p = page(ctx, items, path)
+  const body = []
+  for (const item of p.items) body.push(await shapeItem(item))
+  return ok(body, p.headers)
+}
+
 function issueOf(r: SimRepo, n: string | undefined): SimIssue {
   const i = r.issues.get(Number(n))
   if (!i) notFound()
@@ -79,8 +92,7 @@ export const routes: Record<string, Handler> = {
     const r = repoOf(ctx)
     const refs = await r.git.refs('refs/heads/')
     const all = refs.map((x) => shape.shortBranch(ctx.urls, r, x.ref.slice('refs/heads/'.length), x.sha))
-    const p = page(ctx, all, `/repos/${r.slug}/branches`)
-    return ok(p.items, p.headers)
+    return okPage(ctx, all, `/repos/${r.slug}/branches`)
   },
 
   'GET /repos/{owner}/{repo}/tags': async (ctx) => {
@@ -91,8 +103,7 @@ export const routes: Record<string, Handler> = {
       .map((x) => ({name: x.ref.slice('refs/tags/'.length), sha: x.peeled}))
       .sort((a, b) => b.name.localeCompare(a.name, 'en', {numeric: true}))
       .map((x) => shape.tag(ctx.urls, r, x.name, x.sha))
-    const p = page(ctx, all, `/repos/${r.slug}/tags`)
-    return ok(p.items, p.headers)
+    return okPage(ctx, all, `/repos/${r.slug}/tags`)
   },
 
   'GET /repos/{owner}/{repo}/git/ref/{ref}': async (ctx) => {
@@ -170,10 +181,9 @@ export const routes: Record<string, Handler> = {
     const head = await r.git.resolve(ctx.query.sha ?? r.defaultBranch)
     if (!head) return ok([])
     const shas = (await r.git.revList(undefined, head)).reverse()
-    const p = page(ctx, shas, `/repos/${r.slug}/commits`)
-    const items = []
-    for (const sha of p.items) items.push(shape.commit(ctx.state, ctx.urls, r, (await r.git.commit(sha))!))
-    return ok(items, p.headers)
+    return okPage(ctx, shas, `/repos/${r.slug}/commits`, async (sha) =>
+      shape.commit(ctx.state, ctx.urls, r, (await r.git.commit(sha))!),
+    )
   },
 
   'GET /repos/{owner}/{repo}/compare/{basehead}': async (ctx) => {
@@ -301,11 +311,7 @@ export const routes: Record<string, Handler> = {
     })
     const key = (i: SimIssue) => Date.parse(sort === 'updated' ? i.updatedAt : i.createdAt) * 1e6 + i.number
     list = list.sort((a, b) => (direction === 'asc' ? key(a) - key(b) : key(b) - key(a)))
-    const p = page(ctx, list, `/repos/${r.slug}/issues`)
-    return ok(
-      p.items.map((i) => shape.issue(ctx.state, ctx.urls, r, i)),
-      p.headers,
-    )
+    return okPage(ctx, list, `/repos/${r.slug}/issues`, (i) => shape.issue(ctx.state, ctx.urls, r, i))
   },
 
   'POST /repos/{owner}/{repo}/issues': (ctx) => {
@@ -390,10 +396,8 @@ export const routes: Record<string, Handler> = {
   'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline': (ctx) => {
     const r = repoOf(ctx)
     const i = issueOf(r, ctx.params.issue_number)
-    const p = page(ctx, i.events, `/repos/${r.slug}/issues/${i.number}/timeline`)
-    return ok(
-      p.items.map((e) => shape.timelineEvent(ctx.state, ctx.urls, r, i, e)),
-      p.headers,
+    return okPage(ctx, i.events, `/repos/${r.slug}/issues/${i.number}/timeline`, (e) =>
+      shape.timelineEvent(ctx.state, ctx.urls, r, i, e),
     )
   },
 
@@ -401,10 +405,8 @@ export const routes: Record<string, Handler> = {
     const r = repoOf(ctx)
     const i = issueOf(r, ctx.params.issue_number)
     const list = [...r.comments.values()].filter((c) => c.issueNumber === i.number)
-    const p = page(ctx, list, `/repos/${r.slug}/issues/${i.number}/comments`)
-    return ok(
-      p.items.map((c) => shape.comment(ctx.state, ctx.urls, r, c)),
-      p.headers,
+    return okPage(ctx, list, `/repos/${r.slug}/issues/${i.number}/comments`, (c) =>
+      shape.comment(ctx.state, ctx.urls, r, c),
     )
   },
 
@@ -438,11 +440,7 @@ export const routes: Record<string, Handler> = {
 
   'GET /repos/{owner}/{repo}/labels': (ctx) => {
     const r = repoOf(ctx)
-    const p = page(ctx, [...r.labels.values()], `/repos/${r.slug}/labels`)
-    return ok(
-      p.items.map((l) => shape.label(ctx.urls, r, l)),
-      p.headers,
-    )
+    return okPage(ctx, [...r.labels.values()], `/repos/${r.slug}/labels`, (l) => shape.label(ctx.urls, r, l))
   },
 
   'GET /repos/{owner}/{repo}/labels/{name}': (ctx) => {
@@ -470,11 +468,7 @@ export const routes: Record<string, Handler> = {
     const r = repoOf(ctx)
     const state = ctx.query.state ?? 'open'
     const list = [...r.milestones.values()].filter((m) => state === 'all' || m.state === state)
-    const p = page(ctx, list, `/repos/${r.slug}/milestones`)
-    return ok(
-      p.items.map((m) => shape.milestone(ctx.state, ctx.urls, r, m)),
-      p.headers,
-    )
+    return okPage(ctx, list, `/repos/${r.slug}/milestones`, (m) => shape.milestone(ctx.state, ctx.urls, r, m))
   },
 
   'POST /repos/{owner}/{repo}/milestones': (ctx) => {
@@ -527,10 +521,7 @@ export const routes: Record<string, Handler> = {
       .filter((i) => !ctx.query.base || i.pull!.base === ctx.query.base)
       .filter((i) => !head || `${r.owner}:${i.pull!.head}`.toLowerCase() === head.toLowerCase())
       .sort((a, b) => b.number - a.number)
-    const p = page(ctx, list, `/repos/${r.slug}/pulls`)
-    const items = []
-    for (const i of p.items) items.push(await pullBody(ctx.state, ctx, r, i, false))
-    return ok(items, p.headers)
+    return okPage(ctx, list, `/repos/${r.slug}/pulls`, async (i) => await pullBody(ctx.state, ctx, r, i, false))
   },
 
   'POST /repos/{owner}/{repo}/pulls': async (ctx) => {
@@ -601,10 +592,9 @@ export const routes: Record<string, Handler> = {
     const i = pullOf(r, ctx.params.pull_number)
     const facts = await pullFacts(r, i, false)
     const shas = await r.git.revList(i.pull!.baseShaAtMerge ?? `refs/heads/${i.pull!.base}`, facts.headSha, 250)
-    const p = page(ctx, shas, `/repos/${r.slug}/pulls/${i.number}/commits`)
-    const items = []
-    for (const sha of p.items) items.push(shape.commit(ctx.state, ctx.urls, r, (await r.git.commit(sha))!))
-    return ok(items, p.headers)
+    return okPage(ctx, shas, `/repos/${r.slug}/pulls/${i.number}/commits`, async (sha) =>
+      shape.commit(ctx.state, ctx.urls, r, (await r.git.commit(sha))!),
+    )
   },
 
   'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': async (ctx) => {
@@ -622,10 +612,8 @@ export const routes: Record<string, Handler> = {
 
   'GET /repos/{owner}/{repo}/releases': (ctx) => {
     const r = repoOf(ctx)
-    const p = page(ctx, [...r.releases].reverse(), `/repos/${r.slug}/releases`)
-    return ok(
-      p.items.map((x) => shape.release(ctx.state, ctx.urls, r, x)),
-      p.headers,
+    return okPage(ctx, [...r.releases].reverse(), `/repos/${r.slug}/releases`, (x) =>
+      shape.release(ctx.state, ctx.urls, r, x),
     )
   },
 
