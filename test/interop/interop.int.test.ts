@@ -136,6 +136,19 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
     assert.deepEqual(results.outer!.outputs, {o0: 18})
     assert.deepEqual(results.map!.outputs, {o0: 30})
 
+    // Map items are child node executions of the array node, each with its own output.
+    const mapDetails = JSON.parse(await ok(['get', 'execution', ...P, names.map, '--details', '-o', 'json'])) as Array<{
+      node_exec: {id: {nodeId: string}}
+      child_nodes?: Array<{node_exec: {id: {nodeId: string}}; outputs?: {o0?: number}}>
+    }>
+    const items = mapDetails.find((n) => n.node_exec.id.nodeId === 'n0')?.child_nodes ?? []
+    assert.deepEqual(items.map((c) => [c.node_exec.id.nodeId, c.outputs?.o0]).sort(), [
+      ['n0-0-0', 1],
+      ['n0-0-1', 4],
+      ['n0-0-2', 9],
+      ['n0-0-3', 16],
+    ])
+
     const logs = await ok(['logs', 'execution', ...P, names.typed])
     assert.match(logs, /adding 3 and 4/)
     const containerLogs = await ok(['logs', 'execution', ...P, names.container])

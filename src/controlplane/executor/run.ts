@@ -377,7 +377,8 @@ export class ExecutionRun {
     const target = ref.node.target
     const extra: NodeExtra = {inputValue}
     if (target.case === 'workflowNode' || target.case === 'branchNode') extra.isParent = true
-    if (target.case === 'arrayNode') extra.isArray = true
+    // Array items are recorded as child node executions here, so the array node is their parent.
+    if (target.case === 'arrayNode') extra.isArray = extra.isParent = true
     if (target.case === 'workflowNode' && target.value.reference.case === 'subWorkflowRef') {
       extra.targetEntity = target.value.reference.value
     }
