@@ -1,3 +1,4 @@
+import type {SQLInputValue} from 'node:sqlite'
 /** Tasks, workflows and launch plans: create (identical = AlreadyExists), get, list, ids, LP state. */
 import {create, fromBinary, toBinary} from '@bufbuild/protobuf'
 import {createHash} from 'node:crypto'
@@ -222,7 +223,11 @@ export function getTask(ctx: PlaneContext, req: ObjectGetRequest): Task {
   return task
 }
 
-function resourceListWhere(req: ResourceListRequest): {sql: string; params: string[]}[] {
+/** project = ? AND domain = ? [AND name = ?] for list requests scoped by a named entity id. */
+export function resourceListWhere(req: {id?: {project: string; domain: string; name: string}}): {
+  sql: string
+  params: SQLInputValue[]
+}[] {
   if (!req.id) throw missing('id')
   requireString(req.id.project, 'project')
   requireString(req.id.domain, 'domain')

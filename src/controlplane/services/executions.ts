@@ -64,7 +64,7 @@ import {
   validateIdentifierFields,
   validateLabels,
 } from '../validation.js'
-import {getLaunchPlanById, getTaskById, getWorkflowById, missingEntity} from './definitions.js'
+import {getLaunchPlanById, getTaskById, getWorkflowById, missingEntity, resourceListWhere} from './definitions.js'
 import {requireActiveProjectAndDomain} from './projects.js'
 
 const joinFields = (prefix: string): Record<string, FieldSpec> => ({
@@ -457,14 +457,7 @@ export function getExecution(ctx: PlaneContext, req: WorkflowExecutionGetRequest
 
 /** ListExecutions: archived executions hidden unless the filters mention state. */
 export function listExecutions(ctx: PlaneContext, req: ResourceListRequest): ExecutionList {
-  if (!req.id) throw missing('id')
-  requireString(req.id.project, 'project')
-  requireString(req.id.domain, 'domain')
-  const where = [
-    {sql: 'project = ?', params: [req.id.project]},
-    {sql: 'domain = ?', params: [req.id.domain]},
-  ]
-  if (req.id.name !== '') where.push({sql: 'name = ?', params: [req.id.name]})
+  const where = resourceListWhere(req)
   const page = listPage<{data: Uint8Array}>(ctx.db, {
     table: 'executions',
     fields: EXECUTION_FIELDS,

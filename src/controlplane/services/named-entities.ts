@@ -26,6 +26,7 @@ import {ResourceType} from '../../gen/flyteidl/core/identifier_pb.js'
 import type {PlaneContext} from '../context.js'
 import {invalidArgument, missing, notFound} from '../errors.js'
 import type {EntityFields} from '../filters.js'
+import {resourceListWhere} from './definitions.js'
 import {listPage} from '../store/list.js'
 import {nowMicros} from '../time.js'
 import {identifierText, requireString, validateIdentifierFields} from '../validation.js'
@@ -189,15 +190,7 @@ export function getDescriptionEntity(ctx: PlaneContext, req: ObjectGetRequest): 
 }
 
 export function listDescriptionEntities(ctx: PlaneContext, req: DescriptionEntityListRequest): DescriptionEntityList {
-  if (!req.id) throw missing('id')
-  requireString(req.id.project, 'project')
-  requireString(req.id.domain, 'domain')
-  const where = [
-    {sql: 'resource_type = ?', params: [req.resourceType as number]},
-    {sql: 'project = ?', params: [req.id.project]},
-    {sql: 'domain = ?', params: [req.id.domain]},
-  ]
-  if (req.id.name !== '') where.push({sql: 'name = ?', params: [req.id.name]})
+  const where = [{sql: 'resource_type = ?', params: [req.resourceType as number]}, ...resourceListWhere(req)]
   const page = listPage<{data: Uint8Array}>(ctx.db, {
     table: 'description_entities',
     fields: DESCRIPTION_FIELDS,
