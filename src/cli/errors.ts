@@ -124,6 +124,9 @@ export function toCliError(err: unknown): CliError {
   }
   if (err instanceof Error) {
     const ctor = err.constructor?.name ?? ''
+    // A flag value its parser refused: oclif rewrites the message to "Parsing --flag \n\t<reason>\n…".
+    const flagParse = /^Parsing (--[\w.-]+)\s*\n\s*(.+)/.exec(err.message)
+    if (flagParse) return new CliError('usage', `${flagParse[1]}: ${flagParse[2]!.trim()}`, {cause: err})
     if (OCLIF_PARSE_ERRORS.has(ctor) || OCLIF_PARSE_ERRORS.has(err.name)) {
       return new CliError('usage', firstLine(err.message), {cause: err})
     }

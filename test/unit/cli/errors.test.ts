@@ -26,6 +26,16 @@ describe('errors', () => {
     assert.equal(err.exitCode, 1)
   })
 
+  it('turns a refused flag value into a usage error naming the flag and the reason', () => {
+    // The message oclif builds when a flag's parser throws (e.g. Flags.integer given "abc").
+    const err = toCliError(
+      new Error('Parsing --port \n\tExpected an integer but received: abc\nSee more help with --help'),
+    )
+    assert.equal(err.code, 'usage')
+    assert.equal(err.exitCode, 2)
+    assert.equal(err.message, '--port: Expected an integer but received: abc')
+  })
+
   it('gives a stable JSON envelope', () => {
     const env = errorEnvelope(new CliError('not-found', 'no such project', {hint: 'list them', details: {id: 'x'}}))
     assert.deepEqual(env, {
