@@ -210,14 +210,20 @@ async function pinRepo(
   return {...result, status: plan.openPull ? 'pull-opened' : 'pull-exists'}
 }
 
-/** Pins docs in every repository; a failure in one repository does not stop the others. */
-export async function pinDocs(forge: Forge, options: PinDocsOptions): Promise<PinDocsResult> {
-  const version = parseDocsVersion(options.version)
+/** The docs version to pin, or a usage error naming what was given. */
+export function requireDocsVersion(input: string): DocsVersion {
+  const version = parseDocsVersion(input)
   if (!version) {
-    throw new CliError('invalid-input', `"${options.version}" is not a release version`, {
+    throw new CliError('invalid-input', `"${input}" is not a release version`, {
       hint: 'Pass X.Y (links only) or X.Y.Z (links and `release =`), e.g. 1.16 or 1.16.0.',
     })
   }
+  return version
+}
+
+/** Pins docs in every repository; a failure in one repository does not stop the others. */
+export async function pinDocs(forge: Forge, options: PinDocsOptions): Promise<PinDocsResult> {
+  const version = requireDocsVersion(options.version)
   const slug = resolveSlug(options.slugFormat, version)
   const before = {...forge.counters}
   const repos: PinDocsRepoResult[] = []

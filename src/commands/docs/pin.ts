@@ -32,10 +32,11 @@ export default class DocsPin extends BaseCommand<typeof DocsPin> {
   }
 
   async run(): Promise<PinDocsResult> {
-    const [{pinDocs}, support] = await Promise.all([
+    const [{pinDocs, requireDocsVersion}, support] = await Promise.all([
       import('../../docs-versioning/pin.js'),
       import('../../triage/cli-support.js'),
     ])
+    requireDocsVersion(this.args.version) // bad input is reported before asking for credentials
     const targets = await (await import('../../triage/targets.js')).resolveTargets(this.flags)
     const repos = targets.repos
     const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)

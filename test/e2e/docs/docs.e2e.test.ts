@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {simulatorSession} from '../../support/cli-session.js'
+import {runCli, tempHome} from '../../support/cli.js'
 
 const FIXTURES = new URL('../../../../test/fixtures/conf/', import.meta.url).pathname
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8')
@@ -51,5 +52,17 @@ describe('flytectl docs (CLI)', () => {
     const r = await session.cli(['docs', 'pin', 'next', '--repo', 'flyteorg/flytekit'])
     assert.equal(r.code, 2)
     assert.match(r.stderr, /^Error: "next" is not a release version\nHint: Pass X\.Y/)
+  })
+
+  it('reports a bad version before asking for GitHub credentials', async () => {
+    const home = tempHome()
+    try {
+      const env = {HOME: home.home, GITHUB_TOKEN: '', GH_TOKEN: '', FLYTECTL_GITHUB_APP_ID: ''}
+      const r = await runCli(['docs', 'pin', 'next', '--repo', 'flyteorg/flytekit'], {env})
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /^Error: "next" is not a release version\n/)
+    } finally {
+      home.cleanup()
+    }
   })
 })
