@@ -1,7 +1,6 @@
 import type {SQLInputValue} from 'node:sqlite'
 /** Tasks, workflows and launch plans: create (identical = AlreadyExists), get, list, ids, LP state. */
 import {create, fromBinary, toBinary} from '@bufbuild/protobuf'
-import {createHash} from 'node:crypto'
 import {Code, ConnectError} from '@connectrpc/connect'
 import type {
   NamedEntityIdentifier,
@@ -47,22 +46,20 @@ import {
   WorkflowErrorExistsIdenticalStructureSchema,
   WorkflowListSchema,
   WorkflowSchema,
-  WorkflowSpecSchema,
   type Workflow,
   type WorkflowCreateRequest,
   type WorkflowCreateResponse,
   type WorkflowList,
 } from '../../gen/flyteidl/admin/workflow_pb.js'
-import {CompiledTaskSchema} from '../../gen/flyteidl/core/compiler_pb.js'
+import {CompiledTaskSchema, CompiledWorkflowClosureSchema} from '../../gen/flyteidl/core/compiler_pb.js'
 import {IdentifierSchema, ResourceType, type Identifier} from '../../gen/flyteidl/core/identifier_pb.js'
 import {ParameterMapSchema, ParameterSchema} from '../../gen/flyteidl/core/interface_pb.js'
-import {TaskTemplateSchema} from '../../gen/flyteidl/core/tasks_pb.js'
 import {compileWorkflow, referencedTaskIds} from '../compile.js'
 import type {PlaneContext} from '../context.js'
 import {invalidArgument, missing, notFound} from '../errors.js'
 import type {EntityFields, FieldSpec} from '../filters.js'
 import {listPage} from '../store/list.js'
-import {structureDiff} from '../structure-diff.js'
+import {sameStructure, structureDiff, structureDigest} from '../structure-diff.js'
 import {nowMicros, timestampFromMicros} from '../time.js'
 import {identifierText, requireString, validateIdentifier, validateIdentifierFields} from '../validation.js'
 import {requireActiveProjectAndDomain} from './projects.js'
@@ -111,10 +108,6 @@ type Table = 'tasks' | 'workflows' | 'launch_plans'
 
 export function missingEntity(kind: string, id: Parameters<typeof identifierText>[0]): ConnectError {
   return notFound(`missing entity of type ${kind} with identifier ${identifierText(id)}`)
-}
-
-function digest(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
 }
 
 function getRow(ctx: PlaneContext, table: Table, id: Identifier): {data: Uint8Array; digest: string} | undefined {
@@ -178,17 +171,15 @@ export function createTask(ctx: PlaneContext, req: TaskCreateRequest): TaskCreat
   requireString(template.type, 'type')
   if (!template.metadata) throw missing('metadata')
   const compiled = create(CompiledTaskSchema, {template})
-  const compiledBytes = toBinary(CompiledTaskSchema, compiled)
-  const hash = digest(compiledBytes)
+  const hash = structureDigest(CompiledTaskSchema, compiled)
   ctx.db.transaction(() => {
     const existing = getRow(ctx, 'tasks', id)
     if (existing) {
-      if (existing.digest === hash)
+      const before = fromBinary(TaskSchema, existing.data).closure?.compiledTask ?? create(CompiledTaskSchema)
+      if (existing.digest === hash || sameStructure(CompiledTaskSchema, before, compiled))
         throw new ConnectError('task with identical structure already exists', Code.AlreadyExists)
-      const before = fromBinary(TaskSchema, existing.data).closure?.compiledTask?.template
-      const diff = structureDiff(TaskTemplateSchema, before ?? create(TaskTemplateSchema), template)
       throw invalidArgument(
-        `${id.name} task with different structure already exists. (Please register a new version of the task):\n${diff.join('\n')}`,
+        `${id.name} task with different structure already exists. (Please register a new version of the task):\n${structureDiff(CompiledTaskSchema, before, compiled)}`,
       )
     }
     const now = nowMicros()
@@ -302,15 +293,20 @@ export function createWorkflow(ctx: PlaneContext, req: WorkflowCreateRequest): W
   const spec = req.spec
   const template = spec?.template
   if (!spec || !template) throw missing('spec')
-  const specBytes = toBinary(
-    WorkflowSpecSchema,
-    create(WorkflowSpecSchema, {template, subWorkflows: spec.subWorkflows}),
-  )
-  const hash = digest(specBytes)
   ctx.db.transaction(() => {
+    // Identity is the compiled closure's structure, as FlyteAdmin digests it.
+    const tasks = referencedTaskIds([template, ...spec.subWorkflows]).map((taskId) => {
+      const task = getTaskById(ctx, taskId)
+      if (!task) throw missingEntity('TASK', taskId)
+      return task.closure!.compiledTask!.template!
+    })
+    const compiled = compileWorkflow(template, spec.subWorkflows, tasks)
+    const hash = structureDigest(CompiledWorkflowClosureSchema, compiled)
     const existing = getRow(ctx, 'workflows', id)
     if (existing) {
-      if (existing.digest === hash) {
+      const before =
+        fromBinary(WorkflowSchema, existing.data).closure?.compiledWorkflow ?? create(CompiledWorkflowClosureSchema)
+      if (existing.digest === hash || sameStructure(CompiledWorkflowClosureSchema, before, compiled)) {
         throw new ConnectError('workflow with identical structure already exists', Code.AlreadyExists, undefined, [
           {
             desc: CreateWorkflowFailureReasonSchema,
@@ -323,17 +319,8 @@ export function createWorkflow(ctx: PlaneContext, req: WorkflowCreateRequest): W
           },
         ])
       }
-      const before = fromBinary(WorkflowSchema, existing.data).closure?.compiledWorkflow?.primary?.template
-      const after = compileWorkflow(template, [], []).primary!.template!
-      const diff = before
-        ? structureDiff(
-            WorkflowSpecSchema,
-            create(WorkflowSpecSchema, {template: before}),
-            create(WorkflowSpecSchema, {template: after}),
-          )
-        : []
       throw new ConnectError(
-        `workflow with different structure already exists. (Please register a new version of the workflow):\n${diff.join('\n')}`,
+        `${id.name} workflow with different structure already exists. (Please register a new version of the workflow):\n${structureDiff(CompiledWorkflowClosureSchema, before, compiled)}`,
         Code.InvalidArgument,
         undefined,
         [
@@ -349,12 +336,6 @@ export function createWorkflow(ctx: PlaneContext, req: WorkflowCreateRequest): W
         ],
       )
     }
-    const tasks = referencedTaskIds([template, ...spec.subWorkflows]).map((taskId) => {
-      const task = getTaskById(ctx, taskId)
-      if (!task) throw missingEntity('TASK', taskId)
-      return task.closure!.compiledTask!.template!
-    })
-    const compiled = compileWorkflow(template, spec.subWorkflows, tasks)
     const now = nowMicros()
     const workflow = create(WorkflowSchema, {
       id: plainId(id, ResourceType.WORKFLOW),
@@ -408,17 +389,16 @@ export function createLaunchPlan(ctx: PlaneContext, req: LaunchPlanCreateRequest
   const spec = req.spec
   if (!spec) throw missing('spec')
   validateIdentifier(spec.workflowId, ResourceType.WORKFLOW)
-  const hash = digest(toBinary(LaunchPlanSpecSchema, spec))
+  const hash = structureDigest(LaunchPlanSpecSchema, spec)
   ctx.db.transaction(() => {
     const existing = getRow(ctx, 'launch_plans', id)
     if (existing) {
-      if (existing.digest === hash) {
+      const before = fromBinary(LaunchPlanSchema, existing.data).spec ?? create(LaunchPlanSpecSchema)
+      if (existing.digest === hash || sameStructure(LaunchPlanSpecSchema, before, spec)) {
         throw new ConnectError('launch plan with identical structure already exists', Code.AlreadyExists)
       }
-      const before = fromBinary(LaunchPlanSchema, existing.data).spec ?? create(LaunchPlanSpecSchema)
-      const diff = structureDiff(LaunchPlanSpecSchema, before, spec)
       throw invalidArgument(
-        `${id.name} launch plan with different structure already exists. (Please register a new version of the launch plan):\n${diff.join('\n')}`,
+        `${id.name} launch plan with different structure already exists. (Please register a new version of the launch plan):\n${structureDiff(LaunchPlanSpecSchema, before, spec)}`,
       )
     }
     const wfId = spec.workflowId!

@@ -57,7 +57,7 @@ test('task: identical re-registration is AlreadyExists, a different one InvalidA
     c.admin.createTask({id, spec: fixtures.taskSpec(id, 'other/image:2')}),
     code(
       Code.InvalidArgument,
-      /wf\.say_hello task with different structure already exists\. \(Please register a new version of the task\):\n\/container\/image: "ghcr.io\/flyteorg\/flytekit:py3.11" -> "other\/image:2"/,
+      /^wf\.say_hello task with different structure already exists\. \(Please register a new version of the task\):\n\/template\/Target\/Container\/image:\n\t- ghcr\.io\/flyteorg\/flytekit:py3\.11 \n\t\+ other\/image:2$/,
     ),
   )
 })

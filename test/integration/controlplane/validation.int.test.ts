@@ -192,7 +192,7 @@ test('a launch plan re-registered with a different spec is InvalidArgument', asy
     c.admin.createLaunchPlan({id, spec: fixtures.launchPlanSpec(fixtures.workflowId('valid', D), 'someone')}),
     rejectsWith(
       Code.InvalidArgument,
-      /^wf\.hello launch plan with different structure already exists\. \(Please register a new version of the launch plan\):\n\/defaultInputs/,
+      /^wf\.hello launch plan with different structure already exists\. \(Please register a new version of the launch plan\):\n\/default_inputs/,
     ),
   )
 })
