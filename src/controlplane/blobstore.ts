@@ -1,9 +1,11 @@
 /**
- * The local blob store under `<dataDir>/blobs`. Its URIs are `file://` URLs of absolute paths, so a
- * task running on this machine (and flytekit's fsspec) reads and writes them directly.
+ * The local blob store under `<dataDir>/blobs`. The plane's own documents (inputs.pb, outputs.pb) are
+ * addressed by `file://` URLs; data handed to tasks and clients (uploads, raw output data) by plain
+ * absolute paths, because flytekit treats both as local and then uses the URI string as a path: a
+ * `file://` FlyteFile, FlyteDirectory or dataframe would not be found. Both spellings are read here.
  */
 import {mkdirSync, readFileSync, statSync, writeFileSync, renameSync} from 'node:fs'
-import {dirname, join, resolve, sep} from 'node:path'
+import {dirname, isAbsolute, join, resolve, sep} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 export class BlobStore {
@@ -28,7 +30,14 @@ export class BlobStore {
     return pathToFileURL(path).href
   }
 
-  /** Key of a `file://` URI inside this store, or undefined. */
+  /** Native location handed to tasks and clients: the plain absolute path of a key. */
+  dataLocationOf(key: string): string {
+    const path = this.pathOf(key)
+    if (!path) throw new Error(`invalid blob key ${key}`)
+    return path
+  }
+
+  /** Key of a `file://` URI or absolute path inside this store, or undefined. */
   keyOf(uri: string): string | undefined {
     const path = this.localPath(uri)
     if (!path || !path.startsWith(this.root + sep)) return undefined
@@ -38,8 +47,9 @@ export class BlobStore {
       .join('/')
   }
 
-  /** Absolute path of a `file://` URI (anywhere on this machine), or undefined for other schemes. */
+  /** Absolute path of a `file://` URI or absolute path (anywhere on this machine), or undefined for other schemes. */
   localPath(uri: string): string | undefined {
+    if (isAbsolute(uri)) return resolve(uri)
     if (!uri.startsWith('file://')) return undefined
     try {
       return fileURLToPath(uri)
@@ -65,7 +75,7 @@ export class BlobStore {
     return pathToFileURL(path).href
   }
 
-  /** Bytes at a `file://` URI, or undefined when it does not exist or is not local. */
+  /** Bytes at a `file://` URI or absolute path, or undefined when it does not exist or is not local. */
   read(uri: string): Uint8Array | undefined {
     const path = this.localPath(uri)
     if (!path) return undefined

@@ -129,7 +129,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     inputUri: fileUri(spec.inputPath),
     inputPrefix: fileUri(dirname(spec.inputPath)),
     outputPrefix: fileUri(spec.outputPrefix),
-    rawOutputDataPrefix: fileUri(spec.rawOutputPrefix),
+    // A plain path: flytekit builds FlyteFile/FlyteDirectory/dataframe URIs from it and reads them as paths.
+    rawOutputDataPrefix: spec.rawOutputPrefix,
     checkpointOutputPrefix: fileUri(join(spec.outputPrefix, '_flytecheckpoints')),
     prevCheckpointPrefix: spec.prevCheckpointPrefix,
     perRetryUniqueKey: spec.perRetryUniqueKey,
@@ -378,7 +379,7 @@ function parseOutputFile(text: string, path: string, type: LiteralType | undefin
     scalar({value: {case: 'primitive', value: create(PrimitiveSchema, v)}})
   if (type?.type.case === 'blob') {
     return scalar({
-      value: {case: 'blob', value: create(BlobSchema, {uri: fileUri(path), metadata: {type: type.type.value}})},
+      value: {case: 'blob', value: create(BlobSchema, {uri: path, metadata: {type: type.type.value}})},
     })
   }
   const t = type?.type.case === 'simple' ? type.type.value : SimpleType.STRING

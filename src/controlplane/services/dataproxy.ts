@@ -1,6 +1,6 @@
 /**
  * DataProxyService: upload/download locations in the local blob store, served by the control plane's
- * own HTTP endpoint (`PUT/GET <baseUrl>/blobs/<key>`). Native URLs are `file://` URIs (see BlobStore).
+ * own HTTP endpoint (`PUT/GET <baseUrl>/blobs/<key>`). Native URLs are absolute paths (see BlobStore).
  */
 import {create} from '@bufbuild/protobuf'
 import {createHash, randomBytes} from 'node:crypto'
@@ -79,7 +79,7 @@ export function createUploadLocation(
   }
   return create(CreateUploadLocationResponseSchema, {
     signedUrl: url.href,
-    nativeUrl: ctx.blobs.uriOf(key),
+    nativeUrl: ctx.blobs.dataLocationOf(key),
     expiresAt: timestampFromMicros(expiresAt * 1e6),
     headers,
   })
