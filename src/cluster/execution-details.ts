@@ -67,7 +67,9 @@ export async function executionDetails(
     )
     return Promise.all(
       nodes.map(async (n): Promise<NodeDetail> => {
-        const isParent = n.metadata?.isParentNode === true
+        // Array nodes are not parents for flytekit's FlyteRemote, but the embedded plane records each
+        // map item as a child node execution of its array node.
+        const isParent = n.metadata?.isParentNode === true || n.metadata?.isArray === true
         const [children, taskExecs, data] = await Promise.all([
           isParent ? build(n.metadata?.specNodeId ? uniqueId(n) : n.id!.nodeId) : Promise.resolve([]),
           isParent ? Promise.resolve([]) : listTaskExecs(admin, n),

@@ -48,12 +48,13 @@ function fieldValue(field: DescField, v: unknown): GoJson | undefined {
     case 'enum':
       return scalarValue(v)
     case 'message':
-      return v === undefined ? undefined : messageJson(field.message, v as Message)
+      if (v === undefined) return undefined
+      return isMessage(v) ? messageJson(field.message, v) : unboxed(field.message.typeName, v)
     case 'list': {
       const items = v as unknown[]
       if (items.length === 0) return undefined
       return items.map((item) =>
-        field.listKind === 'message' ? messageJson(field.message, item as Message) : (scalarValue(item) ?? zero(item)),
+        field.listKind === 'message' ? messageItem(field.message, item) : (scalarValue(item) ?? zero(item)),
       )
     }
     case 'map': {
@@ -69,11 +70,53 @@ function fieldValue(field: DescField, v: unknown): GoJson | undefined {
   }
 }
 
+/**
+ * protobuf-es hands well-known types out unboxed (Struct as a JSON object, wrappers as primitives);
+ * Go serialises the structs behind them.
+ */
+function unboxed(typeName: string, v: unknown): GoJson {
+  switch (typeName) {
+    case 'google.protobuf.Struct':
+      return structJson(v as Record<string, unknown>)
+    case 'google.protobuf.Value':
+      return valueJson(v)
+    case 'google.protobuf.ListValue':
+      return listJson(v as unknown[])
+    default: {
+      // BoolValue, StringValue, Int64Value, ...: {value}
+      const inner = scalarValue(v)
+      return inner === undefined ? {} : {value: inner}
+    }
+  }
+}
+
+function structJson(o: Record<string, unknown>): {[k: string]: GoJson} {
+  const entries = Object.entries(o)
+  return entries.length === 0 ? {} : {fields: Object.fromEntries(entries.map(([k, x]) => [k, valueJson(x)]))}
+}
+
+function listJson(items: unknown[]): {[k: string]: GoJson} {
+  return items.length === 0 ? {} : {values: items.map(valueJson)}
+}
+
+function valueJson(v: unknown): GoJson {
+  if (v === null || v === undefined) return {Kind: {NullValue: 0}}
+  if (typeof v === 'number') return {Kind: {NumberValue: v}}
+  if (typeof v === 'string') return {Kind: {StringValue: v}}
+  if (typeof v === 'boolean') return {Kind: {BoolValue: v}}
+  if (Array.isArray(v)) return {Kind: {ListValue: listJson(v)}}
+  return {Kind: {StructValue: structJson(v as Record<string, unknown>)}}
+}
+
 /** A zero scalar inside a list or map is kept (omitempty applies to struct fields only). */
 function zero(v: unknown): GoJson {
   if (typeof v === 'boolean') return false
   if (typeof v === 'string') return ''
   return 0
+}
+
+function messageItem(schema: DescMessage, item: unknown): GoJson {
+  return isMessage(item) ? messageJson(schema, item) : unboxed(schema.typeName, item)
 }
 
 function messageJson(schema: DescMessage, msg: Message): {[k: string]: GoJson} {

@@ -30,8 +30,10 @@ export interface ExecutionJob {
   task?: TaskTemplate
   /** The control plane's data directory. */
   dataDir: string
-  /** Root directory of the local blob store (`file://` URIs point below it). */
+  /** Root directory of the local blob store (`file://` URIs and data paths point below it). */
   blobRoot: string
+  /** `host:port` of the control plane's gRPC endpoint, given to tasks that call it back (eager workflows). */
+  platformEndpoint?: string
 }
 
 export interface ExecutionSink {

@@ -356,6 +356,7 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
       task: target.task,
       dataDir: ctx.dataDir,
       blobRoot: ctx.blobs.root,
+      platformEndpoint: new URL(ctx.baseUrl()).host,
     }
     try {
       ctx.executor.start(job, sink)

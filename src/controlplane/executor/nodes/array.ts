@@ -22,8 +22,10 @@ import {userError, type Outcome} from '../outcome.js'
 import type {NodeContext, NodeKind} from './context.js'
 
 export const arrayNode: NodeKind = {
-  // Array items are recorded as child node executions here, so the array node is their parent.
-  queued: () => ({isArray: true, isParent: true}),
+  // Array items are recorded as child node executions (listed by unique_parent_id), but the array node
+  // is reported as propeller's default array event version does: is_array without is_parent, which
+  // is what flytekit 1.16's FlyteRemote sync expects (an array marked parent is "undeterminable").
+  queued: () => ({isArray: true}),
   async run(ctx, {ref, inputs, signal}) {
     if (ref.node.target.case !== 'arrayNode') throw new Error('not an array node')
     const array = ref.node.target.value

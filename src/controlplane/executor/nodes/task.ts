@@ -104,7 +104,7 @@ async function runTaskAttempts(
         logPath,
         perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
         namespace: `${id.project}-${id.domain}`,
-        flyteEnv: {...flyteEnv(ctx, task, attempt), ...ref.env},
+        flyteEnv: {...flyteEnv(ctx, task, attempt), ...platformEnv(ctx.job.platformEndpoint), ...ref.env},
         timeoutMs,
         signal,
         env: options.env,
@@ -171,4 +171,14 @@ function flyteEnv(ctx: NodeContext, task: TaskTemplate, attempt: number): Record
     FLYTE_INTERNAL_VERSION: t?.version ?? '',
     FLYTE_ATTEMPT_NUMBER: String(attempt),
   }
+}
+
+/**
+ * Where a task reaches the control plane, as the sandbox's propeller tells its pods: flytekit's
+ * FlyteRemote inside a task (eager workflows, `FlytekitPlugin.get_remote`) reads these instead of
+ * falling back to `localhost:30080`.
+ */
+function platformEnv(endpoint: string | undefined): Record<string, string> {
+  if (!endpoint) return {}
+  return {FLYTE_PLATFORM_URL: endpoint, FLYTE_PLATFORM_INSECURE: 'true'}
 }
