@@ -88,6 +88,8 @@ export interface StartOptions {
   /** Give up waiting for the daemon after this long. */
   timeoutMs?: number
   note?: (line: string) => void
+  /** Stop a running plane first and start a new one with this process's environment. */
+  restart?: boolean
 }
 
 export interface StartResult {
@@ -100,12 +102,17 @@ export interface StartResult {
   /** Spawn → answering GetVersion, in ms (0 when it was already running). */
   startupMs: number
   staleCleaned: boolean
+  /** For a plane that was already running: how its task environment differs from this process's. */
+  settingsDiffer: string[]
+  /** A running plane was stopped first (--restart). */
+  restarted: boolean
 }
 
 export async function startDemo(opts: StartOptions): Promise<StartResult> {
   const paths = demoPaths(opts)
   const note = opts.note ?? (() => {})
   let staleCleaned = false
+  let restarted = false
   const current = await inspectDaemon(paths.dataDir)
   if (current.state === 'running') {
     if (current.version === null) {
@@ -117,7 +124,11 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
         },
       )
     }
-    return alreadyRunning(current.info, paths, staleCleaned)
+    if (!opts.restart) return alreadyRunning(current.info, paths, staleCleaned)
+    note(`Stopping the running control plane (pid ${current.info.pid}) to restart it with this environment`)
+    await stopProcess(current.info.pid, 10_000)
+    await removePidFile(paths.dataDir)
+    restarted = true
   }
   if (current.state === 'stale') {
     const what = current.info.pid ? `process ${current.info.pid} is not running` : 'unreadable'
@@ -127,6 +138,8 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   }
 
   await mkdir(paths.dataDir, {recursive: true})
+  const {settingsFromEnv, writeSettings} = await import('./settings.js')
+  await writeSettings(paths.dataDir, settingsFromEnv(process.env))
   const started = performance.now()
   const child = await spawnDaemon(paths.dataDir, opts.port)
   try {
@@ -149,6 +162,8 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
     alreadyRunning: false,
     startupMs,
     staleCleaned,
+    settingsDiffer: [],
+    restarted,
   }
 }
 
@@ -164,7 +179,11 @@ async function awaitRunning(dataDir: string, ms: number): Promise<DaemonState> {
 
 async function alreadyRunning(info: DaemonInfo, paths: DemoPaths, staleCleaned: boolean): Promise<StartResult> {
   await writeConfigIfChanged(paths.configPath, info.port)
+  const {readSettings, settingsDifferences, settingsFromEnv} = await import('./settings.js')
+  const running = await readSettings(paths.dataDir)
   return {
+    settingsDiffer: running ? settingsDifferences(running, settingsFromEnv(process.env)) : [],
+    restarted: false,
     pid: info.pid,
     port: info.port,
     endpoint: `dns:///127.0.0.1:${info.port}`,

@@ -5,11 +5,12 @@ import type {StartResult} from '../../demo/service.js'
 export default class DemoStart extends BaseCommand<typeof DemoStart> {
   static override summary = 'Starts the local Flyte control plane in the background (no Docker).'
   static override description = `Runs a FlyteAdmin-compatible control plane on 127.0.0.1:<port> as a detached process, with SQLite storage and a local executor under the data directory, waits until it answers, and writes ~/.flyte/config-sandbox.yaml pointing at it.
-Running it again while it is up changes nothing. With no config file at all, flytectl already targets localhost:30080.`
+Running it again while it is up changes nothing, and says so when this shell's FLYTECTL_DEMO_PATH or PYTHONPATH differ from the ones the running plane's tasks see; --restart stops it and starts it again with this shell's. With no config file at all, flytectl already targets localhost:30080.`
   static override examples = [
     '<%= config.bin %> demo start',
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
+    'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
     port: Flags.integer({
@@ -19,14 +20,33 @@ Running it again while it is up changes nothing. With no config file at all, fly
       max: 65535,
     }),
     dataDir: Flags.string({description: 'Directory for its database, blobs and logs (default ~/.flyte/demo)'}),
+    restart: Flags.boolean({
+      description:
+        'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
+      default: false,
+    }),
   }
 
   async run(): Promise<StartResult> {
     const {startDemo} = await import('../../demo/service.js')
-    const r = await startDemo({port: this.flags.port, dataDir: this.flags.dataDir, note: (l) => this.note(l)})
+    const r = await startDemo({
+      port: this.flags.port,
+      dataDir: this.flags.dataDir,
+      restart: this.flags.restart,
+      note: (l) => this.note(l),
+    })
     if (r.alreadyRunning && r.port !== this.flags.port) {
       this.note(
         `Note: it listens on ${r.port}, not ${this.flags.port}; run \`flytectl demo teardown\` first to change the port.`,
+      )
+    }
+    if (r.settingsDiffer.length > 0) {
+      this.note(
+        [
+          'Warning: the running control plane keeps the environment it was started with; its tasks do not see this shell’s:',
+          ...r.settingsDiffer.map((d) => `  ${d}`),
+          `Restart it to apply this shell’s values: flytectl demo start --restart --port ${r.port}`,
+        ].join('\n'),
       )
     }
     const head = r.alreadyRunning

@@ -160,7 +160,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     return fail(
       'CommandNotFound',
       `task [${name}]: command [${argv[0]}] not found on this machine (image [${container.image}] is not run locally); ` +
-        `install it or add its directory to ${DEMO_PATH_ENV}`,
+        `install it or add its directory to ${DEMO_PATH_ENV}, then restart the control plane so it picks the new path up ` +
+        `(\`flytectl demo start --restart\` with ${DEMO_PATH_ENV} set; the running plane has ${DEMO_PATH_ENV}=${baseEnv[DEMO_PATH_ENV] || '(unset)'})`,
       false,
     )
   }

@@ -122,6 +122,44 @@ describe('flytectl demo', () => {
     assert.equal(existsSync(join(h, '.flyte', 'demo')), false, '--volume deletes the data directory')
   })
 
+  it('says how the running plane’s task environment differs from this shell’s, and --restart applies it', async () => {
+    const h = home()
+    const port = await freePort()
+    const startWith = async (pythonPath: string, extra: string[] = []) => {
+      const r = await runCli(['demo', 'start', '--port', String(port), '--json', ...extra], {
+        env: {HOME: h, PYTHONPATH: pythonPath, FLYTECTL_DEMO_PATH: '/opt/tools/bin'},
+      })
+      if (r.code === 0) started.add(json(r.stdout).result.pid as number)
+      return r
+    }
+    const first = await startWith('/work/one')
+    assert.equal(first.code, 0, first.stderr)
+    const differs = await startWith('/work/two')
+    assert.equal(differs.code, 0, differs.stderr)
+    assert.equal(json(differs.stdout).result.pid, json(first.stdout).result.pid)
+    assert.deepEqual(json(differs.stdout).result.settingsDiffer, [
+      'PYTHONPATH: the running plane has "/work/one", this shell has "/work/two"',
+    ])
+    const plain = await runCli(['demo', 'start', '--port', String(port)], {
+      env: {HOME: h, PYTHONPATH: '/work/two', FLYTECTL_DEMO_PATH: '/opt/tools/bin'},
+    })
+    assert.equal(plain.code, 0, plain.stderr)
+    assert.match(plain.stderr, /tasks do not see this shell’s:\n {2}PYTHONPATH: the running plane has "\/work\/one"/)
+    assert.match(plain.stderr, new RegExp(`flytectl demo start --restart --port ${port}`))
+
+    const restarted = await startWith('/work/two', ['--restart'])
+    assert.equal(restarted.code, 0, restarted.stderr)
+    const r = json(restarted.stdout).result
+    assert.equal(r.restarted, true)
+    assert.equal(r.alreadyRunning, false)
+    assert.notEqual(r.pid, json(first.stdout).result.pid)
+    assert.equal(processAlive(json(first.stdout).result.pid as number), false)
+    const same = await startWith('/work/two')
+    assert.deepEqual(json(same.stdout).result.settingsDiffer, [])
+    assert.doesNotMatch(same.stderr, /Warning/)
+    assert.equal((await runCli(['demo', 'teardown', '--volume'], {env: {HOME: h}})).code, 0)
+  })
+
   it('two starts at once end with one control plane, both exiting 0', async () => {
     const h = home()
     const port = await freePort()
