@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -105,7 +105,7 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
 
   it('registers a pyflyte package, runs every example from generated execFiles, shows outputs and logs', async () => {
     const reg = await ok(['register', 'files', ...P, '--archive', join(work, 'pkg.tgz'), '--version', 'v1'])
-    assert.match(reg, /25 rows/)
+    assert.match(reg, /43 rows/)
     assert.doesNotMatch(reg, /Failed/)
 
     const names = {
@@ -116,11 +116,15 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
       outer: await launch('workflows.control.outer_wf', 'v1'),
       map: await launch('workflows.control.map_wf', 'v1'),
       container: await launch('workflows.control.container_wf', 'v1'),
+      data: await launch('workflows.data.data_wf', 'v1'),
+      failing: await launch('workflows.handlers.failing_wf', 'v1'),
     }
     const results = Object.fromEntries(
       await Promise.all(Object.entries(names).map(async ([k, n]) => [k, await waitFor(n)] as const)),
     )
-    for (const [k, r] of Object.entries(results)) assert.equal(r.phase, 'SUCCEEDED', `${k}: ${r.error ?? ''}`)
+    for (const [k, r] of Object.entries(results)) {
+      if (k !== 'failing') assert.equal(r.phase, 'SUCCEEDED', `${k}: ${r.error ?? ''}`)
+    }
 
     // Outputs are literals written by flytekit itself, read back by `get execution --details`.
     assert.deepEqual(results.typed!.outputs, {
@@ -149,10 +153,120 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
       ['n0-0-3', 16],
     ])
 
+    // A file, a directory and a pandas DataFrame (parquet, StructuredDataset) passed between tasks
+    // through the raw output prefix; the workflow returns the file and the frame as blob paths.
+    const {o3: file, o4: frame, ...plain} = results.data!.outputs as Record<string, unknown>
+    assert.deepEqual(plain, {
+      o0: 'HELLO FILES',
+      o1: ['part-0.txt=0', 'part-1.txt=10', 'part-2.txt=20', 'part-3.txt=30'],
+      o2: 14,
+    })
+    const raw = `/blobs/raw/flytesnacks/development/${names.data}`
+    assert.match(String(file), new RegExp(`^/.*${raw}/n0/0/[0-9a-f]{32}/greeting\\.txt$`))
+    assert.equal(readFileSync(String(file), 'utf8'), 'hello files')
+    assert.match(String(frame), new RegExp(`^/.*${raw}/n1/0/[0-9a-f]{32}$`))
+    assert.deepEqual(readdirSync(String(frame)), ['00000'])
+
+    // The on_failure handler ran with the error although flytekit bound its err to None.
+    assert.equal(results.failing!.phase, 'FAILED')
+    assert.match(results.failing!.error ?? '', /ValueError: cannot handle 7/)
+    assert.match(await ok(['logs', 'execution', ...P, names.failing]), /clean_up saw: ValueError: cannot handle 7/)
+
     const logs = await ok(['logs', 'execution', ...P, names.typed])
     assert.match(logs, /adding 3 and 4/)
     const containerLogs = await ok(['logs', 'execution', ...P, names.container])
     assert.match(containerLogs, /container says hi/)
+  })
+
+  it('accepts the same package registered again, and refuses a changed task at the same version naming the field', async () => {
+    const again = await ok(['register', 'files', ...P, '--archive', join(work, 'pkg.tgz'), '--version', 'v1'])
+    assert.match(again, /43 rows/)
+    assert.doesNotMatch(again, /Failed/)
+
+    const mod = join(work, 'changed')
+    mkdirSync(join(mod, 'changed'), {recursive: true})
+    writeFileSync(join(mod, 'changed', '__init__.py'), '')
+    const pkg = async (decorator: string, out: string) => {
+      writeFileSync(
+        join(mod, 'changed', 'tasks.py'),
+        `from flytekit import task\n\n\n${decorator}\ndef shout(s: str) -> str:\n    return s.upper()\n`,
+      )
+      await run(join(VENV_BIN, 'pyflyte'), ['--pkgs', 'changed', 'package', '--image', 'flytekit:local', '-o', out], {
+        cwd: mod,
+        env: {...process.env, ...env},
+      })
+    }
+    await pkg('@task', join(work, 'a.tgz'))
+    await pkg('@task(retries=2)', join(work, 'b.tgz'))
+    await ok(['register', 'files', ...P, '--archive', join(work, 'a.tgz'), '--version', 'c1'])
+    const refused = await cli([
+      'register',
+      'files',
+      ...P,
+      '--archive',
+      join(work, 'b.tgz'),
+      '--version',
+      'c1',
+      '-o',
+      'json',
+    ])
+    assert.notEqual(refused.code, 0)
+    const row = JSON.parse(refused.stdout) as {status: string; additionalInfo: string}
+    assert.equal(row.status, 'Failed')
+    assert.equal(
+      row.additionalInfo,
+      'Error registering file due to InvalidArgument: changed.tasks.shout task with different structure already exists. ' +
+        '(Please register a new version of the task):\n/template/metadata/retries/retries:\n\t- <nil> \n\t+ 2',
+    )
+  })
+
+  it('serves FlyteRemote: a map task awaited and synced with its nodes; a file and a DataFrame read back', async () => {
+    const {stdout} = await python('remote_data.py', [`127.0.0.1:${port}`, 'flytesnacks', 'development', 'v1'])
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>
+    assert.deepEqual(out.map, {phase: 4, o0: 50, nodes: ['n0', 'n1'], array: true})
+    assert.deepEqual(out.data, {
+      phase: 4,
+      o0: 'FROM REMOTE',
+      o1: ['part-0.txt=0', 'part-1.txt=10', 'part-2.txt=20'],
+      o2: 5,
+      file: 'from remote',
+      frame: {name: ['row0', 'row1', 'row2'], value: [0, 1, 4]},
+    })
+  })
+
+  it('runs `pyflyte run --remote` of the same script twice, and an eager workflow on this non-default port', async () => {
+    const pyflyteRun = (script: string, wf: string, args: string[], wait = true) =>
+      run(
+        join(VENV_BIN, 'pyflyte'),
+        [
+          ...['-c', env.FLYTECTL_CONFIG!, 'run', '--remote', ...P],
+          ...(wait ? ['--wait', '--poll-interval', '1'] : []),
+          ...[script, wf, ...args],
+        ],
+        {cwd: INTEROP, env: {...process.env, ...env}, timeout: 300_000},
+      )
+    const succeeded = /Execution ([a-z0-9]+) has succeeded\./
+    const launched = /executions\/([a-z0-9]+) to see execution in the console/
+    // The second run re-registers the same tasks and workflow (same version): accepted as identical.
+    const twice = (async () => {
+      const first = await pyflyteRun('workflows/data.py', 'data_wf', ['--text', 'once'])
+      const second = await pyflyteRun('workflows/data.py', 'data_wf', ['--text', 'twice'], false)
+      return [first.stdout, second.stdout]
+    })()
+    const eager = await pyflyteRun('workflows/handlers.py', 'eager_wf', ['--x', '6'])
+    const [first, second] = await twice
+    assert.match(first!, succeeded)
+    assert.equal((await waitFor(succeeded.exec(first!)![1]!)).outputs.o0, 'ONCE')
+    const secondName = launched.exec(second!)?.[1]
+    assert.ok(secondName, second)
+    const again = await waitFor(secondName)
+    assert.equal(again.phase, 'SUCCEEDED', again.error)
+    assert.equal(again.outputs.o0, 'TWICE')
+
+    assert.notEqual(port, 30080)
+    const eagerName = succeeded.exec(eager.stdout)?.[1]
+    assert.ok(eagerName, eager.stdout)
+    assert.deepEqual((await waitFor(eagerName)).outputs, {o0: 70})
   })
 
   it('serves FlyteRemote: fetch, launch, wait, outputs', async () => {
