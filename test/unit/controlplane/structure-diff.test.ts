@@ -52,6 +52,21 @@ describe('structure identity (FlyteAdmin digests)', () => {
     assert.notEqual(structureDigest(CompiledTaskSchema, a), structureDigest(CompiledTaskSchema, task({retries: 2})))
   })
 
+  it('reads unboxed well-known types (a Struct in custom) in any key order, and diffs inside them', () => {
+    const withCustom = (custom: Record<string, unknown>) => {
+      const t = task({})
+      t.template!.custom = custom as never
+      return t
+    }
+    const a = withCustom({image: 'x', opts: {b: 1, a: [true, null]}})
+    const b = withCustom({opts: {a: [true, null], b: 1}, image: 'x'})
+    assert.equal(structureDigest(CompiledTaskSchema, a), structureDigest(CompiledTaskSchema, b))
+    assert.equal(
+      structureDiff(CompiledTaskSchema, a, withCustom({image: 'y', opts: {b: 1, a: [true, null]}})),
+      '/template/custom/fields/image/Kind/StringValue:\n\t- x \n\t+ y',
+    )
+  })
+
   it('names the differing paths in FlyteAdmin’s format (retries, image, a removed field; an appended arg is left out)', () => {
     const before = task({retries: 1, image: 'img:a', discovery: '1', args: ['pyflyte-execute']})
     const after = task({retries: 3, image: 'img:b', args: ['pyflyte-execute', '--extra']})
