@@ -39,6 +39,7 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
   let port: number
   let env: NodeJS.ProcessEnv
   let launches = 0
+  let offloadExecution = ''
   const cli = (args: string[]): Promise<CliResult> => runCli(args, {env})
   const ok = async (args: string[]): Promise<string> => {
     const r = await cli(args)
@@ -105,7 +106,7 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
 
   it('registers a pyflyte package, runs every example from generated execFiles, shows outputs and logs', async () => {
     const reg = await ok(['register', 'files', ...P, '--archive', join(work, 'pkg.tgz'), '--version', 'v1'])
-    assert.match(reg, /43 rows/)
+    assert.match(reg, /47 rows/)
     assert.doesNotMatch(reg, /Failed/)
 
     const names = {
@@ -118,7 +119,9 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
       container: await launch('workflows.control.container_wf', 'v1'),
       data: await launch('workflows.data.data_wf', 'v1'),
       failing: await launch('workflows.handlers.failing_wf', 'v1'),
+      offload: await launch('workflows.data.offload_wf', 'v1'),
     }
+    offloadExecution = names.offload
     const results = Object.fromEntries(
       await Promise.all(Object.entries(names).map(async ([k, n]) => [k, await waitFor(n)] as const)),
     )
@@ -167,6 +170,15 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
     assert.match(String(frame), new RegExp(`^/.*${raw}/n1/0/[0-9a-f]{32}$`))
     assert.deepEqual(readdirSync(String(frame)), ['00000'])
 
+    // An 11 MB output literal is offloaded by flytekit beside outputs.pb (literal offloading as propeller
+    // enables it) and read back by the next task.
+    const offloaded = `/blobs/metadata/flytesnacks/development/${names.offload}/n0/data/0/o0_offloaded_metadata.pb`
+    assert.equal(results.offload!.outputs.o0, 11534340)
+    assert.match(
+      String((results.offload!.outputs.o1 as {offloaded: string}).offloaded),
+      new RegExp(`^file:///.*${offloaded}$`),
+    )
+
     // The on_failure handler ran with the error although flytekit bound its err to None.
     assert.equal(results.failing!.phase, 'FAILED')
     assert.match(results.failing!.error ?? '', /ValueError: cannot handle 7/)
@@ -180,7 +192,7 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
 
   it('accepts the same package registered again, and refuses a changed task at the same version naming the field', async () => {
     const again = await ok(['register', 'files', ...P, '--archive', join(work, 'pkg.tgz'), '--version', 'v1'])
-    assert.match(again, /43 rows/)
+    assert.match(again, /47 rows/)
     assert.doesNotMatch(again, /Failed/)
 
     const mod = join(work, 'changed')
@@ -221,7 +233,13 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
   })
 
   it('serves FlyteRemote: a map task awaited and synced with its nodes; a file and a DataFrame read back', async () => {
-    const {stdout} = await python('remote_data.py', [`127.0.0.1:${port}`, 'flytesnacks', 'development', 'v1'])
+    const {stdout} = await python('remote_data.py', [
+      `127.0.0.1:${port}`,
+      'flytesnacks',
+      'development',
+      'v1',
+      offloadExecution,
+    ])
     const out = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>
     assert.deepEqual(out.map, {phase: 4, o0: 50, nodes: ['n0', 'n1'], array: true})
     assert.deepEqual(out.data, {
@@ -232,6 +250,7 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
       file: 'from remote',
       frame: {name: ['row0', 'row1', 'row2'], value: [0, 1, 4]},
     })
+    assert.deepEqual(out.offloaded, {o0: 11534340, length: 11534340, head: 'flyte flyte '})
   })
 
   it('runs `pyflyte run --remote` of the same script twice, and an eager workflow on this non-default port', async () => {

@@ -1,7 +1,7 @@
 """FlyteRemote against the embedded control plane: map tasks awaited and synced with their nodes;
 files and dataframes read back on the client side.
 
-Usage: python remote_data.py <host:port> <project> <domain> <version>
+Usage: python remote_data.py <host:port> <project> <domain> <version> <offload_wf execution name>
 Prints one JSON line.
 """
 import datetime
@@ -18,7 +18,7 @@ WAIT = dict(timeout=datetime.timedelta(seconds=180), poll_interval=datetime.time
 
 
 def main() -> None:
-    endpoint, project, domain, version = sys.argv[1:5]
+    endpoint, project, domain, version, offloaded = sys.argv[1:6]
     remote = FlyteRemote(
         config=Config.for_endpoint(endpoint=endpoint, insecure=True),
         default_project=project,
@@ -50,6 +50,11 @@ def main() -> None:
         "file": text,
         "frame": df.to_dict("list"),
     }
+
+    # An output flytekit offloaded (11 MB) is read back through its offloaded_metadata reference.
+    ex = remote.fetch_execution(name=offloaded)
+    text = ex.outputs.get("o1", as_type=str)
+    out["offloaded"] = {"o0": ex.outputs.get("o0"), "length": len(text), "head": text[:12]}
     print(json.dumps(out, sort_keys=True, default=str))
 
 

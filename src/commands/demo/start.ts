@@ -37,7 +37,8 @@ Running it again while it is up changes nothing, and says so when this shell's F
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
       this.note(
-        `Note: it listens on ${r.port}, not ${this.flags.port}; run \`flytectl demo teardown\` first to change the port.`,
+        `Note: it listens on ${r.port}, not ${this.flags.port}; run \`flytectl demo teardown\` first to change the port ` +
+          `(or \`flytectl demo start --restart --port ${this.flags.port}\`).`,
       )
     }
     if (r.settingsDiffer.length > 0) {

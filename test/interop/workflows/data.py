@@ -53,3 +53,19 @@ def data_wf(text: str = "hello files", n: int = 4) -> typing.Tuple[str, typing.L
     f = write_file(text=text)
     df = make_frame(n=n)
     return read_file(f=f), read_dir(d=write_dir(n=n)), total_value(df=df), f, df
+
+
+@task
+def big_text(mb: int) -> str:
+    return "flyte " * (mb * 1024 * 1024 // 6 + 1)
+
+
+@task
+def text_size(s: str) -> int:
+    return len(s)
+
+
+@workflow
+def offload_wf(mb: int = 11) -> typing.Tuple[int, str]:
+    s = big_text(mb=mb)
+    return text_size(s=s), s

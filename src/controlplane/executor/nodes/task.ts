@@ -104,7 +104,12 @@ async function runTaskAttempts(
         logPath,
         perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
         namespace: `${id.project}-${id.domain}`,
-        flyteEnv: {...flyteEnv(ctx, task, attempt), ...platformEnv(ctx.job.platformEndpoint), ...ref.env},
+        flyteEnv: {
+          ...flyteEnv(ctx, task, attempt),
+          ...platformEnv(ctx.job.platformEndpoint),
+          ...LITERAL_OFFLOADING_ENV,
+          ...ref.env,
+        },
         timeoutMs,
         signal,
         env: options.env,
@@ -182,3 +187,10 @@ function platformEnv(endpoint: string | undefined): Record<string, string> {
   if (!endpoint) return {}
   return {FLYTE_PLATFORM_URL: endpoint, FLYTE_PLATFORM_INSECURE: 'true'}
 }
+
+/**
+ * Literal offloading as propeller's literal-offloading-config turns it on: flytekit writes an output
+ * literal of 10 MB or more to `<output prefix>/<name>_offloaded_metadata.pb` and returns a reference
+ * to it, which downstream tasks and FlyteRemote read back; one of 1000 MB or more fails the task.
+ */
+const LITERAL_OFFLOADING_ENV = {_F_L_MIN_SIZE_MB: '10', _F_L_MAX_SIZE_MB: '1000'}
