@@ -1,6 +1,9 @@
 /**
  * Time from `flytectl demo start` to the first python-task execution SUCCEEDED, with real flytekit:
  * demo start → register a pyflyte package → create execution (task `workflows.basics.add`) → SUCCEEDED.
+ * Then, one at a time on the same plane, the end-to-end time of each flytekit case the interop tier
+ * covers: launch → terminal phase through `flytectl create execution`, and `pyflyte run --remote
+ * --wait --poll-interval 1` (package upload, registration, run, wait) twice for the same script.
  * Needs test/interop/.venv (scripts/setup-interop.sh). Run: `npm run bench:interop`.
  */
 import {execFile} from 'node:child_process'
@@ -55,6 +58,50 @@ async function main(): Promise<void> {
     console.log(`register ${entities} entities (pyflyte):   ${ms(tReady, tRegistered)}`)
     console.log(`create → python task ${phase}: ${ms(tRegistered, tDone)}`)
     console.log(`demo start → first SUCCEEDED:     ${ms(t0, tDone)}`)
+
+    const waitPhase = async (name: string) => {
+      for (;;) {
+        const p = (JSON.parse(await cli(['get', 'execution', ...P, name, '-o', 'json'])) as {closure: {phase: string}})
+          .closure.phase
+        if (['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'].includes(p)) return p
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    const cases: Array<[string, string]> = [
+      ['FlyteFile + FlyteDirectory + DataFrame (data_wf, 6 tasks)', 'workflows.data.data_wf'],
+      ['11 MB offloaded literal (offload_wf, 2 tasks)', 'workflows.data.offload_wf'],
+      ['map task over 4 items (map_wf)', 'workflows.control.map_wf'],
+      ['on_failure handler (failing_wf)', 'workflows.handlers.failing_wf'],
+      ['eager workflow, 2 tasks (eager_wf)', 'workflows.handlers.eager_wf'],
+    ]
+    for (const [label, lp] of cases) {
+      const spec = join(work, `${lp}.yaml`)
+      await cli(['get', 'launchplan', ...P, lp, '--version', 'v1', '--execFile', spec])
+      const t = performance.now()
+      const created = await cli(['create', 'execution', ...P, '--execFile', spec])
+      const phase = await waitPhase(/name:"([a-z0-9]+)"/.exec(created)![1]!)
+      console.log(`${label}: ${phase} in ${ms(t, performance.now())}`)
+    }
+    for (const round of ['first', 'second']) {
+      const t = performance.now()
+      await run(
+        join(VENV_BIN, 'pyflyte'),
+        [
+          '-c',
+          env.FLYTECTL_CONFIG,
+          'run',
+          '--remote',
+          '--wait',
+          '--poll-interval',
+          '1',
+          ...P,
+          'workflows/data.py',
+          'data_wf',
+        ],
+        {cwd: INTEROP, env: {...process.env, ...env}},
+      )
+      console.log(`pyflyte run --remote --wait data_wf (${round} time): ${ms(t, performance.now())}`)
+    }
   } finally {
     await runCli(['demo', 'teardown', '--volume'], {env})
     rmSync(work, {recursive: true, force: true})

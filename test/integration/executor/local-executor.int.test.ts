@@ -236,6 +236,7 @@ describe('local executor', () => {
       e.value.message,
       /command \[pyflyte-definitely-missing\] not found .*image \[example\.com\/task:v1\].*FLYTECTL_DEMO_PATH/,
     )
+    assert.match(e.value.message, /restart the control plane .*`flytectl demo start --restart`/)
     assert.equal(sink.tasks.filter((x) => x.phase === TP.RUNNING).length, 1, 'not retried')
   })
 
