@@ -263,7 +263,7 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
     assert.deepEqual(out.offloaded, {o0: 11534340, length: 11534340, head: 'flyte flyte '})
   })
 
-  it('runs `pyflyte run --remote` of the same script twice, and an eager workflow on this non-default port', async () => {
+  it('runs `pyflyte run --remote` of the same script twice, a map task with --wait, and an eager workflow on this non-default port', async () => {
     const pyflyteRun = (script: string, wf: string, args: string[], wait = true) =>
       run(
         join(VENV_BIN, 'pyflyte'),
@@ -282,7 +282,12 @@ describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_0
       const second = await pyflyteRun('workflows/data.py', 'data_wf', ['--text', 'twice'], false)
       return [first.stdout, second.stdout]
     })()
+    const mapped = pyflyteRun('workflows/control.py', 'map_wf', [])
     const eager = await pyflyteRun('workflows/handlers.py', 'eager_wf', ['--x', '6'])
+    // `pyflyte run --wait` syncs the map task's array node as flytekit 1.16 expects.
+    const mapName = succeeded.exec((await mapped).stdout)?.[1]
+    assert.ok(mapName)
+    assert.deepEqual((await waitFor(mapName)).outputs, {o0: 30})
     const [first, second] = await twice
     assert.match(first!, succeeded)
     assert.equal((await waitFor(succeeded.exec(first!)![1]!)).outputs.o0, 'ONCE')
