@@ -20,6 +20,8 @@ export interface DaemonOptions {
   port: number
   host: string
   dataDir: string
+  /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
+  maxTasks?: number
 }
 
 export interface RunningDaemon {
@@ -34,13 +36,14 @@ export interface RunningDaemon {
  */
 export class DeferredExecutor implements Executor {
   private loaded?: Promise<Executor>
+  constructor(private readonly maxProcesses?: number) {}
 
   preload(): void {
     void this.load().catch(() => {})
   }
 
   private load(): Promise<Executor> {
-    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor())
+    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor({maxProcesses: this.maxProcesses}))
     return this.loaded
   }
 
@@ -67,19 +70,24 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       port: {type: 'string', default: '30080'},
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
+      'max-tasks': {type: 'string'},
     },
     strict: true,
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
-  return {port, host: values.host!, dataDir: resolve(values['data-dir'])}
+  const maxTasks = values['max-tasks'] === undefined ? undefined : Number(values['max-tasks'])
+  if (maxTasks !== undefined && (!Number.isInteger(maxTasks) || maxTasks < 1)) {
+    throw new Error(`invalid --max-tasks ${values['max-tasks']}`)
+  }
+  return {port, host: values.host!, dataDir: resolve(values['data-dir']), ...(maxTasks ? {maxTasks} : {})}
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true})
   const {startServer} = await import('./server.js')
-  const executor = new DeferredExecutor()
+  const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
     port: opts.port,

@@ -90,6 +90,8 @@ export interface StartOptions {
   note?: (line: string) => void
   /** Stop a running plane first and start a new one with this process's environment. */
   restart?: boolean
+  /** Concurrent task processes the plane runs (the rest queue). */
+  maxTasks?: number
 }
 
 export interface StartResult {
@@ -141,7 +143,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   const {settingsFromEnv, writeSettings} = await import('./settings.js')
   await writeSettings(paths.dataDir, settingsFromEnv(process.env))
   const started = performance.now()
-  const child = await spawnDaemon(paths.dataDir, opts.port)
+  const child = await spawnDaemon(paths.dataDir, opts.port, daemonFlags(opts))
   try {
     await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
   } catch (err) {
@@ -201,12 +203,17 @@ interface SpawnedDaemon {
   kill(): void
 }
 
-async function spawnDaemon(dataDir: string, port: number): Promise<SpawnedDaemon> {
+/** The daemon's own flags for what `demo start` was given. */
+function daemonFlags(opts: StartOptions): string[] {
+  return opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []
+}
+
+async function spawnDaemon(dataDir: string, port: number, flags: string[]): Promise<SpawnedDaemon> {
   const log = openSync(logFilePath(dataDir), 'a')
   try {
     const child = spawn(
       process.execPath,
-      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
+      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...flags],
       {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env: process.env},
     )
     const exited = new Promise<number | null>((res) => {

@@ -10,6 +10,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start',
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
+    '<%= config.bin %> demo start --max-tasks 4',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -20,6 +21,11 @@ Running it again while it is up changes nothing, and says so when this shell's F
       max: 65535,
     }),
     dataDir: Flags.string({description: 'Directory for its database, blobs and logs (default ~/.flyte/demo)'}),
+    'max-tasks': Flags.integer({
+      description:
+        'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
+      min: 1,
+    }),
     restart: Flags.boolean({
       description:
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
@@ -33,6 +39,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       port: this.flags.port,
       dataDir: this.flags.dataDir,
       restart: this.flags.restart,
+      ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
