@@ -81,7 +81,10 @@ function parseSuffix(base: ReleaseVersion, suffix: string, hasV: boolean): Versi
   const shown = quoteValue(suffix)
   if (suffix.endsWith('-')) return fail(`it ends with a dash (${shown})`)
   if (suffix.includes('--')) return fail(`it has a doubled dash (${shown})`)
-  if (suffix.includes('+')) return fail(`the local/build part ${quoteValue(suffix.slice(suffix.indexOf('+')))} is not part of a release version`)
+  if (suffix.includes('+'))
+    return fail(
+      `the local/build part ${quoteValue(suffix.slice(suffix.indexOf('+')))} is not part of a release version`,
+    )
   if (/dev\d*$/i.test(suffix)) {
     return fail(`the dev part ${shown} makes it a development build, not a release`)
   }
@@ -111,7 +114,9 @@ function parseSuffix(base: ReleaseVersion, suffix: string, hasV: boolean): Versi
   }
   if (/^[._-]?[A-Za-z]+$/.test(suffix)) {
     const word = suffix.replace(/^[._-]/, '')
-    return LABELS[word.toLowerCase()] ? fail(`the prerelease ${shown} has no number (such as b0 or -rc1)`) : badLabel(word)
+    return LABELS[word.toLowerCase()]
+      ? fail(`the prerelease ${shown} has no number (such as b0 or -rc1)`)
+      : badLabel(word)
   }
   if (/^-[0-9A-Za-z.-]+$/.test(suffix) && semver.valid(`1.0.0${suffix}`)) {
     const word = /^-([A-Za-z]*)/.exec(suffix)![1]!
@@ -149,7 +154,8 @@ export function parseReleaseLine(text: string): LineParse {
     return {ok: false, reason: 'expected X.Y, such as 1.16'}
   }
   for (const [i, p] of [m[1]!, m[2]!].entries()) {
-    if (p.length > 1 && p.startsWith('0')) return {ok: false, reason: `the ${PART_NAMES[i]} number "${p}" has a leading zero`}
+    if (p.length > 1 && p.startsWith('0'))
+      return {ok: false, reason: `the ${PART_NAMES[i]} number "${p}" has a leading zero`}
     if (p.length > 9) return {ok: false, reason: `the ${PART_NAMES[i]} number is too large`}
   }
   return {ok: true, major: Number(m[1]), minor: Number(m[2])}

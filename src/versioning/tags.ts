@@ -5,13 +5,7 @@
  * spelling, a doubled prefix (`flytectl/flytectl/v0.9.4`), non-canonical labels (`-beta.1`).
  */
 import {parseReleaseVersion, quoteValue} from './parse.js'
-import {
-  compareVersions,
-  formatVersion,
-  versionsEqual,
-  type ReleaseVersion,
-  type VersionScheme,
-} from './version.js'
+import {compareVersions, formatVersion, versionsEqual, type ReleaseVersion, type VersionScheme} from './version.js'
 
 export interface TagStyle {
   tagPrefix: string

@@ -39,7 +39,14 @@ export function readHistory(name: HistoryName): History {
   const tags: HistoryTag[] = []
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue
-    const [tag, sha, date, kind, branch, changelog] = line.split('\t') as [string, string, string, string, string, string]
+    const [tag, sha, date, kind, branch, changelog] = line.split('\t') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ]
     tags.push({
       name: tag,
       sha,

@@ -76,7 +76,14 @@ describe('release status and lint over the real flyte and flytekit history', () 
   it('reports the real anomalies: no v, the other spelling, doubled prefixes, doubly spelled versions', () => {
     const by = (rule: string) => findings.filter((f) => f.rule === rule).map((f) => f.subject)
     const malformed = by('malformed-tag')
-    for (const t of ['1.15.1', 'flyteadmin/1.15.1', 'flytectl/flytectl/v0.9.4', 'v1.16.0b0', 'flyteadmin/v1.16.0b4', 'v1.1.0-beta.1']) {
+    for (const t of [
+      '1.15.1',
+      'flyteadmin/1.15.1',
+      'flytectl/flytectl/v0.9.4',
+      'v1.16.0b0',
+      'flyteadmin/v1.16.0b4',
+      'v1.1.0-beta.1',
+    ]) {
       assert.ok(malformed.includes(t), `${t} not reported as malformed`)
     }
     for (const t of ['1.16.0b2', 'v1.12.1-rc0']) assert.ok(malformed.includes(t), `flytekit ${t} not reported`)
