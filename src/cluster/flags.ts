@@ -9,7 +9,10 @@ export const filterFlags = {
       'Specifies the Field selector, e.g. name=x,phase in (FAILED;SUCCEEDED); escape commas in values as \\,',
     default: '',
   }),
-  'filter.sortBy': Flags.string({description: 'Specifies which field to sort results', default: 'created_at'}),
+  'filter.sortBy': Flags.string({
+    description:
+      'Specifies which field to sort results (default created_at; the workflow list is in server order unless given)',
+  }),
   'filter.asc': Flags.boolean({
     description: 'Specifies the sorting order. By default sorts result in descending order',
   }),
@@ -26,11 +29,12 @@ export const filterFlags = {
 export function filterFrom(flags: Record<string, unknown>): FilterFlags {
   const f: FilterFlags = {
     fieldSelector: (flags['filter.fieldSelector'] as string | undefined) ?? '',
-    sortBy: (flags['filter.sortBy'] as string | undefined) ?? 'created_at',
     asc: Boolean(flags['filter.asc']),
     limit: (flags['filter.limit'] as number | undefined) ?? 100,
     page: (flags['filter.page'] as number | undefined) ?? 1,
   }
+  const sortBy = flags['filter.sortBy'] as string | undefined
+  if (sortBy !== undefined) f.sortBy = sortBy
   const token = flags['filter.token'] as string | undefined
   if (token) f.token = token
   return f

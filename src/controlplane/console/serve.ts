@@ -168,17 +168,40 @@ export function createConsole(ctx: PlaneContext, assetDir: string = ASSET_DIR): 
       if (!isConsolePath(url.pathname)) return false
       const res = rawRes as ConsoleResponse
       const request = req as ConsoleRequest
-      if (url.pathname === '/console/api/events') streams.open(url, request, res)
-      else if (url.pathname === '/console/api/logs') void handleLogs(ctx, url, request, res)
-      else if (url.pathname === '/console/api/launch') void handleLaunch(ctx, request, res)
-      else if (url.pathname.startsWith('/console/api/')) {
-        res.writeHead(404, {...SECURITY_HEADERS, 'content-type': 'application/json'})
-        res.end(JSON.stringify({message: `no console endpoint ${url.pathname}`}))
-      } else serveStatic(assets, url, req, res)
+      if (url.pathname.startsWith('/console/api/') && ctx.auth) {
+        void guarded(ctx, request, res, () => route(url, request, res))
+        return true
+      }
+      route(url, request, res)
       return true
     },
     close() {
       streams.closeAll()
     },
   }
+
+  function route(url: URL, request: ConsoleRequest, res: ConsoleResponse): void {
+    if (url.pathname === '/console/api/events') streams.open(url, request, res)
+    else if (url.pathname === '/console/api/logs') void handleLogs(ctx, url, request, res)
+    else if (url.pathname === '/console/api/launch') void handleLaunch(ctx, request, res)
+    else if (url.pathname.startsWith('/console/api/')) {
+      res.writeHead(404, {...SECURITY_HEADERS, 'content-type': 'application/json'})
+      res.end(JSON.stringify({message: `no console endpoint ${url.pathname}`}))
+    } else serveStatic(assets, url, request, res)
+  }
+}
+
+/** With auth on, the console's data endpoints take the same access token as every other call. */
+async function guarded(ctx: PlaneContext, req: ConsoleRequest, res: ConsoleResponse, fn: () => void): Promise<void> {
+  try {
+    await ctx.auth!.authenticate((name) => {
+      const v = req.headers[name]
+      return Array.isArray(v) ? v.join(',') : v
+    })
+  } catch (err) {
+    res.writeHead(401, {...SECURITY_HEADERS, 'content-type': 'application/json'})
+    res.end(JSON.stringify({message: (err as Error).message}))
+    return
+  }
+  fn()
 }
