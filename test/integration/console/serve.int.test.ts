@@ -195,3 +195,29 @@ describe('console served by the plane', () => {
     }
   })
 })
+
+describe('console on a plane with auth on', () => {
+  let plane: TestControlPlane
+
+  before(async () => {
+    plane = await startControlPlane({auth: {}})
+  })
+  after(async () => {
+    await plane.stop()
+  })
+
+  it('serves the page shell but refuses the data endpoints without an access token', async () => {
+    assert.equal((await call(`${plane.url}/console`)).status, 200)
+    const launch = await call(`${plane.url}/console/api/launch`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({kind: 'launch_plan', project: PROJECT, domain: DOMAIN, name: 'x', version: 'v1'}),
+    })
+    assert.equal(launch.status, 401)
+    assert.match(launch.body, /authentication required/)
+    const events = await call(`${plane.url}/console/api/events?project=${PROJECT}&domain=${DOMAIN}`)
+    assert.equal(events.status, 401)
+    const logs = await call(`${plane.url}/console/api/logs?uri=file:///x.log`)
+    assert.equal(logs.status, 401)
+  })
+})
