@@ -12,7 +12,7 @@ import {listParams, type FilterFlags} from '../admin/filters.js'
 import type {Column} from '../cli/printer.js'
 import {CliError} from '../cli/errors.js'
 import type {Listing} from './get.js'
-import {describeType, literalFromValue, valueFromLiteral} from './literals.js'
+import {describeType, literalFromValue, valueFromLiteral} from '../literals/convert.js'
 import {protoJson} from './proto-json.js'
 
 type Json = Record<string, unknown>

@@ -1,7 +1,8 @@
 /**
- * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir>`.
- * Opens the store, starts the server with the local executor, then writes `<dataDir>/demo.pid`
- * (JSON: pid, port, host, startedAt, dataDir) — the pid file appearing means "listening". SIGTERM or
+ * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir> [--auth]`.
+ * Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
+ * token required on every call), then writes `<dataDir>/demo.pid`
+ * (JSON: pid, port, host, startedAt, dataDir, auth) — the pid file appearing means "listening". SIGTERM or
  * SIGINT closes the server (running executions end ABORTED), removes the pid file and exits 0. A busy
  * port exits with code 10 and one `Error:` line on stderr.
  */
@@ -20,6 +21,7 @@ export interface DaemonOptions {
   port: number
   host: string
   dataDir: string
+  auth?: boolean
   /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
   maxTasks?: number
 }
@@ -70,6 +72,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       port: {type: 'string', default: '30080'},
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
+      auth: {type: 'boolean', default: false},
       'max-tasks': {type: 'string'},
     },
     strict: true,
@@ -81,7 +84,13 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   if (maxTasks !== undefined && (!Number.isInteger(maxTasks) || maxTasks < 1)) {
     throw new Error(`invalid --max-tasks ${values['max-tasks']}`)
   }
-  return {port, host: values.host!, dataDir: resolve(values['data-dir']), ...(maxTasks ? {maxTasks} : {})}
+  return {
+    port,
+    host: values.host!,
+    dataDir: resolve(values['data-dir']),
+    auth: values.auth === true,
+    ...(maxTasks ? {maxTasks} : {}),
+  }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
@@ -95,6 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
+    ...(opts.auth ? {auth: {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
@@ -103,6 +113,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     host: opts.host,
     startedAt: new Date().toISOString(),
     dataDir: opts.dataDir,
+    auth: opts.auth === true,
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')
