@@ -22,6 +22,7 @@ import {failInterruptedExecutions} from './services/events.js'
 import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
 import type {AuthOptions} from './auth/index.js'
+import {createConsole, type ConsoleSite} from './console/serve.js'
 
 export interface ServerOptions {
   port: number
@@ -93,6 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)
+  const consoleSite = createConsole(ctx)
   const restRoutes = buildRoutes(bindings)
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
@@ -101,7 +103,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       ...(ctx.auth ? [ctx.auth.interceptor()] : []),
     ],
     fallback: (req, res) =>
-      handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
+      handleHttp(ctx, restRoutes, consoleSite, req as unknown as PlainRequest, res as unknown as PlainResponse),
   })
   const h2 = createHttp2Server({}, rpc)
   const h1 = createHttp1Server(rpc as unknown as RequestListener)
@@ -141,6 +143,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closed ??= (async () => {
         await new Promise<void>((ok) => {
+          consoleSite.close()
           server.close(() => ok())
           for (const s of sockets) s.destroy()
           h2.close()
@@ -159,6 +162,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 function handleHttp(
   ctx: PlaneContext,
   routes: ReturnType<typeof buildRoutes>,
+  consoleSite: ConsoleSite,
   req: PlainRequest,
   res: PlainResponse,
 ): void {
@@ -169,6 +173,7 @@ function handleHttp(
     return
   }
   if (ctx.auth?.oauth.handle(url, req, res)) return
+  if (consoleSite.handle(url, req, res)) return
   if (url.pathname.startsWith('/blobs/')) {
     handleBlobRequest(ctx, url, req, res)
     return
