@@ -22,6 +22,8 @@ export interface DaemonOptions {
   host: string
   dataDir: string
   auth?: boolean
+  /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
+  opaUrl?: string
   /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
   maxTasks?: number
 }
@@ -73,6 +75,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
       auth: {type: 'boolean', default: false},
+      'opa-url': {type: 'string'},
       'max-tasks': {type: 'string'},
     },
     strict: true,
@@ -84,11 +87,17 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   if (maxTasks !== undefined && (!Number.isInteger(maxTasks) || maxTasks < 1)) {
     throw new Error(`invalid --max-tasks ${values['max-tasks']}`)
   }
+  const opaUrl = values['opa-url']
+  if (opaUrl !== undefined) {
+    if (!values.auth) throw new Error('--opa-url needs --auth')
+    if (!/^https?:\/\/[^\s]+$/.test(opaUrl)) throw new Error(`invalid --opa-url ${opaUrl}: an http(s) URL is needed`)
+  }
   return {
     port,
     host: values.host!,
     dataDir: resolve(values['data-dir']),
     auth: values.auth === true,
+    ...(opaUrl ? {opaUrl} : {}),
     ...(maxTasks ? {maxTasks} : {}),
   }
 }
@@ -104,7 +113,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
-    ...(opts.auth ? {auth: {}} : {}),
+    ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
@@ -114,6 +123,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     startedAt: new Date().toISOString(),
     dataDir: opts.dataDir,
     auth: opts.auth === true,
+    ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')

@@ -101,6 +101,8 @@ export interface StartOptions {
   restart?: boolean
   /** Start the plane with auth on (its OAuth2 server; a token on every call). */
   auth?: boolean
+  /** With auth: an OPA data-API URL that decides each call instead of policy.yaml. */
+  opaUrl?: string
   /** Concurrent task processes the plane runs (the rest queue). */
   maxTasks?: number
 }
@@ -260,7 +262,11 @@ interface SpawnedDaemon {
 
 /** The daemon's own flags for what `demo start` was given. */
 function daemonFlags(opts: StartOptions): string[] {
-  return [...(opts.auth === true ? ['--auth'] : []), ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : [])]
+  return [
+    ...(opts.auth === true ? ['--auth'] : []),
+    ...(opts.opaUrl ? ['--opa-url', opts.opaUrl] : []),
+    ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
+  ]
 }
 
 async function spawnDaemon(dataDir: string, port: number, flags: string[]): Promise<SpawnedDaemon> {
