@@ -143,6 +143,10 @@ async function main(): Promise<void> {
     process.stderr.write(`Error: ${e.message}\n${e.stack ?? ''}\n`)
     process.exit(1)
   }
+  // A bug reached by one request must not take the plane (and the tasks it watches) down: log it, keep serving.
+  const {logEscapedError} = await import('./edge.js')
+  process.on('uncaughtException', logEscapedError)
+  process.on('unhandledRejection', logEscapedError)
   const at = new Date().toISOString()
   process.stderr.write(
     `${at} flytectl local control plane listening on ${opts.host}:${daemon.port} (pid ${process.pid})\n`,

@@ -8,13 +8,14 @@ export interface PlainRequest {
   method?: string
   headers: Record<string, string | string[] | undefined>
   on(event: 'data', fn: (chunk: Buffer) => void): unknown
-  on(event: 'end', fn: () => void): unknown
+  on(event: 'end' | 'close', fn: () => void): unknown
   destroy(): void
 }
 
 export interface PlainResponse {
   writeHead(status: number, headers?: Record<string, string>): unknown
   end(data?: string | Uint8Array): unknown
+  on(event: 'finish', fn: () => void): unknown
 }
 
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024

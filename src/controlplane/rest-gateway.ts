@@ -106,11 +106,44 @@ function setPath(obj: JsonObject, message: DescMessage, path: string, value: str
   }
 }
 
-function readBody(req: PlainRequest): Promise<Buffer> {
-  return new Promise((ok) => {
+/** A REST body over the limit: answered 413, and the rest of it is not read. */
+class BodyTooLarge extends Error {}
+
+/** The setting that raises the body and message limit, named in the 413 answer. */
+export const MESSAGE_LIMIT_SETTING = 'flytectl demo start --maxMessageSize'
+
+function tooLarge(maxBytes: number): BodyTooLarge {
+  return new BodyTooLarge(`request body exceeds the limit of ${maxBytes} bytes (${MESSAGE_LIMIT_SETTING})`)
+}
+
+function readBody(req: PlainRequest, maxBytes: number): Promise<Buffer> {
+  return new Promise((ok, fail) => {
+    const declared = Number(header(req, 'content-length') || '0')
+    if (declared > maxBytes) {
+      fail(tooLarge(maxBytes))
+      return
+    }
     const chunks: Buffer[] = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => ok(Buffer.concat(chunks)))
+    let size = 0
+    let done = false
+    req.on('data', (c: Buffer) => {
+      if (done) return
+      size += c.length
+      if (size > maxBytes) {
+        done = true
+        chunks.length = 0
+        fail(tooLarge(maxBytes))
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => {
+      done = true
+      ok(Buffer.concat(chunks))
+    })
+    req.on('close', () => {
+      if (!done) fail(new Error('the client closed the request before its body ended'))
+    })
   })
 }
 
@@ -120,7 +153,13 @@ function header(req: PlainRequest, name: string): string {
 }
 
 /** Answers a `/api/v1/...` request; false when no route matches (the caller sends 404). */
-export async function handleRest(routes: Route[], url: URL, req: PlainRequest, res: PlainResponse): Promise<boolean> {
+export async function handleRest(
+  routes: Route[],
+  url: URL,
+  req: PlainRequest,
+  res: PlainResponse,
+  maxBodyBytes: number,
+): Promise<boolean> {
   const verb = (req.method ?? 'GET').toUpperCase()
   let route: Route | undefined
   let match: RegExpExecArray | null = null
@@ -137,7 +176,7 @@ export async function handleRest(routes: Route[], url: URL, req: PlainRequest, r
   try {
     const input = route.method.input
     let message
-    const raw = route.body !== '' ? await readBody(req) : Buffer.alloc(0)
+    const raw = route.body !== '' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0)
     if (header(req, 'content-type').includes('application/octet-stream') && route.body === '*') {
       message = fromBinary(input, raw)
     } else {
@@ -165,6 +204,12 @@ export async function handleRest(routes: Route[], url: URL, req: PlainRequest, r
       res.end(JSON.stringify(toJson(output, out as never, {useProtoFieldName: true})))
     }
   } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      res.writeHead(413, {'content-type': 'application/json', connection: 'close'})
+      res.end(JSON.stringify({code: Code.ResourceExhausted, message: error.message, details: []}))
+      res.on('finish', () => req.destroy())
+      return true
+    }
     const e = ConnectError.from(error, error instanceof SyntaxError ? Code.InvalidArgument : Code.Internal)
     res.writeHead(STATUS[e.code] ?? 500, {'content-type': 'application/json'})
     res.end(JSON.stringify({code: e.code, message: e.rawMessage, details: []}))

@@ -21,6 +21,18 @@ import type {Executor} from './executor/types.js'
 import {failInterruptedExecutions} from './services/events.js'
 import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
+import {
+  allowedAuthorities,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  guardRequests,
+  guardSocket,
+  HEADERS_TIMEOUT_MS,
+  HTTP1_IDLE_TIMEOUT_MS,
+  HTTP2_IDLE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  logEscapedError,
+  type Handler,
+} from './edge.js'
 
 export interface ServerOptions {
   port: number
@@ -29,6 +41,8 @@ export interface ServerOptions {
   executor?: Executor
   /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
   seedProjects?: string[]
+  /** Largest REST body and Connect/gRPC message, in bytes (default 16 MiB). */
+  maxMessageBytes?: number
 }
 
 export interface RunningServer {
@@ -87,19 +101,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)
   const restRoutes = buildRoutes(bindings)
+  const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
     interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
+    readMaxBytes: maxMessageBytes,
     fallback: (req, res) =>
-      handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
+      handleHttp(ctx, restRoutes, maxMessageBytes, req as unknown as PlainRequest, res as unknown as PlainResponse),
   })
-  const h2 = createHttp2Server({}, rpc)
-  const h1 = createHttp1Server(rpc as unknown as RequestListener)
+  let authorities = new Set<string>()
+  const guarded = guardRequests(rpc as unknown as Handler, () => authorities)
+  const h2 = createHttp2Server({}, guarded)
+  h2.setTimeout(HTTP2_IDLE_TIMEOUT_MS)
+  h2.on('sessionError', () => {})
+  const h1 = createHttp1Server(guarded as unknown as RequestListener)
   h1.keepAliveTimeout = 5000
+  h1.headersTimeout = HEADERS_TIMEOUT_MS
+  h1.requestTimeout = REQUEST_TIMEOUT_MS
+  h1.timeout = HTTP1_IDLE_TIMEOUT_MS
   const sockets = new Set<Socket>()
 
   // One port for both protocols: route each connection by its first bytes (the HTTP/2 preface or not).
   const server = createNetServer({noDelay: true}, (socket) => {
+    const guard = guardSocket(socket)
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     // Every HTTP/1.1 request line is at least as long as the preface, so reading that many bytes
@@ -108,6 +132,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const head = socket.read(HTTP2_PREFACE.length) as Buffer | null
       if (head === null) return
       socket.off('readable', route)
+      guard.routed()
       socket.unshift(head)
       if (head.equals(HTTP2_PREFACE)) h2.emit('connection', socket)
       else h1.emit('connection', socket)
@@ -123,6 +148,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port
   const urlHost = host.includes(':') ? `[${host}]` : host
   baseUrl = `http://${urlHost}:${port}`
+  authorities = allowedAuthorities(host, port)
 
   let closed: Promise<void> | undefined
   return {
@@ -148,6 +174,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 function handleHttp(
   ctx: PlaneContext,
   routes: ReturnType<typeof buildRoutes>,
+  maxBodyBytes: number,
   req: PlainRequest,
   res: PlainResponse,
 ): void {
@@ -162,12 +189,18 @@ function handleHttp(
     return
   }
   if (url.pathname.startsWith('/api/v1/')) {
-    void handleRest(routes, url, req, res).then((handled) => {
-      if (!handled) {
-        res.writeHead(404, {'content-type': 'application/json'})
-        res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))
-      }
-    })
+    handleRest(routes, url, req, res, maxBodyBytes).then(
+      (handled) => {
+        if (!handled) {
+          res.writeHead(404, {'content-type': 'application/json'})
+          res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))
+        }
+      },
+      (err: unknown) => {
+        logEscapedError(err)
+        req.destroy()
+      },
+    )
     return
   }
   res.writeHead(404, {'content-type': 'text/plain'})
