@@ -22,6 +22,10 @@ export interface PlaneContext {
   executor?: Executor
   /** True once the server is closing: late executor events are dropped instead of hitting a closed store. */
   closing: boolean
+  /** Key of the HMAC that signs blob URLs (see blob-urls.ts). */
+  blobUrlKey: Buffer
+  /** Largest blob upload, in bytes. */
+  maxUploadBytes: number
   /** The server's base URL (`http://127.0.0.1:<port>`), known once it listens. */
   baseUrl(): string
 }

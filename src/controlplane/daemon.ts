@@ -20,6 +20,10 @@ export interface DaemonOptions {
   port: number
   host: string
   dataDir: string
+  /** Largest REST body and Connect/gRPC message, in bytes. */
+  maxMessageBytes?: number
+  /** Largest blob upload, in bytes. */
+  maxUploadBytes?: number
 }
 
 export interface RunningDaemon {
@@ -67,13 +71,28 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       port: {type: 'string', default: '30080'},
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
+      'max-message-size': {type: 'string'},
+      'max-upload-size': {type: 'string'},
     },
     strict: true,
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
-  return {port, host: values.host!, dataDir: resolve(values['data-dir'])}
+  const bytes = (name: 'max-message-size' | 'max-upload-size'): number | undefined => {
+    const v = values[name]
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid --${name} ${v} (a number of bytes)`)
+    return n
+  }
+  return {
+    port,
+    host: values.host!,
+    dataDir: resolve(values['data-dir']),
+    maxMessageBytes: bytes('max-message-size'),
+    maxUploadBytes: bytes('max-upload-size'),
+  }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
@@ -87,6 +106,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
+    maxMessageBytes: opts.maxMessageBytes,
+    maxUploadBytes: opts.maxUploadBytes,
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {

@@ -26,6 +26,8 @@ export const HTTP2_IDLE_TIMEOUT_MS = 300_000
 
 /** Default largest REST body and Connect/gRPC message (pyflyte sends packages as blobs, not messages). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+/** Default largest blob upload (pyflyte fast-register packages and FlyteFile uploads). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 
 /** REST content types the gateway reads for writes: JSON, or protobuf binary. */
 const REST_WRITE_TYPES = new Set(['application/json', 'application/octet-stream'])

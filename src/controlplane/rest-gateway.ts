@@ -205,9 +205,9 @@ export async function handleRest(
     }
   } catch (error) {
     if (error instanceof BodyTooLarge) {
-      res.writeHead(413, {'content-type': 'application/json', connection: 'close'})
+      // The rest of the body is read and dropped (see the edge), so that the client can read this answer.
+      res.writeHead(413, {'content-type': 'application/json'})
       res.end(JSON.stringify({code: Code.ResourceExhausted, message: error.message, details: []}))
-      res.on('finish', () => req.destroy())
       return true
     }
     const e = ConnectError.from(error, error instanceof SyntaxError ? Code.InvalidArgument : Code.Internal)

@@ -16,6 +16,7 @@ import {registerProject} from './services/projects.js'
 import {registerServices, serviceBindings} from './admin-service.js'
 import {buildRoutes, handleRest} from './rest-gateway.js'
 import {BlobStore} from './blobstore.js'
+import {loadBlobUrlKey} from './blob-urls.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
 import {failInterruptedExecutions} from './services/events.js'
@@ -24,6 +25,7 @@ import {Database} from './store/db.js'
 import {
   allowedAuthorities,
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES,
   guardRequests,
   guardSocket,
   HEADERS_TIMEOUT_MS,
@@ -43,6 +45,8 @@ export interface ServerOptions {
   seedProjects?: string[]
   /** Largest REST body and Connect/gRPC message, in bytes (default 16 MiB). */
   maxMessageBytes?: number
+  /** Largest blob upload, in bytes (default 1 GiB). */
+  maxUploadBytes?: number
 }
 
 export interface RunningServer {
@@ -88,6 +92,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir,
     domains: DEFAULT_DOMAINS,
     executor: opts.executor,
+    blobUrlKey: loadBlobUrlKey(dataDir),
+    maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     closing: false,
     baseUrl: () => baseUrl,
   }

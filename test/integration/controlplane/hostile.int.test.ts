@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {connect as h2connect} from 'node:http2'
 import {connect, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -14,6 +14,7 @@ import {after, before, test} from 'node:test'
 import {Code} from '@connectrpc/connect'
 import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
 import {serviceBindings} from '../../../src/controlplane/admin-service.js'
+import {loadBlobUrlKey, signBlobUrl} from '../../../src/controlplane/blob-urls.js'
 import type {PlaneContext} from '../../../src/controlplane/context.js'
 import {buildRoutes} from '../../../src/controlplane/rest-gateway.js'
 import {DAEMON_PATH} from '../../../src/demo/service.js'
@@ -24,10 +25,12 @@ let port: number
 let base: string
 let c: AdminClients
 let stderr = ''
+const UPLOAD_LIMIT = 4 * 1024 * 1024
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'flytectl-hostile-'))
-  child = spawn(process.execPath, [DAEMON_PATH, '--port', '0', '--data-dir', dataDir], {
+  const args = ['--port', '0', '--data-dir', dataDir, '--max-upload-size', String(UPLOAD_LIMIT)]
+  child = spawn(process.execPath, [DAEMON_PATH, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -253,5 +256,70 @@ test('oversized REST, Connect and gRPC bodies are refused with the limit named',
   } finally {
     session.destroy()
   }
+  await stillServingNothingDone()
+})
+
+test('blob URLs: unsigned, forged, tampered, expired and wrong-method URLs are 403; oversized uploads 413', async () => {
+  const loc = await c.dataProxy.createUploadLocation({
+    project: 'flytesnacks',
+    domain: 'development',
+    filenameRoot: 'hostile',
+    filename: 'f.bin',
+  })
+  const signed = new URL(loc.signedUrl)
+  const variant = (edit: (u: URL) => void) => {
+    const u = new URL(signed)
+    edit(u)
+    return u.href
+  }
+  const refused: Record<string, string> = {
+    unsigned: variant((u) => u.searchParams.delete('signature')),
+    'other path': variant((u) => (u.pathname = u.pathname.replace('f.bin', 'g.bin'))),
+    'later expiry': variant((u) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 1))),
+    'added md5': variant((u) => u.searchParams.set('md5', 'AAAAAAAAAAAAAAAAAAAAAA==')),
+    'flipped signature': variant((u) =>
+      u.searchParams.set(
+        'signature',
+        u.searchParams.get('signature')!.replace(/^./, (ch) => (ch === '0' ? '1' : '0')),
+      ),
+    ),
+    'foreign key': variant((u) => signBlobUrl(Buffer.alloc(32, 7), 'PUT', u, Math.floor(Date.now() / 1000) + 60)),
+    expired: variant((u) => signBlobUrl(loadBlobUrlKey(dataDir), 'PUT', u, Math.floor(Date.now() / 1000) - 1)),
+  }
+  for (const [what, url] of Object.entries(refused)) {
+    const res = await fetch(url, {method: 'PUT', body: 'x'})
+    assert.equal(res.status, 403, what)
+  }
+  assert.match(await (await fetch(refused.expired!, {method: 'PUT', body: 'x'})).text(), /expired/)
+
+  // The upload URL is for PUT only: it does not read the blob back.
+  assert.equal((await fetch(signed, {method: 'PUT', body: 'hello'})).status, 200)
+  assert.equal((await fetch(signed)).status, 403)
+  const down = await c.dataProxy.createDownloadLocation({nativeUrl: loc.nativeUrl})
+  assert.equal(await (await fetch(down.signedUrl)).text(), 'hello')
+  assert.equal((await fetch(down.signedUrl, {method: 'PUT', body: 'overwrite'})).status, 403)
+
+  const big = await c.dataProxy.createUploadLocation({
+    project: 'flytesnacks',
+    domain: 'development',
+    filenameRoot: 'hostile',
+    filename: 'big.bin',
+  })
+  const over = await fetch(big.signedUrl, {method: 'PUT', body: Buffer.alloc(UPLOAD_LIMIT + 1)})
+  assert.equal(over.status, 413)
+  assert.match(await over.text(), new RegExp(`limit of ${UPLOAD_LIMIT} bytes .*--maxUploadSize`))
+  const streamed = await fetch(big.signedUrl, {
+    method: 'PUT',
+    body: new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(new Uint8Array(1024 * 1024))
+        controller.close()
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit)
+  assert.equal(streamed.status, 413)
+  // Nothing of the refused uploads is left in the store, not even a partial temporary file.
+  assert.deepEqual(readdirSync(join(dataDir, 'blobs/uploads/flytesnacks/development/hostile')), ['f.bin'])
   await stillServingNothingDone()
 })
