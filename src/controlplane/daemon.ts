@@ -1,7 +1,8 @@
 /**
- * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir>`.
- * Opens the store, starts the server with the local executor, then writes `<dataDir>/demo.pid`
- * (JSON: pid, port, host, startedAt, dataDir) — the pid file appearing means "listening". SIGTERM or
+ * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir> [--auth]`.
+ * Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
+ * token required on every call), then writes `<dataDir>/demo.pid`
+ * (JSON: pid, port, host, startedAt, dataDir, auth) — the pid file appearing means "listening". SIGTERM or
  * SIGINT closes the server (running executions end ABORTED), removes the pid file and exits 0. A busy
  * port exits with code 10 and one `Error:` line on stderr.
  */
@@ -24,6 +25,9 @@ export interface DaemonOptions {
   maxMessageBytes?: number
   /** Largest blob upload, in bytes. */
   maxUploadBytes?: number
+  auth?: boolean
+  /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
+  opaUrl?: string
 }
 
 export interface RunningDaemon {
@@ -73,6 +77,8 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'data-dir': {type: 'string'},
       'max-message-size': {type: 'string'},
       'max-upload-size': {type: 'string'},
+      auth: {type: 'boolean', default: false},
+      'opa-url': {type: 'string'},
     },
     strict: true,
   })
@@ -86,12 +92,19 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid --${name} ${v} (a number of bytes)`)
     return n
   }
+  const opaUrl = values['opa-url']
+  if (opaUrl !== undefined) {
+    if (!values.auth) throw new Error('--opa-url needs --auth')
+    if (!/^https?:\/\/[^\s]+$/.test(opaUrl)) throw new Error(`invalid --opa-url ${opaUrl}: an http(s) URL is needed`)
+  }
   return {
     port,
     host: values.host!,
     dataDir: resolve(values['data-dir']),
     maxMessageBytes: bytes('max-message-size'),
     maxUploadBytes: bytes('max-upload-size'),
+    auth: values.auth === true,
+    ...(opaUrl ? {opaUrl} : {}),
   }
 }
 
@@ -108,6 +121,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     seedProjects: ['flytesnacks'],
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
+    ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
@@ -116,6 +130,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     host: opts.host,
     startedAt: new Date().toISOString(),
     dataDir: opts.dataDir,
+    auth: opts.auth === true,
+    ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')

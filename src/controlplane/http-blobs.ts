@@ -17,10 +17,16 @@ export interface PlainRequest {
   headers: Record<string, string | string[] | undefined>
   on(event: 'data', fn: (chunk: Buffer) => void): unknown
   on(event: 'end' | 'close', fn: () => void): unknown
+  destroy(): void
+}
+
+/** An upload is streamed: the blob endpoint also pauses and resumes the request. */
+export interface BlobRequest extends PlainRequest {
+  on(event: 'data', fn: (chunk: Buffer) => void): unknown
+  on(event: 'end' | 'close', fn: () => void): unknown
   on(event: 'error', fn: (err: Error) => void): unknown
   pause(): unknown
   resume(): unknown
-  destroy(): void
 }
 
 export interface PlainResponse {
@@ -41,7 +47,7 @@ function reply(res: PlainResponse, status: number, text: string): void {
   res.end(`${text}\n`)
 }
 
-export function handleBlobRequest(ctx: PlaneContext, url: URL, req: PlainRequest, res: PlainResponse): void {
+export function handleBlobRequest(ctx: PlaneContext, url: URL, req: BlobRequest, res: PlainResponse): void {
   let key: string
   try {
     key = url.pathname.slice('/blobs/'.length).split('/').map(decodeURIComponent).join('/')
@@ -95,7 +101,7 @@ function download(path: string, method: string, res: PlainResponse): void {
   file.on('end', () => res.end())
 }
 
-function upload(ctx: PlaneContext, url: URL, path: string, req: PlainRequest, res: PlainResponse): void {
+function upload(ctx: PlaneContext, url: URL, path: string, req: BlobRequest, res: PlainResponse): void {
   const limit = ctx.maxUploadBytes
   const tooLarge = `upload exceeds the limit of ${limit} bytes (${UPLOAD_LIMIT_SETTING})`
   const declared = Number(req.headers['content-length'] ?? '0')

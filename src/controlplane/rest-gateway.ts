@@ -19,6 +19,7 @@ import {http as httpRule} from '../gen/google/api/annotations_pb.js'
 import type {HttpRule} from '../gen/google/api/http_pb.js'
 import type {ServiceBinding} from './admin-service.js'
 import type {PlainRequest, PlainResponse} from './http-blobs.js'
+import type {CallGuard} from './auth/index.js'
 
 interface Route {
   verb: string
@@ -159,6 +160,7 @@ export async function handleRest(
   req: PlainRequest,
   res: PlainResponse,
   maxBodyBytes: number,
+  guard?: CallGuard,
 ): Promise<boolean> {
   const verb = (req.method ?? 'GET').toUpperCase()
   let route: Route | undefined
@@ -174,6 +176,7 @@ export async function handleRest(
   if (!route || !match) return false
   const binary = header(req, 'accept').includes('application/octet-stream')
   try {
+    const caller = guard ? await guard.caller((n) => header(req, n) || undefined, route.method) : undefined
     const input = route.method.input
     let message
     const raw = route.body !== '' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0)
@@ -193,7 +196,8 @@ export async function handleRest(
       for (const [k, v] of url.searchParams) setPath(obj, input, k, v)
       message = fromJson(input, obj, {ignoreUnknownFields: true})
     }
-    const out = await route.call(message as never)
+    const call = () => Promise.resolve(route.call(message as never))
+    const out = guard ? await guard.run(caller, route.method, message, call) : await call()
     const output = route.method.output
     if (binary) {
       const bytes = toBinary(output, out as never)

@@ -20,7 +20,7 @@ import {loadBlobUrlKey} from './blob-urls.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
 import {failInterruptedExecutions} from './services/events.js'
-import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
+import {handleBlobRequest, type BlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
 import {
   allowedAuthorities,
@@ -35,6 +35,8 @@ import {
   logEscapedError,
   type Handler,
 } from './edge.js'
+import type {AuthOptions} from './auth/index.js'
+import {createConsole, type ConsoleSite} from './console/serve.js'
 
 export interface ServerOptions {
   port: number
@@ -47,6 +49,8 @@ export interface ServerOptions {
   maxMessageBytes?: number
   /** Largest blob upload, in bytes (default 1 GiB). */
   maxUploadBytes?: number
+  /** Auth on: the plane's OAuth2 server, and a token on every call (see ./auth/index.ts). */
+  auth?: AuthOptions
 }
 
 export interface RunningServer {
@@ -97,6 +101,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     closing: false,
     baseUrl: () => baseUrl,
   }
+  if (opts.auth) {
+    const {PlaneAuth} = await import('./auth/index.js')
+    ctx.auth = new PlaneAuth(dataDir, () => baseUrl, opts.auth)
+  }
   for (const id of opts.seedProjects ?? []) {
     if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {
       registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
@@ -106,14 +114,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)
+  const consoleSite = createConsole(ctx)
   const restRoutes = buildRoutes(bindings)
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
-    interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
+    interceptors: [
+      ...(process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : []),
+      ...(ctx.auth ? [ctx.auth.interceptor()] : []),
+    ],
     readMaxBytes: maxMessageBytes,
     fallback: (req, res) =>
-      handleHttp(ctx, restRoutes, maxMessageBytes, req as unknown as PlainRequest, res as unknown as PlainResponse),
+      handleHttp(
+        ctx,
+        restRoutes,
+        consoleSite,
+        maxMessageBytes,
+        req as unknown as PlainRequest,
+        res as unknown as PlainResponse,
+      ),
   })
   let authorities = new Set<string>()
   const guarded = guardRequests(rpc as unknown as Handler, () => authorities)
@@ -163,12 +182,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closed ??= (async () => {
         await new Promise<void>((ok) => {
+          consoleSite.close()
           server.close(() => ok())
           for (const s of sockets) s.destroy()
           h2.close()
           h1.close()
         })
         await opts.executor?.close()
+        await ctx.auth?.close()
         ctx.closing = true
         db.close()
       })()
@@ -180,6 +201,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 function handleHttp(
   ctx: PlaneContext,
   routes: ReturnType<typeof buildRoutes>,
+  consoleSite: ConsoleSite,
   maxBodyBytes: number,
   req: PlainRequest,
   res: PlainResponse,
@@ -190,12 +212,14 @@ function handleHttp(
     res.end('ok\n')
     return
   }
+  if (ctx.auth?.oauth.handle(url, req, res)) return
+  if (consoleSite.handle(url, req, res)) return
   if (url.pathname.startsWith('/blobs/')) {
-    handleBlobRequest(ctx, url, req, res)
+    handleBlobRequest(ctx, url, req as BlobRequest, res)
     return
   }
   if (url.pathname.startsWith('/api/v1/')) {
-    handleRest(routes, url, req, res, maxBodyBytes).then(
+    handleRest(routes, url, req, res, maxBodyBytes, ctx.auth).then(
       (handled) => {
         if (!handled) {
           res.writeHead(404, {'content-type': 'application/json'})

@@ -10,6 +10,8 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start',
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
+    '<%= config.bin %> demo start --auth',
+    '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -31,6 +33,16 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
       default: false,
     }),
+    auth: Flags.boolean({
+      description:
+        'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
+      default: false,
+    }),
+    'opa-url': Flags.string({
+      description:
+        "With --auth: send each call's decision input to this OPA data-API URL and obey its answer (deny on error or after 2 s) instead of the plane's policy.yaml",
+      dependsOn: ['auth'],
+    }),
   }
 
   async run(): Promise<StartResult> {
@@ -45,6 +57,8 @@ Running it again while it is up changes nothing, and says so when this shell's F
       restart: this.flags.restart,
       maxMessageBytes: maxMessageSize === undefined ? undefined : parseByteSize(maxMessageSize, 'maxMessageSize'),
       maxUploadBytes: maxUploadSize === undefined ? undefined : parseByteSize(maxUploadSize, 'maxUploadSize'),
+      ...(this.flags.auth ? {auth: true} : {}),
+      ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -71,7 +85,14 @@ Running it again while it is up changes nothing, and says so when this shell's F
         `Data directory: ${r.dataDir}`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
-        r.port === 30080 ? 'With no config file at all, flytectl already targets localhost:30080.' : '',
+        r.port === 30080 && !r.auth ? 'With no config file at all, flytectl already targets localhost:30080.' : '',
+        ...(r.credentials
+          ? [
+              `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
+              `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
+              `Add users and clients in ${r.credentials.identities}; roles in ${r.credentials.policy}.`,
+            ]
+          : []),
         'Stop it with `flytectl demo teardown`.',
       ]
         .filter(Boolean)
