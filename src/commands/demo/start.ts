@@ -82,6 +82,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     this.out(
       [
         head,
+        `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
