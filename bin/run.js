@@ -31,5 +31,17 @@ if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] 
   }
 }
 
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+// Commands run from the bundle (dist/bundle/main.js, see scripts/bundle.js) without loading oclif;
+// what it leaves (plugin commands, unknown commands, argv its small parser does not take) goes to oclif.
+let handled = false
+let bundle
+try {
+  bundle = await import('../dist/bundle/main.js')
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+}
+if (bundle) handled = await bundle.run(new URL('..', import.meta.url).pathname, argv)
+if (!handled) {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}
