@@ -21,7 +21,6 @@ const OCLIF_ONLY = new Set(['completion'])
 
 const loaders = []
 const ids = {}
-const ownsH = []
 for (const [id, cmd] of Object.entries(manifest.commands)) {
   if (OCLIF_ONLY.has(id) || cmd.pluginType !== 'core') continue
   const rel = cmd.relativePath
@@ -30,7 +29,6 @@ for (const [id, cmd] of Object.entries(manifest.commands)) {
     .replace(/\.js$/, '.ts')
   loaders.push(`  ${JSON.stringify(id)}: () => import(${JSON.stringify('./' + rel)}),`)
   for (const name of [id, ...(cmd.aliases ?? []), ...(cmd.hiddenAliases ?? [])]) ids[name] = id
-  if (Object.values(cmd.flags).some((f) => f.char === 'h')) ownsH.push(id)
 }
 const topics = new Set()
 for (const id of Object.keys(manifest.commands)) {
@@ -46,7 +44,6 @@ ${loaders.join('\n')}
   },
   ids: ${JSON.stringify(ids)},
   topics: ${JSON.stringify([...topics].sort())},
-  ownsH: ${JSON.stringify(ownsH)},
 }
 export function run(root, argv) {
   return main(index, root, argv)

@@ -61,7 +61,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async loadConfig(strict = false): Promise<import('../config/load.js').LoadedConfig> {
     const {discoverConfig, loadConfigFile} = await import('../config/load.js')
     const location = discoverConfig({flag: this.flags.config, exists: existsSync})
-    const loaded = await loadConfigFile(location, strict)
+    const loaded = await loadConfigFile(location, strict, {cache: true})
     for (const w of loaded.warnings) process.stderr.write(`Warning: ${w}\n`)
     return loaded
   }

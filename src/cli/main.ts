@@ -18,8 +18,6 @@ export interface CommandIndex {
   /** Command id or alias → command id. */
   ids: Record<string, string>
   topics: string[]
-  /** Commands whose flags define `-h` themselves (then `-h` is not help). */
-  ownsH: string[]
 }
 
 /** The file the build writes a command's or topic's help text to. */
@@ -55,12 +53,14 @@ export async function main(index: CommandIndex, root: string, argv: string[]): P
   const dd = rest.indexOf('--')
   const before = dd === -1 ? rest : rest.slice(0, dd)
   if (!id) {
+    // `flytectl get` and `flytectl get --help` print the topic's help, as oclif does.
     const topic = argv.slice(0, words).join(':')
-    const onlyHelp = argv.slice(words).every((a) => a === '--help' || a === '-h')
+    const onlyHelp = argv.slice(words).every((a) => a === '--help')
     if (words > 0 && onlyHelp && index.topics.includes(topic)) return printHelp(root, topic)
     return false
   }
-  if (before.includes('--help') || (before.includes('-h') && !index.ownsH.includes(id))) return printHelp(root, id)
+  // oclif's only help flag for commands is --help (before any `--`).
+  if (before.includes('--help')) return printHelp(root, id)
   const load = index.loaders[id]
   if (!load) return false
   const Cmd = (await load()).default as CommandClass

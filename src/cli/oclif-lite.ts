@@ -135,6 +135,15 @@ const jsonFlag: FlagDef = {
   parse: async (b) => b,
 }
 
+/** A value a flag's or arg's own parser refuses: oclif words the error. */
+async function parseOrDecline(parse: Parse, input: unknown, context: unknown, def: unknown): Promise<unknown> {
+  try {
+    return await parse(input, context, def)
+  } catch {
+    throw new UseOclif('value refused by its parser')
+  }
+}
+
 /** oclif's argv parser for the forms listed at the top of this file. */
 export async function parseArgv(
   argvIn: string[],
@@ -247,13 +256,15 @@ export async function parseArgv(
       continue
     }
     if (f.type === 'boolean') {
-      out[name] = f.parse ? await f.parse(v, context, f) : v
+      out[name] = f.parse ? await parseOrDecline(f.parse, v, context, f) : v
       continue
     }
     const values = v as string[]
     for (const value of values)
       if (f.options && !f.options.includes(value)) throw new UseOclif(`--${name} not in options`)
-    const parsed = await Promise.all(values.map((value) => (f.parse ? f.parse(value, context, f) : value)))
+    const parsed = await Promise.all(
+      values.map((value) => (f.parse ? parseOrDecline(f.parse, value, context, f) : value)),
+    )
     out[name] = f.multiple ? parsed : parsed[0]
   }
   for (const [name, f] of Object.entries(flags)) {
@@ -263,6 +274,7 @@ export async function parseArgv(
   }
 
   const args: Record<string, unknown> = {}
+  const values: unknown[] = [...positional]
   for (let i = 0; i < argDefs.length; i++) {
     const [name, a] = argDefs[i]!
     const input = positional[i]
@@ -274,9 +286,10 @@ export async function parseArgv(
       continue
     }
     if (a.options && !a.options.includes(input)) throw new UseOclif(`argument ${name} not in options`)
-    args[name] = a.parse ? await a.parse(input, context, a) : input
+    args[name] = a.parse ? await parseOrDecline(a.parse, input, context, a) : input
+    values[i] = args[name]
   }
-  return {flags: out, args, argv: positional, raw, nonExistentFlags: [], metadata}
+  return {flags: out, args, argv: values, raw, nonExistentFlags: [], metadata}
 }
 
 /** oclif's Command, as far as flytectl's commands use it. */
