@@ -20,13 +20,15 @@ async function readAttrFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {
-    throw new CliError(
-      'invalid-input',
-      `cannot read attrFile ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT')
+      throw new CliError('invalid-input', `attrFile ${path} does not exist`, {
+        hint: `Check the path, or write one with \`flytectl get <attribute> -p <project> -d <domain> --attrFile ${path}\`.`,
         cause: err,
-      },
-    )
+      })
+    throw new CliError('invalid-input', `cannot read attrFile ${path}: ${code ?? (err as Error).message}`, {
+      cause: err,
+    })
   }
 }
 

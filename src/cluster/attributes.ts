@@ -4,7 +4,7 @@
  * `{project, domain, workflow?}` + the admin message inlined with snake_case names, read strictly
  * (an unknown key is an error naming it).
  */
-import {fromJson, toJson, type DescMessage, type JsonObject, type Message} from '@bufbuild/protobuf'
+import {fromJson, toBinary, toJson, type DescMessage, type JsonObject, type Message} from '@bufbuild/protobuf'
 import {Code, ConnectError} from '@connectrpc/connect'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
@@ -88,7 +88,11 @@ export function checkScope(s: AttributeScope): void {
     })
 }
 
-/** The attribute message at a scope, or undefined when none is set there. */
+/**
+ * The attribute message set at exactly this scope, or undefined when none is set there. FlyteAdmin
+ * answers a project-domain or workflow lookup with the nearest broader scope that has one; an
+ * answer for another scope is inherited, not set here, so it does not count (Go flytectl prints it).
+ */
 export async function fetchAttributes(
   admin: AdminClient,
   kind: AttributeKind,
@@ -97,20 +101,22 @@ export async function fetchAttributes(
   checkScope(s)
   let matching: MatchingAttributes | undefined
   try {
-    if (s.workflow)
-      matching = (
+    if (s.workflow) {
+      const a = (
         await admin.getWorkflowAttributes({
           project: s.project,
           domain: s.domain!,
           workflow: s.workflow,
           resourceType: kind.resource,
         })
-      ).attributes?.matchingAttributes
-    else if (s.domain)
-      matching = (
+      ).attributes
+      if (a && a.domain === s.domain && a.workflow === s.workflow) matching = a.matchingAttributes
+    } else if (s.domain) {
+      const a = (
         await admin.getProjectDomainAttributes({project: s.project, domain: s.domain, resourceType: kind.resource})
-      ).attributes?.matchingAttributes
-    else
+      ).attributes
+      if (a && a.domain === s.domain) matching = a.matchingAttributes
+    } else
       matching = (await admin.getProjectAttributes({project: s.project, resourceType: kind.resource})).attributes
         ?.matchingAttributes
   } catch (err) {
@@ -118,7 +124,16 @@ export async function fetchAttributes(
     throw err
   }
   const t = matching?.target
-  return t && t.case === kind.target ? (t.value as Message) : undefined
+  if (!t || t.case !== kind.target) return undefined
+  // An unset project-level workflow execution config comes back as the platform defaults; an empty
+  // one (the embedded plane's defaults) is "not set".
+  if (
+    !s.domain &&
+    kind.resource === MatchableResource.WORKFLOW_EXECUTION_CONFIG &&
+    toBinary(kind.schema, t.value as Message).length === 0
+  )
+    return undefined
+  return t.value as Message
 }
 
 export async function updateAttributes(
@@ -197,6 +212,8 @@ export async function parseAttrFile(
     if (extra) throw new CliError('invalid-input', `attrFile ${where}: unknown key interruptible.${extra}`)
     rest.interruptible = value
   }
+  const {attributeProblem, decodeProblem, quantitiesAsText} = await import('./validation/attributes.js')
+  quantitiesAsText(kind.target, rest)
   let value: Message
   try {
     value = fromJson(kind.schema, rest as JsonObject) as Message
@@ -207,11 +224,13 @@ export async function parseAttrFile(
       throw new CliError('invalid-input', `attrFile ${where}: unknown key "${unknown[1]}" for ${kind.noun}`, {
         hint: `See \`flytectl update ${kind.noun} --help\` for the file format.`,
       })
-    throw new CliError(
-      'invalid-input',
-      `attrFile ${where}: ${msg.replace(/^cannot decode message [\w.]+ from JSON: /, '')}`,
-    )
+    throw new CliError('invalid-input', `attrFile ${where}: ${decodeProblem(msg)}`)
   }
+  const problem = attributeProblem(kind.target, kind.schema, value)
+  if (problem)
+    throw new CliError('invalid-input', `attrFile ${where}: ${problem}`, {
+      hint: `Fix the value; \`flytectl update ${kind.noun} --help\` shows the file format.`,
+    })
   const scope: AttributeScope = {
     project: (project as string | undefined) ?? '',
     domain: domain as string | undefined,

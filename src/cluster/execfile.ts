@@ -9,7 +9,7 @@ import {closest} from '../config/keys.js'
 import type {Task} from '../gen/flyteidl/admin/task_pb.js'
 import type {LaunchPlan} from '../gen/flyteidl/admin/launch_plan_pb.js'
 import type {LiteralType} from '../gen/flyteidl/core/types_pb.js'
-import {defaultValueForType, valueFromLiteral} from './literals.js'
+import {defaultValueForType, valueFromLiteral} from '../literals/convert.js'
 
 /** The file's fields (Go `ExecutionConfig`); every one optional. */
 export interface ExecFileConfig {

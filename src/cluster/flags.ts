@@ -1,6 +1,7 @@
 /** Flags shared by cluster commands (flytectl's `--filter.*`, `--dryRun`, `--force`, `--attrFile`). */
 import {Flags} from '@oclif/core'
 import type {FilterFlags} from '../admin/filters.js'
+import {boundedInteger, INT32_MAX, UINT32_MAX} from '../cli/validate-flags.js'
 import type {EntityQuery} from './get.js'
 
 export const filterFlags = {
@@ -9,14 +10,24 @@ export const filterFlags = {
       'Specifies the Field selector, e.g. name=x,phase in (FAILED;SUCCEEDED); escape commas in values as \\,',
     default: '',
   }),
-  'filter.sortBy': Flags.string({description: 'Specifies which field to sort results', default: 'created_at'}),
+  'filter.sortBy': Flags.string({
+    description:
+      'Specifies which field to sort results (default created_at; the workflow list is in server order unless given)',
+  }),
   'filter.asc': Flags.boolean({
     description: 'Specifies the sorting order. By default sorts result in descending order',
   }),
-  'filter.limit': Flags.integer({description: 'Specifies the number of results to return', default: 100}),
-  'filter.page': Flags.integer({
+  'filter.limit': boundedInteger({
+    description: 'Specifies the number of results to return',
+    default: 100,
+    min: 1,
+    max: UINT32_MAX,
+  }),
+  'filter.page': boundedInteger({
     description: 'Specifies the page number, in case there are multiple pages of results',
     default: 1,
+    min: 1,
+    max: INT32_MAX,
   }),
   'filter.token': Flags.string({
     description: 'Specifies the server token of the page to fetch (overrides --filter.page)',
@@ -26,11 +37,12 @@ export const filterFlags = {
 export function filterFrom(flags: Record<string, unknown>): FilterFlags {
   const f: FilterFlags = {
     fieldSelector: (flags['filter.fieldSelector'] as string | undefined) ?? '',
-    sortBy: (flags['filter.sortBy'] as string | undefined) ?? 'created_at',
     asc: Boolean(flags['filter.asc']),
     limit: (flags['filter.limit'] as number | undefined) ?? 100,
     page: (flags['filter.page'] as number | undefined) ?? 1,
   }
+  const sortBy = flags['filter.sortBy'] as string | undefined
+  if (sortBy !== undefined) f.sortBy = sortBy
   const token = flags['filter.token'] as string | undefined
   if (token) f.token = token
   return f

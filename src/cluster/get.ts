@@ -127,7 +127,9 @@ export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery)
 export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
   const toRow = messageJson
   if (!q.name) {
-    const p = listParams(q.filter)
+    // ListNamedEntities sorts only by its own columns (no created_at: FlyteAdmin answers `invalid
+    // sort key 'created_at'`), so, as Go flytectl, no sort unless --filter.sortBy says one.
+    const p = listParams(q.filter, {sortBy: ''})
     const sortBy = sortOf(p)
     const req = {
       project: scope.project,

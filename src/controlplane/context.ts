@@ -1,4 +1,5 @@
 /** What every control-plane service works with: the store, the blob store, domains and the executor. */
+import type {PlaneAuth} from './auth/index.js'
 import type {BlobStore} from './blobstore.js'
 import type {Executor} from './executor/types.js'
 import type {Database} from './store/db.js'
@@ -22,6 +23,8 @@ export interface PlaneContext {
   executor?: Executor
   /** True once the server is closing: late executor events are dropped instead of hitting a closed store. */
   closing: boolean
+  /** Set when auth is on: the authorization server and the token check. */
+  auth?: PlaneAuth
   /** The server's base URL (`http://127.0.0.1:<port>`), known once it listens. */
   baseUrl(): string
 }

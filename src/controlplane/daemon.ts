@@ -1,7 +1,8 @@
 /**
- * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir>`.
- * Opens the store, starts the server with the local executor, then writes `<dataDir>/demo.pid`
- * (JSON: pid, port, host, startedAt, dataDir) — the pid file appearing means "listening". SIGTERM or
+ * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir> [--auth]`.
+ * Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
+ * token required on every call), then writes `<dataDir>/demo.pid`
+ * (JSON: pid, port, host, startedAt, dataDir, auth) — the pid file appearing means "listening". SIGTERM or
  * SIGINT closes the server (running executions end ABORTED), removes the pid file and exits 0. A busy
  * port exits with code 10 and one `Error:` line on stderr.
  */
@@ -20,6 +21,7 @@ export interface DaemonOptions {
   port: number
   host: string
   dataDir: string
+  auth?: boolean
 }
 
 export interface RunningDaemon {
@@ -67,13 +69,14 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       port: {type: 'string', default: '30080'},
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
+      auth: {type: 'boolean', default: false},
     },
     strict: true,
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
-  return {port, host: values.host!, dataDir: resolve(values['data-dir'])}
+  return {port, host: values.host!, dataDir: resolve(values['data-dir']), auth: values.auth === true}
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
@@ -87,6 +90,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
+    ...(opts.auth ? {auth: {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
@@ -95,6 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     host: opts.host,
     startedAt: new Date().toISOString(),
     dataDir: opts.dataDir,
+    auth: opts.auth === true,
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')

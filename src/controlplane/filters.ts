@@ -22,6 +22,8 @@ export interface EntityFields {
   entity: string
   fields: Record<string, FieldSpec>
   joins?: Record<string, Record<string, FieldSpec>>
+  /** Sort keys (FlyteAdmin: the entity's model columns) → SQL column; the filter fields when absent. */
+  sortKeys?: Record<string, string>
 }
 
 export interface Condition {
@@ -164,10 +166,12 @@ export function parseDurationMicros(value: string): number | undefined {
 
 /** `ORDER BY` for a sort key (a column of the primary entity), or undefined when none is given. */
 export function sortSql(sort: {key: string; direction: number} | undefined, spec: EntityFields): string | undefined {
-  if (!sort || sort.key === '') return undefined
-  const field = spec.fields[sort.key]
-  if (!field) throw invalidArgument(`invalid sort key '${sort.key}'`)
-  return `${field.column} ${sort.direction === 1 ? 'ASC' : 'DESC'}`
+  if (!sort) return undefined
+  const column = spec.sortKeys ? spec.sortKeys[sort.key] : spec.fields[sort.key]?.column
+  if (!column || !Object.hasOwn(spec.sortKeys ?? spec.fields, sort.key)) {
+    throw invalidArgument(`invalid sort key '${sort.key}'`)
+  }
+  return `${column} ${sort.direction === 1 ? 'ASC' : 'DESC'}`
 }
 
 /** An offset token: empty = 0, otherwise a non-negative integer. */

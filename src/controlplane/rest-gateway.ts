@@ -19,6 +19,7 @@ import {http as httpRule} from '../gen/google/api/annotations_pb.js'
 import type {HttpRule} from '../gen/google/api/http_pb.js'
 import type {ServiceBinding} from './admin-service.js'
 import type {PlainRequest, PlainResponse} from './http-blobs.js'
+import type {CallGuard} from './auth/index.js'
 
 interface Route {
   verb: string
@@ -120,7 +121,13 @@ function header(req: PlainRequest, name: string): string {
 }
 
 /** Answers a `/api/v1/...` request; false when no route matches (the caller sends 404). */
-export async function handleRest(routes: Route[], url: URL, req: PlainRequest, res: PlainResponse): Promise<boolean> {
+export async function handleRest(
+  routes: Route[],
+  url: URL,
+  req: PlainRequest,
+  res: PlainResponse,
+  guard?: CallGuard,
+): Promise<boolean> {
   const verb = (req.method ?? 'GET').toUpperCase()
   let route: Route | undefined
   let match: RegExpExecArray | null = null
@@ -135,6 +142,7 @@ export async function handleRest(routes: Route[], url: URL, req: PlainRequest, r
   if (!route || !match) return false
   const binary = header(req, 'accept').includes('application/octet-stream')
   try {
+    const caller = guard ? await guard.caller((n) => header(req, n) || undefined, route.method) : undefined
     const input = route.method.input
     let message
     const raw = route.body !== '' ? await readBody(req) : Buffer.alloc(0)
@@ -154,7 +162,8 @@ export async function handleRest(routes: Route[], url: URL, req: PlainRequest, r
       for (const [k, v] of url.searchParams) setPath(obj, input, k, v)
       message = fromJson(input, obj, {ignoreUnknownFields: true})
     }
-    const out = await route.call(message as never)
+    const call = () => Promise.resolve(route.call(message as never))
+    const out = guard ? await guard.run(caller, route.method, message, call) : await call()
     const output = route.method.output
     if (binary) {
       const bytes = toBinary(output, out as never)

@@ -21,6 +21,8 @@ import type {Executor} from './executor/types.js'
 import {failInterruptedExecutions} from './services/events.js'
 import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
+import type {AuthOptions} from './auth/index.js'
+import {createConsole, type ConsoleSite} from './console/serve.js'
 
 export interface ServerOptions {
   port: number
@@ -29,6 +31,8 @@ export interface ServerOptions {
   executor?: Executor
   /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
   seedProjects?: string[]
+  /** Auth on: the plane's OAuth2 server, and a token on every call (see ./auth/index.ts). */
+  auth?: AuthOptions
 }
 
 export interface RunningServer {
@@ -77,6 +81,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     closing: false,
     baseUrl: () => baseUrl,
   }
+  if (opts.auth) {
+    const {PlaneAuth} = await import('./auth/index.js')
+    ctx.auth = new PlaneAuth(dataDir, () => baseUrl, opts.auth)
+  }
   for (const id of opts.seedProjects ?? []) {
     if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {
       registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
@@ -86,12 +94,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)
+  const consoleSite = createConsole(ctx)
   const restRoutes = buildRoutes(bindings)
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
-    interceptors: process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : [],
+    interceptors: [
+      ...(process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : []),
+      ...(ctx.auth ? [ctx.auth.interceptor()] : []),
+    ],
     fallback: (req, res) =>
-      handleHttp(ctx, restRoutes, req as unknown as PlainRequest, res as unknown as PlainResponse),
+      handleHttp(ctx, restRoutes, consoleSite, req as unknown as PlainRequest, res as unknown as PlainResponse),
   })
   const h2 = createHttp2Server({}, rpc)
   const h1 = createHttp1Server(rpc as unknown as RequestListener)
@@ -131,6 +143,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closed ??= (async () => {
         await new Promise<void>((ok) => {
+          consoleSite.close()
           server.close(() => ok())
           for (const s of sockets) s.destroy()
           h2.close()
@@ -148,6 +161,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 function handleHttp(
   ctx: PlaneContext,
   routes: ReturnType<typeof buildRoutes>,
+  consoleSite: ConsoleSite,
   req: PlainRequest,
   res: PlainResponse,
 ): void {
@@ -157,12 +171,14 @@ function handleHttp(
     res.end('ok\n')
     return
   }
+  if (ctx.auth?.oauth.handle(url, req, res)) return
+  if (consoleSite.handle(url, req, res)) return
   if (url.pathname.startsWith('/blobs/')) {
     handleBlobRequest(ctx, url, req, res)
     return
   }
   if (url.pathname.startsWith('/api/v1/')) {
-    void handleRest(routes, url, req, res).then((handled) => {
+    void handleRest(routes, url, req, res, ctx.auth).then((handled) => {
       if (!handled) {
         res.writeHead(404, {'content-type': 'application/json'})
         res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))

@@ -5,12 +5,22 @@
  */
 import {connect} from 'node:http2'
 
-/** The response message bytes of a successful call, or null (refused, timed out, non-OK status). */
-export function grpcUnaryEmpty(port: number, path: string, timeoutMs: number): Promise<Uint8Array | null> {
+/** gRPC status 16: the server answered, but wants a token (a plane with auth on). */
+export const UNAUTHENTICATED = 'unauthenticated'
+
+/**
+ * The response message bytes of a successful call, `UNAUTHENTICATED` when the server asked for a
+ * token, or null (refused, timed out, other non-OK status).
+ */
+export function grpcUnaryEmpty(
+  port: number,
+  path: string,
+  timeoutMs: number,
+): Promise<Uint8Array | typeof UNAUTHENTICATED | null> {
   return new Promise((resolve) => {
     let done = false
     const session = connect(`http://127.0.0.1:${port}`)
-    const finish = (value: Uint8Array | null) => {
+    const finish = (value: Uint8Array | typeof UNAUTHENTICATED | null) => {
       if (done) return
       done = true
       clearTimeout(timer)
@@ -39,6 +49,7 @@ export function grpcUnaryEmpty(port: number, path: string, timeoutMs: number): P
     req.on('error', () => finish(null))
     req.on('end', () => {
       const body = Buffer.concat(chunks)
+      if (status === '16') return finish(UNAUTHENTICATED)
       if (status !== '0' || body.length < 5) return finish(null)
       finish(body.subarray(5, 5 + body.readUInt32BE(1)))
     })

@@ -41,13 +41,18 @@ export function demoPaths(opts: {dataDir?: string; home?: string} = {}): DemoPat
   }
 }
 
-/** The same shape Go flytectl writes for its sandbox, pointed at the local control plane. */
-export function renderSandboxConfig(port: number): string {
+/**
+ * The same shape Go flytectl writes for its sandbox, pointed at the local control plane. With auth on,
+ * client credentials with the secret the plane created (flytekit reads the same keys).
+ */
+export function renderSandboxConfig(port: number, auth?: {clientId: string; secretFile: string}): string {
   return [
     'admin:',
     '  # For GRPC endpoints you might want to use dns:///flyte.myexample.com',
     `  endpoint: dns:///127.0.0.1:${port}`,
-    '  authType: Pkce',
+    ...(auth
+      ? ['  authType: ClientSecret', `  clientId: ${auth.clientId}`, `  clientSecretLocation: ${auth.secretFile}`]
+      : ['  authType: Pkce']),
     '  insecure: true',
     'logger:',
     '  show-source: true',
@@ -56,10 +61,14 @@ export function renderSandboxConfig(port: number): string {
   ].join('\n')
 }
 
-/** GetVersion against the local plane: the control-plane version, or null if it does not answer. */
+/**
+ * GetVersion against the local plane: the control-plane version, `unknown (auth on)` when it asks for
+ * a token (it answers, so it is healthy), or null if it does not answer.
+ */
 export async function probeVersion(port: number, timeoutMs = 1000): Promise<string | null> {
-  const {grpcUnaryEmpty} = await import('./probe.js')
+  const {grpcUnaryEmpty, UNAUTHENTICATED} = await import('./probe.js')
   const bytes = await grpcUnaryEmpty(port, '/flyteidl.service.AdminService/GetVersion', timeoutMs)
+  if (bytes === UNAUTHENTICATED) return 'unknown (auth on)'
   if (!bytes) return null
   const [{fromBinary}, {GetVersionResponseSchema}] = await Promise.all([
     import('@bufbuild/protobuf'),
@@ -90,6 +99,8 @@ export interface StartOptions {
   note?: (line: string) => void
   /** Stop a running plane first and start a new one with this process's environment. */
   restart?: boolean
+  /** Start the plane with auth on (its OAuth2 server; a token on every call). */
+  auth?: boolean
 }
 
 export interface StartResult {
@@ -106,6 +117,36 @@ export interface StartResult {
   settingsDiffer: string[]
   /** A running plane was stopped first (--restart). */
   restarted: boolean
+  /** The plane has auth on; `credentials` says where its files are. */
+  auth: boolean
+  credentials?: AuthFiles
+}
+
+/** Where a plane with auth on keeps who may sign in, and the first client's and user's secrets. */
+export interface AuthFiles {
+  identities: string
+  policy: string
+  clientId: string
+  clientSecretFile: string
+  adminUser: string
+  adminPasswordFile: string
+}
+
+export function authFiles(dataDir: string): AuthFiles {
+  return {
+    identities: resolve(dataDir, 'auth', 'identities.yaml'),
+    policy: resolve(dataDir, 'auth', 'policy.yaml'),
+    clientId: 'flytepropeller',
+    clientSecretFile: resolve(dataDir, 'auth', 'flytepropeller.secret'),
+    adminUser: 'admin',
+    adminPasswordFile: resolve(dataDir, 'auth', 'admin.password'),
+  }
+}
+
+function configAuth(dataDir: string, auth: boolean | undefined) {
+  if (!auth) return undefined
+  const f = authFiles(dataDir)
+  return {clientId: f.clientId, secretFile: f.clientSecretFile}
 }
 
 export async function startDemo(opts: StartOptions): Promise<StartResult> {
@@ -124,7 +165,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
         },
       )
     }
-    if (!opts.restart) return alreadyRunning(current.info, paths, staleCleaned)
+    if (!opts.restart) return alreadyRunning(current.info, paths, staleCleaned, opts.auth)
     note(`Stopping the running control plane (pid ${current.info.pid}) to restart it with this environment`)
     await stopProcess(current.info.pid, 10_000)
     await removePidFile(paths.dataDir)
@@ -141,7 +182,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   const {settingsFromEnv, writeSettings} = await import('./settings.js')
   await writeSettings(paths.dataDir, settingsFromEnv(process.env))
   const started = performance.now()
-  const child = await spawnDaemon(paths.dataDir, opts.port)
+  const child = await spawnDaemon(paths.dataDir, opts.port, opts.auth === true)
   try {
     await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
   } catch (err) {
@@ -149,11 +190,13 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
     // the other one up and healthy, which is what this start wanted.
     const now = err instanceof CliError ? await awaitRunning(paths.dataDir, 500) : null
     if (now?.state !== 'running' || now.version === null || now.info.port !== opts.port) throw err
-    return alreadyRunning(now.info, paths, staleCleaned)
+    return alreadyRunning(now.info, paths, staleCleaned, opts.auth)
   }
   const startupMs = performance.now() - started
-  await writeConfigIfChanged(paths.configPath, opts.port)
+  await writeConfigIfChanged(paths.configPath, opts.port, configAuth(paths.dataDir, opts.auth))
   return {
+    auth: opts.auth === true,
+    ...(opts.auth ? {credentials: authFiles(paths.dataDir)} : {}),
     pid: child.pid,
     port: opts.port,
     endpoint: `dns:///127.0.0.1:${opts.port}`,
@@ -177,12 +220,24 @@ async function awaitRunning(dataDir: string, ms: number): Promise<DaemonState> {
   }
 }
 
-async function alreadyRunning(info: DaemonInfo, paths: DemoPaths, staleCleaned: boolean): Promise<StartResult> {
-  await writeConfigIfChanged(paths.configPath, info.port)
+async function alreadyRunning(
+  info: DaemonInfo,
+  paths: DemoPaths,
+  staleCleaned: boolean,
+  wantAuth: boolean | undefined,
+): Promise<StartResult> {
+  await writeConfigIfChanged(paths.configPath, info.port, configAuth(paths.dataDir, info.auth))
   const {readSettings, settingsDifferences, settingsFromEnv} = await import('./settings.js')
   const running = await readSettings(paths.dataDir)
+  const differ = running ? settingsDifferences(running, settingsFromEnv(process.env)) : []
+  if (wantAuth !== undefined && (info.auth === true) !== wantAuth)
+    differ.push(
+      `auth: the running plane has auth ${info.auth ? 'on' : 'off'}, this start asked for it ${wantAuth ? 'on' : 'off'}`,
+    )
   return {
-    settingsDiffer: running ? settingsDifferences(running, settingsFromEnv(process.env)) : [],
+    auth: info.auth === true,
+    ...(info.auth ? {credentials: authFiles(paths.dataDir)} : {}),
+    settingsDiffer: differ,
     restarted: false,
     pid: info.pid,
     port: info.port,
@@ -201,12 +256,12 @@ interface SpawnedDaemon {
   kill(): void
 }
 
-async function spawnDaemon(dataDir: string, port: number): Promise<SpawnedDaemon> {
+async function spawnDaemon(dataDir: string, port: number, auth: boolean): Promise<SpawnedDaemon> {
   const log = openSync(logFilePath(dataDir), 'a')
   try {
     const child = spawn(
       process.execPath,
-      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
+      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...(auth ? ['--auth'] : [])],
       {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env: process.env},
     )
     const exited = new Promise<number | null>((res) => {
@@ -255,8 +310,12 @@ async function startupFailure(code: number | null, dataDir: string, port: number
   )
 }
 
-async function writeConfigIfChanged(path: string, port: number): Promise<void> {
-  const text = renderSandboxConfig(port)
+async function writeConfigIfChanged(
+  path: string,
+  port: number,
+  auth?: {clientId: string; secretFile: string},
+): Promise<void> {
+  const text = renderSandboxConfig(port, auth)
   const existing = await readFile(path, 'utf8').catch(() => null)
   if (existing === text) return
   await mkdir(dirname(path), {recursive: true})
@@ -362,7 +421,7 @@ export async function execWithDemoConfig(
       hint: 'Start one with `flytectl demo start`.',
     })
   }
-  await writeConfigIfChanged(paths.configPath, s.info.port)
+  await writeConfigIfChanged(paths.configPath, s.info.port, configAuth(paths.dataDir, s.info.auth))
   return new Promise((res, rej) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: 'inherit',

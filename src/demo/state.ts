@@ -15,6 +15,8 @@ export interface DaemonInfo {
   /** ISO time the server started listening. */
   startedAt: string
   dataDir: string
+  /** Auth on (`demo start --auth`); absent in pid files of older planes. */
+  auth?: boolean
 }
 
 export function defaultDataDir(home = homedir()): string {
@@ -42,6 +44,7 @@ export async function readPidFile(dataDir: string): Promise<DaemonInfo | null> {
       host: info.host ?? '127.0.0.1',
       startedAt: info.startedAt ?? '',
       dataDir: info.dataDir ?? dataDir,
+      auth: info.auth === true,
     }
   } catch {
     return null

@@ -6,7 +6,15 @@
  */
 import {defaultBranchOf, manifestRepositories, rootComponent, type ReleaseManifest} from '../config/release-manifest.js'
 import type {Forge} from '../forge/types.js'
-import {componentTags, doublySpelled, latestTag, type ComponentTag, type TagAnomaly} from '../versioning/tags.js'
+import {quoteValue} from '../versioning/parse.js'
+import {
+  componentTags,
+  doublySpelled,
+  latestTag,
+  unreadableTags,
+  type ComponentTag,
+  type TagAnomaly,
+} from '../versioning/tags.js'
 import {compareVersions, formatVersion, versionText} from '../versioning/version.js'
 import {observe} from './observe.js'
 import {findSphinxRelease, UpdaterError, updateYamlValues} from './updaters.js'
@@ -61,6 +69,7 @@ export async function releaseStatus(
 }
 
 export type LintRule =
+  | 'unreadable-tag'
   | 'malformed-tag'
   | 'doubly-spelled-tag'
   | 'docs-release-mismatch'
@@ -93,6 +102,20 @@ export async function releaseLint(
   const obs = await observe(forge, {repos, defaultBranch: (r) => defaultBranchOf(manifest, r)})
   const tagsBy = new Map<string, ComponentTag[]>()
   for (const c of manifest.components) tagsBy.set(c.name, componentTags(obs.repos[c.repository]!.tags, c))
+
+  // Tags no component can read: every one is listed with the reason.
+  for (const repo of repos) {
+    const inRepo = manifest.components.filter((c) => c.repository === repo)
+    if (inRepo.length === 0) continue
+    for (const t of unreadableTags(obs.repos[repo]!.tags, inRepo)) {
+      findings.push({
+        rule: 'unreadable-tag',
+        repository: repo,
+        subject: t.name,
+        message: `tag ${quoteValue(t.name)}${t.component ? ` (${t.component})` : ''} cannot be read: ${t.reason}`,
+      })
+    }
+  }
 
   // Tags: malformed and doubly spelled.
   for (const c of manifest.components) {

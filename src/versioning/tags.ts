@@ -4,14 +4,8 @@
  * anomalies (those seen in Flyte's history): a missing or unexpected `v`, the other scheme's
  * spelling, a doubled prefix (`flytectl/flytectl/v0.9.4`), non-canonical labels (`-beta.1`).
  */
-import {
-  compareVersions,
-  formatVersion,
-  parseVersion,
-  versionsEqual,
-  type ReleaseVersion,
-  type VersionScheme,
-} from './version.js'
+import {parseReleaseVersion, quoteValue} from './parse.js'
+import {compareVersions, formatVersion, versionsEqual, type ReleaseVersion, type VersionScheme} from './version.js'
 
 export interface TagStyle {
   tagPrefix: string
@@ -34,11 +28,23 @@ export function formatTag(v: ReleaseVersion, style: TagStyle): string {
   return `${style.tagPrefix}${style.vPrefix ? 'v' : ''}${formatVersion(v, style.scheme)}`
 }
 
+/** Why a tag of a component could not be read as a version (it is listed, never dropped). */
+export interface UnreadableTag {
+  name: string
+  sha: string
+  /** The component whose prefix it carries, when one does. */
+  component?: string
+  reason: string
+}
+
 /**
- * Parse one tag name for a component. Returns undefined when the tag does not belong to the
- * component (other prefix) or is not a version at all.
+ * Read one tag name for a component: undefined when the tag does not carry the component's prefix
+ * (another component's tag), `{reason}` when it does but its version is not a release version.
  */
-export function parseComponentTag(name: string, style: TagStyle): Omit<ComponentTag, 'sha'> | undefined {
+export function readComponentTag(
+  name: string,
+  style: TagStyle,
+): Omit<ComponentTag, 'sha'> | {reason: string} | undefined {
   let rest = name
   const anomalies: TagAnomaly[] = []
   if (style.tagPrefix) {
@@ -51,9 +57,9 @@ export function parseComponentTag(name: string, style: TagStyle): Omit<Component
   } else if (rest.includes('/')) {
     return undefined
   }
-  const version = parseVersion(rest)
-  if (!version) return undefined
-  const hasV = /^[vV]/.test(rest)
+  const parsed = parseReleaseVersion(rest)
+  if (!parsed.ok) return {reason: parsed.reason}
+  const {version, hasV} = parsed
   if (style.vPrefix && !hasV) anomalies.push('missing-v')
   if (!style.vPrefix && hasV) anomalies.push('unexpected-v')
   const bare = rest.replace(/^[vV]/, '')
@@ -62,6 +68,46 @@ export function parseComponentTag(name: string, style: TagStyle): Omit<Component
     anomalies.push(bare === formatVersion(version, other) ? 'other-scheme-spelling' : 'non-canonical')
   }
   return {name, version, anomalies}
+}
+
+/**
+ * Parse one tag name for a component. Returns undefined when the tag does not belong to the
+ * component (other prefix) or is not a release version (`readComponentTag` says why).
+ */
+export function parseComponentTag(name: string, style: TagStyle): Omit<ComponentTag, 'sha'> | undefined {
+  const read = readComponentTag(name, style)
+  return read && 'version' in read ? read : undefined
+}
+
+/**
+ * Every tag of a repository either belongs to one of its components (the longest matching prefix;
+ * the empty prefix takes names without "/") and reads as a version, or is listed as unreadable
+ * with the reason: no tag is silently ignored.
+ */
+export function unreadableTags(
+  tags: {name: string; sha: string}[],
+  components: (TagStyle & {name: string})[],
+): UnreadableTag[] {
+  const byPrefix = [...components].sort((a, b) => b.tagPrefix.length - a.tagPrefix.length)
+  const out: UnreadableTag[] = []
+  for (const t of tags) {
+    const owner = byPrefix.find((c) => (c.tagPrefix ? t.name.startsWith(c.tagPrefix) : !t.name.includes('/')))
+    if (!owner) {
+      const prefix = t.name.slice(0, t.name.lastIndexOf('/') + 1)
+      out.push({
+        name: t.name,
+        sha: t.sha,
+        reason:
+          prefix === 'tags/'
+            ? 'it starts with "tags/" (a tag pushed as refs/tags/tags/…), so no component owns it'
+            : `its prefix ${quoteValue(prefix)} belongs to no component of the manifest`,
+      })
+      continue
+    }
+    const read = readComponentTag(t.name, owner)
+    if (read && 'reason' in read) out.push({name: t.name, sha: t.sha, component: owner.name, reason: read.reason})
+  }
+  return out
 }
 
 /** A component's tags from a repository's tag list, highest version first (equal versions: canonical first). */

@@ -5,7 +5,7 @@
  * (`-beta.1`, `-rc0`, `-a0`, `alpha16`, a missing `v`); PEP 440 normalisation comes from
  * @renovatebot/pep440, semver validity of the emitted spelling from `semver`.
  */
-import {explain} from '@renovatebot/pep440'
+import {parseReleaseLine, parseReleaseVersion} from './parse.js'
 import semver from 'semver'
 
 export type VersionScheme = 'semver' | 'pep440'
@@ -21,19 +21,13 @@ export interface ReleaseVersion {
 
 const LABEL_ORDER: Record<PrereleaseLabel, number> = {a: 0, b: 1, rc: 2}
 
-/** `1.4.0`, `v1.4.0-b0`, `1.4.0b0`, `v1.1.0-beta.1`, `v1.13.0-rc0`, `v1.5.0-a0`, `v2.0.0-alpha1`; undefined otherwise. */
+/**
+ * `1.4.0`, `v1.4.0-b0`, `1.4.0b0`, `v1.1.0-beta.1`, `v1.13.0-rc0`, `v1.5.0-a0`, `v2.0.0-alpha1`;
+ * undefined otherwise (see parse.ts for the rules and `parseReleaseVersion` for the reason).
+ */
 export function parseVersion(text: string): ReleaseVersion | undefined {
-  const trimmed = text.trim()
-  // Only plain releases and a/b/rc prereleases: no dev/post/local parts, no epochs, three numbers.
-  if (!/^[vV]?\d+\.\d+\.\d+(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?$/.test(trimmed)) return undefined
-  const parsed = explain(trimmed)
-  if (!parsed || parsed.release.length !== 3) return undefined
-  const [major, minor, patch] = parsed.release as [number, number, number]
-  const version: ReleaseVersion = {major, minor, patch}
-  if (parsed.pre && parsed.pre.length === 2) {
-    version.pre = {label: parsed.pre[0] as PrereleaseLabel, number: Number(parsed.pre[1])}
-  }
-  return version
+  const parsed = parseReleaseVersion(text)
+  return parsed.ok ? parsed.version : undefined
 }
 
 /** The spelling without any `v`: semver `1.4.0-b0`, pep440 `1.4.0b0`. */
@@ -81,8 +75,8 @@ export function parseStableVersion(text: string): ReleaseVersion | undefined {
   return v && !v.pre ? v : undefined
 }
 
-/** `1.3` or `v1.3` → {major: 1, minor: 3}. */
+/** `1.3` or `v1.3` → {major: 1, minor: 3} (no leading zeros). */
 export function parseMinorLine(text: string): {major: number; minor: number} | undefined {
-  const m = /^[vV]?(\d+)\.(\d+)$/.exec(text.trim())
-  return m ? {major: Number(m[1]), minor: Number(m[2])} : undefined
+  const line = parseReleaseLine(text)
+  return line.ok ? {major: line.major, minor: line.minor} : undefined
 }

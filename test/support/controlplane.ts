@@ -3,6 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {AdminClient} from '../../src/admin/client.js'
+import type {AuthOptions} from '../../src/controlplane/auth/index.js'
 import type {Executor} from '../../src/controlplane/executor/types.js'
 
 export interface TestControlPlane {
@@ -17,13 +18,21 @@ export interface TestControlPlane {
   stop(): Promise<void>
 }
 
-export async function startControlPlane(opts: {executor?: Executor} = {}): Promise<TestControlPlane> {
+export async function startControlPlane(
+  opts: {executor?: Executor; auth?: AuthOptions} = {},
+): Promise<TestControlPlane> {
   const root = mkdtempSync(join(tmpdir(), 'flytectl-plane-'))
   const dataDir = join(root, 'data')
   const {startServer} = await import('../../src/controlplane/server.js')
   let server: Awaited<ReturnType<typeof startServer>>
   try {
-    server = await startServer({port: 0, host: '127.0.0.1', dataDir, executor: opts.executor})
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      executor: opts.executor,
+      ...(opts.auth ? {auth: opts.auth} : {}),
+    })
   } catch (error) {
     rmSync(root, {recursive: true, force: true})
     throw error

@@ -10,6 +10,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start',
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
+    '<%= config.bin %> demo start --auth',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -25,6 +26,11 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
       default: false,
     }),
+    auth: Flags.boolean({
+      description:
+        'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
+      default: false,
+    }),
   }
 
   async run(): Promise<StartResult> {
@@ -33,6 +39,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       port: this.flags.port,
       dataDir: this.flags.dataDir,
       restart: this.flags.restart,
+      ...(this.flags.auth ? {auth: true} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -59,7 +66,14 @@ Running it again while it is up changes nothing, and says so when this shell's F
         `Data directory: ${r.dataDir}`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
-        r.port === 30080 ? 'With no config file at all, flytectl already targets localhost:30080.' : '',
+        r.port === 30080 && !r.auth ? 'With no config file at all, flytectl already targets localhost:30080.' : '',
+        ...(r.credentials
+          ? [
+              `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
+              `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
+              `Add users and clients in ${r.credentials.identities}.`,
+            ]
+          : []),
         'Stop it with `flytectl demo teardown`.',
       ]
         .filter(Boolean)

@@ -34,7 +34,17 @@ import type {ExecutionSink} from './types.js'
 
 /** Optional fields of a node event. */
 export type NodeExtra = Partial<
-  Pick<NodeExecutionEvent, 'inputValue' | 'outputResult' | 'isParent' | 'isArray' | 'targetEntity' | 'targetMetadata'>
+  Pick<
+    NodeExecutionEvent,
+    | 'inputValue'
+    | 'outputResult'
+    | 'isParent'
+    | 'isArray'
+    | 'isDynamic'
+    | 'isInDynamicChain'
+    | 'targetEntity'
+    | 'targetMetadata'
+  >
 >
 
 export type OutputResult = {case: 'outputUri'; value: string} | {case: 'error'; value: ExecutionError}
@@ -44,6 +54,8 @@ export interface NodeRef {
   uniqueId: string
   node: Node
   parentId?: string
+  /** The attempt of this node that its children belong to (a dynamic node's task attempt). */
+  attempt?: number
   /** Extra environment for this node's task process (array items learn their index this way). */
   env?: Record<string, string>
   /** What to write as the node's inputs.pb when it differs from its resolved inputs (array items). */

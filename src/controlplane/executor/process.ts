@@ -55,6 +55,8 @@ export type AttemptResult =
   | {outcome: 'succeeded'; outputs: LiteralMap; outputsPath: string}
   | {outcome: 'failed'; retryable: boolean; code: string; message: string; kind: ExecutionError_ErrorKind}
   | {outcome: 'aborted'}
+  /** The task returned a workflow to run instead of outputs (a DynamicJobSpec in futures.pb). */
+  | {outcome: 'dynamic'; futuresPath: string}
 
 const fail = (
   code: string,
@@ -203,13 +205,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     return fail('NonZeroExit', `task [${name}] ${how}; see its log ${fileUri(spec.logPath)}`, true)
   }
 
-  if (await readOptional(join(spec.outputPrefix, 'futures.pb'), (p) => stat(p))) {
-    return fail(
-      'UnsupportedDynamic',
-      `task [${name}] returned a dynamic workflow (futures.pb); dynamic workflows are not supported by the local executor`,
-      false,
-    )
-  }
+  const futuresPath = join(spec.outputPrefix, 'futures.pb')
+  if (await readOptional(futuresPath, (p) => stat(p))) return {outcome: 'dynamic', futuresPath}
   const outputsPath = join(spec.outputPrefix, 'outputs.pb')
   let outputs = await readOptional(outputsPath, readLiteralMap)
   const declared = Object.keys(task.interface?.outputs?.variables ?? {})

@@ -41,6 +41,7 @@ import {
   type BindingScope,
 } from './bindings.js'
 import {EventWriter, type NodeExtra, type NodeRef} from './events.js'
+import {childNodeId} from './ids.js'
 import type {NodeContext, RunOptions} from './nodes/context.js'
 import {runFailureNode} from './nodes/failure.js'
 import {nodeKindOf} from './nodes/index.js'
@@ -114,11 +115,15 @@ export class ExecutionRun implements NodeContext {
     return this.subWorkflows.get(key(id))
   }
 
-  private primaryWorkflow(): WorkflowTemplate {
-    const closure: CompiledWorkflowClosure | undefined = this.job.workflowClosure
+  addDefinitions(closure: CompiledWorkflowClosure | undefined): void {
     for (const t of closure?.tasks ?? []) if (t.template?.id) this.tasks.set(key(t.template.id), t.template)
     for (const w of closure?.subWorkflows ?? [])
       if (w.template?.id) this.subWorkflows.set(key(w.template.id), w.template)
+  }
+
+  private primaryWorkflow(): WorkflowTemplate {
+    const closure: CompiledWorkflowClosure | undefined = this.job.workflowClosure
+    this.addDefinitions(closure)
     if (closure?.primary?.template) return closure.primary.template
     if (this.job.task) return this.singleTaskWorkflow(this.job.task)
     throw new Error('the execution has neither a compiled workflow nor a task to run')
@@ -158,7 +163,7 @@ export class ExecutionRun implements NodeContext {
   // ---------------------------------------------------------------- workflows (DAG)
 
   async runWorkflow(wf: WorkflowTemplate, inputs: LiteralMap, parent: NodeRef | undefined): Promise<Outcome> {
-    const prefix = parent ? `${parent.uniqueId}-0-` : ''
+    const idOf = (nodeId: string) => (parent ? childNodeId(parent.uniqueId, parent.attempt ?? 0, nodeId) : nodeId)
     const nodes = wf.nodes.filter((n) => n.id !== START_NODE_ID && n.id !== END_NODE_ID)
     const ids = new Set(nodes.map((n) => n.id))
     const deps = new Map<string, string[]>()
@@ -173,7 +178,7 @@ export class ExecutionRun implements NodeContext {
     const scope: BindingScope = {inputs, outputs}
     const state = new Map<string, Outcome['phase'] | 'running'>()
 
-    await this.startNode(prefix, parent, inputs)
+    await this.startNode(idOf, parent, inputs)
 
     const failFast = wf.metadata?.onFailure !== WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
     const localAbort = new AbortController()
@@ -192,14 +197,14 @@ export class ExecutionRun implements NodeContext {
             if (d.some((x) => state.get(x) === 'skipped')) {
               state.set(n.id, 'skipped')
               await this.events.node(
-                {uniqueId: prefix + n.id, node: n, parentId: parent?.uniqueId},
+                {uniqueId: idOf(n.id), node: n, parentId: parent?.uniqueId},
                 NodeExecution_Phase.SKIPPED,
               )
               continue
             }
             if (!d.every((x) => state.get(x) === 'succeeded')) continue
             state.set(n.id, 'running')
-            const ref: NodeRef = {uniqueId: prefix + n.id, node: n, parentId: parent?.uniqueId}
+            const ref: NodeRef = {uniqueId: idOf(n.id), node: n, parentId: parent?.uniqueId}
             const p = this.runNode(ref, scope, localAbort.signal).then((o) => {
               state.set(n.id, o.phase)
               if (o.phase === 'succeeded') outputs.set(n.id, o.outputs)
@@ -224,7 +229,7 @@ export class ExecutionRun implements NodeContext {
 
     if (this.signal.aborted) return {phase: 'aborted'}
     if (firstError) {
-      if (wf.failureNode) await runFailureNode(this, wf.failureNode, scope, prefix, parent, failedNodeId, firstError)
+      if (wf.failureNode) await runFailureNode(this, wf.failureNode, scope, idOf, parent, failedNodeId, firstError)
       return {phase: 'failed', error: firstError}
     }
     let wfOutputs: LiteralMap
@@ -233,14 +238,18 @@ export class ExecutionRun implements NodeContext {
     } catch (err) {
       return {phase: 'failed', error: userError('OutputBindingFailed', `workflow outputs: ${(err as Error).message}`)}
     }
-    await this.endNode(prefix, parent, wfOutputs)
+    await this.endNode(idOf, parent, wfOutputs)
     return {phase: 'succeeded', outputs: wfOutputs}
   }
 
   /** The start node "produces" the workflow's inputs; the end node "consumes" its outputs. */
-  private async startNode(prefix: string, parent: NodeRef | undefined, inputs: LiteralMap): Promise<void> {
+  private async startNode(
+    idOf: (id: string) => string,
+    parent: NodeRef | undefined,
+    inputs: LiteralMap,
+  ): Promise<void> {
     const ref: NodeRef = {
-      uniqueId: prefix + START_NODE_ID,
+      uniqueId: idOf(START_NODE_ID),
       node: create(NodeSchema, {id: START_NODE_ID}),
       parentId: parent?.uniqueId,
     }
@@ -251,9 +260,9 @@ export class ExecutionRun implements NodeContext {
     })
   }
 
-  private async endNode(prefix: string, parent: NodeRef | undefined, outputs: LiteralMap): Promise<void> {
+  private async endNode(idOf: (id: string) => string, parent: NodeRef | undefined, outputs: LiteralMap): Promise<void> {
     const ref: NodeRef = {
-      uniqueId: prefix + END_NODE_ID,
+      uniqueId: idOf(END_NODE_ID),
       node: create(NodeSchema, {id: END_NODE_ID}),
       parentId: parent?.uniqueId,
     }

@@ -57,43 +57,62 @@ interface Scope {
   workflow: string
 }
 
+// FlyteAdmin's validateMatchingAttributes (attributes_validator.go): quality of service is not one of them.
 const TARGET_TO_RESOURCE: Record<string, MatchableResource> = {
   taskResourceAttributes: MatchableResource.TASK_RESOURCE,
   clusterResourceAttributes: MatchableResource.CLUSTER_RESOURCE,
   executionQueueAttributes: MatchableResource.EXECUTION_QUEUE,
   executionClusterLabel: MatchableResource.EXECUTION_CLUSTER_LABEL,
-  qualityOfService: MatchableResource.QUALITY_OF_SERVICE_SPECIFICATION,
   pluginOverrides: MatchableResource.PLUGIN_OVERRIDE,
   workflowExecutionConfig: MatchableResource.WORKFLOW_EXECUTION_CONFIG,
   clusterAssignment: MatchableResource.CLUSTER_ASSIGNMENT,
 }
 
+/** FlyteAdmin's ResourceID printed with %+v (resource_repo.go). */
 function scopeText(s: Scope, rt: MatchableResource): string {
-  return `{Project:${s.project} Domain:${s.domain} Workflow:${s.workflow} LaunchPlan: ResourceType:${MatchableResource[rt]} Org:}`
+  return `{Project:${s.project} Domain:${s.domain} Workflow:${s.workflow} LaunchPlan: ResourceType:${MatchableResource[rt] ?? rt}}`
 }
 
-function requireProject(ctx: PlaneContext, project: string): void {
+function projectState(ctx: PlaneContext, project: string): number | undefined {
+  return ctx.db.get<{state: number}>('SELECT state FROM projects WHERE identifier = ?', project)?.state
+}
+
+/** ValidateProjectExists (project attributes get): archived projects are fine. */
+function requireProjectExists(ctx: PlaneContext, project: string): void {
   requireString(project, 'project')
-  if (!ctx.db.get('SELECT 1 FROM projects WHERE identifier = ?', project)) {
+  if (projectState(ctx, project) === undefined) {
+    throw invalidArgument(`failed to validate that project [${project}] exists, err: [project [${project}] not found]`)
+  }
+}
+
+/** ValidateProjectForUpdate (project attributes update/delete): registered and active. */
+function requireProjectForUpdate(ctx: PlaneContext, project: string): void {
+  requireString(project, 'project')
+  const state = projectState(ctx, project)
+  if (state === undefined) {
     throw invalidArgument(
       `failed to validate that project [${project}] is registered, err: [project [${project}] not found]`,
     )
   }
+  if (state !== 0) throw invalidArgument(`project [${project}] is not active`)
 }
 
-function validateScope(ctx: PlaneContext, s: Scope, level: 'project' | 'domain' | 'workflow'): void {
-  if (level === 'project') requireProject(ctx, s.project)
-  else {
-    requireString(s.project, 'project')
-    requireString(s.domain, 'domain')
-    requireActiveProjectAndDomain(ctx, s.project, s.domain)
-  }
-  if (level === 'workflow') requireString(s.workflow, 'workflow')
+function validateScope(ctx: PlaneContext, s: Scope, level: 'domain' | 'workflow'): void {
+  requireString(s.project, 'project')
+  requireString(s.domain, 'domain')
+  requireActiveProjectAndDomain(ctx, s.project, s.domain)
+  // FlyteAdmin names the workflow field `name` in this message.
+  if (level === 'workflow') requireString(s.workflow, 'name')
 }
 
-function upsert(ctx: PlaneContext, s: Scope, attrs: MatchingAttributes | undefined): void {
-  if (!attrs || attrs.target.case === undefined) throw missing('matching_attributes')
-  const rt = TARGET_TO_RESOURCE[attrs.target.case]!
+function resourceOf(attrs: MatchingAttributes | undefined, identifier: string): MatchableResource {
+  if (!attrs) throw missing('matching_attributes')
+  const rt = attrs.target.case === undefined ? undefined : TARGET_TO_RESOURCE[attrs.target.case]
+  if (rt === undefined) throw invalidArgument(`Unrecognized matching attributes type for request ${identifier}`)
+  return rt
+}
+
+function upsert(ctx: PlaneContext, s: Scope, attrs: MatchingAttributes, rt: MatchableResource): void {
   const now = nowMicros()
   ctx.db.run(
     `INSERT INTO matchable_attributes (project, domain, workflow, launch_plan, resource_type, created_at, updated_at, data)
@@ -109,27 +128,42 @@ function upsert(ctx: PlaneContext, s: Scope, attrs: MatchingAttributes | undefin
   )
 }
 
-function fetch(ctx: PlaneContext, s: Scope, rt: MatchableResource): MatchingAttributes {
-  const row = ctx.db.get<{data: Uint8Array}>(
-    `SELECT data FROM matchable_attributes WHERE project = ? AND domain = ? AND workflow = ? AND launch_plan = '' AND resource_type = ?`,
+/**
+ * The attributes at a scope or, as FlyteAdmin's ResourceRepo.Get does, the most specific broader
+ * one (workflow → project-domain → project); the answer carries the scope that matched.
+ */
+function fetch(
+  ctx: PlaneContext,
+  s: Scope,
+  rt: MatchableResource,
+  exact = false,
+): {scope: Scope; attrs: MatchingAttributes} {
+  const rows = ctx.db.all<{project: string; domain: string; workflow: string; data: Uint8Array}>(
+    `SELECT project, domain, workflow, data FROM matchable_attributes
+     WHERE launch_plan = '' AND resource_type = ? AND project = ? AND domain IN (?, '') AND workflow IN (?, '')
+     ORDER BY (workflow != '') DESC, (domain != '') DESC`,
+    rt,
     s.project,
     s.domain,
     s.workflow,
-    rt,
   )
+  const row = rows.find((r) => !exact || (r.domain === s.domain && r.workflow === s.workflow))
   if (!row) throw notFound(`Resource [${scopeText(s, rt)}] not found`)
-  return fromBinary(MatchingAttributesSchema, row.data)
+  return {
+    scope: {project: row.project, domain: row.domain, workflow: row.workflow},
+    attrs: fromBinary(MatchingAttributesSchema, row.data),
+  }
 }
 
+/** Deleting what is not set succeeds, as FlyteAdmin's ResourceRepo.Delete (GORM delete of no rows). */
 function remove(ctx: PlaneContext, s: Scope, rt: MatchableResource): void {
-  const r = ctx.db.run(
+  ctx.db.run(
     `DELETE FROM matchable_attributes WHERE project = ? AND domain = ? AND workflow = ? AND launch_plan = '' AND resource_type = ?`,
     s.project,
     s.domain,
     s.workflow,
     rt,
   )
-  if (r.changes === 0) throw notFound(`Resource [${scopeText(s, rt)}] not found`)
 }
 
 // project
@@ -140,8 +174,9 @@ export function updateProjectAttributes(
 ): ProjectAttributesUpdateResponse {
   if (!req.attributes) throw missing('attributes')
   const s = {project: req.attributes.project, domain: '', workflow: ''}
-  validateScope(ctx, s, 'project')
-  upsert(ctx, s, req.attributes.matchingAttributes)
+  requireProjectForUpdate(ctx, s.project)
+  const attrs = req.attributes.matchingAttributes
+  upsert(ctx, s, attrs!, resourceOf(attrs, s.project))
   return create(ProjectAttributesUpdateResponseSchema)
 }
 
@@ -150,8 +185,15 @@ export function getProjectAttributes(
   req: ProjectAttributesGetRequest,
 ): ProjectAttributesGetResponse {
   const s = {project: req.project, domain: '', workflow: ''}
-  validateScope(ctx, s, 'project')
-  const matchingAttributes = fetch(ctx, s, req.resourceType)
+  requireProjectExists(ctx, s.project)
+  let matchingAttributes: MatchingAttributes
+  try {
+    matchingAttributes = fetch(ctx, s, req.resourceType, true).attrs
+  } catch (err) {
+    // FlyteAdmin answers an unset workflow execution config with its (here empty) platform defaults.
+    if (req.resourceType !== MatchableResource.WORKFLOW_EXECUTION_CONFIG) throw err
+    matchingAttributes = create(MatchingAttributesSchema, {target: {case: 'workflowExecutionConfig', value: {}}})
+  }
   return create(ProjectAttributesGetResponseSchema, {
     attributes: create(ProjectAttributesSchema, {project: req.project, matchingAttributes}),
   })
@@ -162,7 +204,7 @@ export function deleteProjectAttributes(
   req: ProjectAttributesDeleteRequest,
 ): ProjectAttributesDeleteResponse {
   const s = {project: req.project, domain: '', workflow: ''}
-  validateScope(ctx, s, 'project')
+  requireProjectForUpdate(ctx, s.project)
   remove(ctx, s, req.resourceType)
   return create(ProjectAttributesDeleteResponseSchema)
 }
@@ -176,7 +218,8 @@ export function updateProjectDomainAttributes(
   if (!req.attributes) throw missing('attributes')
   const s = {project: req.attributes.project, domain: req.attributes.domain, workflow: ''}
   validateScope(ctx, s, 'domain')
-  upsert(ctx, s, req.attributes.matchingAttributes)
+  const attrs = req.attributes.matchingAttributes
+  upsert(ctx, s, attrs!, resourceOf(attrs, `${s.project}-${s.domain}`))
   return create(ProjectDomainAttributesUpdateResponseSchema)
 }
 
@@ -186,9 +229,13 @@ export function getProjectDomainAttributes(
 ): ProjectDomainAttributesGetResponse {
   const s = {project: req.project, domain: req.domain, workflow: ''}
   validateScope(ctx, s, 'domain')
-  const matchingAttributes = fetch(ctx, s, req.resourceType)
+  const found = fetch(ctx, s, req.resourceType)
   return create(ProjectDomainAttributesGetResponseSchema, {
-    attributes: create(ProjectDomainAttributesSchema, {project: req.project, domain: req.domain, matchingAttributes}),
+    attributes: create(ProjectDomainAttributesSchema, {
+      project: found.scope.project,
+      domain: found.scope.domain,
+      matchingAttributes: found.attrs,
+    }),
   })
 }
 
@@ -211,7 +258,8 @@ export function updateWorkflowAttributes(
   if (!req.attributes) throw missing('attributes')
   const s = {project: req.attributes.project, domain: req.attributes.domain, workflow: req.attributes.workflow}
   validateScope(ctx, s, 'workflow')
-  upsert(ctx, s, req.attributes.matchingAttributes)
+  const attrs = req.attributes.matchingAttributes
+  upsert(ctx, s, attrs!, resourceOf(attrs, `${s.project}-${s.domain}-${s.workflow}`))
   return create(WorkflowAttributesUpdateResponseSchema)
 }
 
@@ -221,9 +269,9 @@ export function getWorkflowAttributes(
 ): WorkflowAttributesGetResponse {
   const s = {project: req.project, domain: req.domain, workflow: req.workflow}
   validateScope(ctx, s, 'workflow')
-  const matchingAttributes = fetch(ctx, s, req.resourceType)
+  const found = fetch(ctx, s, req.resourceType)
   return create(WorkflowAttributesGetResponseSchema, {
-    attributes: create(WorkflowAttributesSchema, {...s, matchingAttributes}),
+    attributes: create(WorkflowAttributesSchema, {...found.scope, matchingAttributes: found.attrs}),
   })
 }
 

@@ -9,13 +9,44 @@ import {
 } from '../../gen/flyteidl/service/auth_pb.js'
 import {UserInfoResponseSchema, type UserInfoResponse} from '../../gen/flyteidl/service/identity_pb.js'
 import type {PlaneContext} from '../context.js'
+import {currentPrincipal} from '../auth/principal.js'
+import {oauth2MetadataDocument, publicClientDocument} from '../auth/metadata.js'
 
-/** The server requires no token: the metadata names it as issuer and advertises no grant types. */
+/**
+ * With auth on, the plane's own authorization server (as FlyteAdmin's self-hosted one answers).
+ * Without, the server requires no token: the metadata names it as issuer and advertises no grant types.
+ */
 export function oauth2Metadata(ctx: PlaneContext): OAuth2MetadataResponse {
+  if (ctx.auth) {
+    const d = oauth2MetadataDocument(ctx.baseUrl())
+    return create(OAuth2MetadataResponseSchema, {
+      issuer: d.issuer,
+      authorizationEndpoint: d.authorization_endpoint,
+      tokenEndpoint: d.token_endpoint,
+      jwksUri: d.jwks_uri,
+      responseTypesSupported: d.response_types_supported,
+      scopesSupported: d.scopes_supported,
+      tokenEndpointAuthMethodsSupported: d.token_endpoint_auth_methods_supported,
+      codeChallengeMethodsSupported: d.code_challenge_methods_supported,
+      grantTypesSupported: d.grant_types_supported,
+      deviceAuthorizationEndpoint: d.device_authorization_endpoint,
+    })
+  }
   return create(OAuth2MetadataResponseSchema, {issuer: ctx.baseUrl()})
 }
 
 export function publicClientConfig(ctx: PlaneContext): PublicClientAuthConfigResponse {
+  if (ctx.auth) {
+    const d = publicClientDocument(ctx.baseUrl())
+    return create(PublicClientAuthConfigResponseSchema, {
+      clientId: d.client_id,
+      redirectUri: d.redirect_uri,
+      scopes: d.scopes,
+      authorizationMetadataKey: d.authorization_metadata_key,
+      serviceHttpEndpoint: d.service_http_endpoint,
+      audience: d.audience,
+    })
+  }
   return create(PublicClientAuthConfigResponseSchema, {
     clientId: 'flytectl',
     redirectUri: 'http://localhost:53593/callback',
@@ -25,7 +56,16 @@ export function publicClientConfig(ctx: PlaneContext): PublicClientAuthConfigRes
   })
 }
 
+/** The caller (auth on), else the user the plane runs as. */
 export function localUserInfo(): UserInfoResponse {
+  const caller = currentPrincipal()
+  if (caller) {
+    return create(UserInfoResponseSchema, {
+      subject: caller.name,
+      name: caller.name,
+      preferredUsername: caller.name,
+    })
+  }
   let name = 'local'
   try {
     name = userInfo().username

@@ -39,6 +39,15 @@ const TABLE_OF: Partial<Record<ResourceType, string>> = {
 
 const NAMED_ENTITY_FIELDS: EntityFields = {
   entity: 'entities',
+  // models.NamedEntityColumns (named_entity_manager.go ListNamedEntities): no timestamps.
+  sortKeys: {
+    resource_type: 'project',
+    project: 'project',
+    domain: 'domain',
+    name: 'name',
+    description: 'description',
+    state: 'state',
+  },
   fields: {
     name: {column: 'name', kind: 'text'},
     created_at: {column: 'created_at', kind: 'time'},

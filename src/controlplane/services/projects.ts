@@ -84,15 +84,22 @@ export function registerProject(ctx: PlaneContext, req: ProjectRegisterRequest):
   return create(ProjectRegisterResponseSchema)
 }
 
-/** UpdateProject: unknown ids are NotFound; empty name/description keep the stored values. */
+/**
+ * UpdateProject as FlyteAdmin (project_manager.go UpdateProject, project_repo.go UpdateProject: GORM
+ * `Updates(struct)` writes non-zero fields only): unknown ids are NotFound before any validation;
+ * empty name/description keep the stored values; labels, when the message is present, replace the
+ * stored ones (present but empty empties them), when absent are kept; state is always written.
+ */
 export function updateProject(ctx: PlaneContext, req: Project): ProjectUpdateResponse {
-  validateProject(req)
+  // FlyteAdmin looks the id up first; an empty id matches any row there, so validation speaks.
+  if (req.id === '') validateProject(req)
   ctx.db.transaction(() => {
     const existing = getProjectRow(ctx, req.id)
     if (!existing) throw notFound(`project [${req.id}] not found`)
+    validateProject(req)
     if (req.name !== '') existing.name = req.name
     if (req.description !== '') existing.description = req.description
-    if (req.labels && Object.keys(req.labels.values).length > 0) existing.labels = req.labels
+    if (req.labels !== undefined) existing.labels = req.labels
     existing.state = req.state
     ctx.db.run(
       'UPDATE projects SET name = ?, description = ?, state = ?, updated_at = ?, data = ? WHERE identifier = ?',
@@ -114,7 +121,10 @@ export function getProject(ctx: PlaneContext, req: ProjectGetRequest): Project {
   return withDomains(ctx, project)
 }
 
-/** ListProjects: archived projects hidden unless the filters mention state; default order identifier ASC. */
+/**
+ * ListProjects: with no filters at all archived projects are hidden; any filter (even
+ * `eq(identifier,x)`) shows them (project_repo.go List). Default order identifier ASC.
+ */
 export function listProjects(ctx: PlaneContext, req: ProjectListRequest): Projects {
   const page = listPage<{data: Uint8Array}>(ctx.db, {
     table: 'projects',
@@ -126,7 +136,7 @@ export function listProjects(ctx: PlaneContext, req: ProjectListRequest): Projec
     limit: req.limit,
     token: req.token,
     zeroLimitMeansAll: true,
-    defaults: (used) => (used.has('state') ? [] : [{sql: 'state != ?', params: [Project_ProjectState.ARCHIVED]}]),
+    defaults: (used) => (used.size > 0 ? [] : [{sql: 'state != ?', params: [Project_ProjectState.ARCHIVED]}]),
   })
   return create(ProjectsSchema, {
     projects: page.rows.map((r) => withDomains(ctx, fromBinary(ProjectSchema, r.data))),

@@ -47,6 +47,12 @@ describe('update project', () => {
 
     const again = await cli('update', 'project', '-p', 'other', '--description', 'changed', '--force')
     assert.equal(again.stdout, 'No changes detected. Skipping the update.\n')
+
+    // --description alone keeps the labels (the plane, like FlyteAdmin, replaces labels it is sent).
+    const descOnly = await cli('update', 'project', '-p', 'other', '--description', 'changed again', '--force')
+    assert.equal(descOnly.code, 0, descOnly.stderr)
+    const kept = await session.server.clients.admin.getProject({id: 'other'})
+    assert.deepEqual([kept.description, kept.labels?.values], ['changed again', {team: 'ml'}])
   })
 
   it('archives a project (hidden from the default list) and rejects both state flags', async () => {
@@ -60,6 +66,11 @@ describe('update project', () => {
     assert.equal((JSON.parse(list.stdout) as {id: string}).id, 'flytesnacks')
     const unknown = await cli('update', 'project', '-p', 'nope', '--archive', '--force')
     assert.equal(unknown.code, 4)
+    // An archived project is found again and activated.
+    const back = await cli('update', 'project', '-p', 'other', '--activate', '--force')
+    assert.equal(back.code, 0, back.stderr)
+    assert.match(back.stdout, /^-state: ARCHIVED\n\+state: ACTIVE$/m)
+    await cli('update', 'project', '-p', 'other', '--archive', '--force')
   })
 })
 

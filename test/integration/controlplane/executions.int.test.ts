@@ -341,14 +341,18 @@ test('matchable attributes: project, project-domain and workflow scope; list; de
   const list = await c.admin.listMatchableAttributes({resourceType: 0})
   assert.equal(list.configurations.length, 3)
   await c.admin.deleteWorkflowAttributes({project: P, domain: D, workflow: 'wf.hello', resourceType: 0})
+  // The workflow scope now falls back to the project-domain value, as FlyteAdmin's lookup does.
+  const inherited = await c.admin.getWorkflowAttributes({project: P, domain: D, workflow: 'wf.hello', resourceType: 0})
+  assert.deepEqual([inherited.attributes?.domain, inherited.attributes?.workflow], [D, ''])
+  await c.admin.deleteProjectDomainAttributes({project: P, domain: D, resourceType: 0})
+  await c.admin.deleteProjectAttributes({project: P, resourceType: 0})
   await assert.rejects(
     c.admin.getWorkflowAttributes({project: P, domain: D, workflow: 'wf.hello', resourceType: 0}),
     code(
       Code.NotFound,
-      /^Resource \[\{Project:execs Domain:development Workflow:wf\.hello LaunchPlan: ResourceType:TASK_RESOURCE Org:\}\] not found$/,
+      /^Resource \[\{Project:execs Domain:development Workflow:wf\.hello LaunchPlan: ResourceType:TASK_RESOURCE\}\] not found$/,
     ),
   )
-  await c.admin.deleteProjectAttributes({project: P, resourceType: 0})
   await assert.rejects(c.admin.getProjectAttributes({project: P, resourceType: 0}), code(Code.NotFound))
   await assert.rejects(
     c.admin.getProjectDomainAttributes({project: P, domain: D, resourceType: 2}),

@@ -552,15 +552,68 @@ describe('local executor', () => {
     assert.match(e.value.message, /declares outputs \[y\] but wrote no outputs\.pb/)
   })
 
-  it('fails a dynamic workflow (futures.pb) with a message saying it is not supported', async () => {
-    const t = nodeTask('dyn', 'dynamic', {outputs: ['o0']})
-    const sink = await run(job(dataDir, closure('dyn', [taskNode('n0', t, [])], [], [t]), map({})))
+  it('runs a dynamic workflow (futures.pb) as child nodes and takes its outputs', async () => {
+    const t = nodeTask('fanout', 'fanout', {inputs: ['n', 'x'], outputs: ['o0']})
+    const wf = closure(
+      'dyn',
+      [taskNode('n0', t, [bind('n', promise('start-node', 'n')), bind('x', promise('start-node', 'x'))])],
+      [bind('y', promise('n0', 'o0'))],
+      [t],
+      {inputs: ['n', 'x'], outputs: ['y']},
+    )
+    const sink = await run(job(dataDir, wf, map({n: int(3), x: int(5)})))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', why(sink))
+    assert.equal(intOf(outputsOf(sink.last()).literals.y), 40n)
+    assert.deepEqual(sink.nodePhases('n0'), ['QUEUED', 'RUNNING', 'DYNAMIC_RUNNING', 'SUCCEEDED'])
+    const dyn = sink.nodes.find((e) => NP[e.phase] === 'DYNAMIC_RUNNING')!
+    assert.ok(dyn.isParent && dyn.isDynamic)
+    assert.equal(dyn.targetMetadata.case, 'taskNodeMetadata')
+    const meta = dyn.targetMetadata.value!.dynamicWorkflow!
+    assert.equal(meta.id?.name, 'dynamic_n0')
+    assert.match(meta.dynamicJobSpecUri, /\/n0\/data\/0\/futures\.pb$/)
+    assert.deepEqual(
+      meta.compiledWorkflow?.primary?.template?.nodes.map((n) => n.id),
+      ['start-node', 'dn0', 'dn1', 'dn2', 'end-node'],
+    )
+    for (const child of ['n0-0-dn0', 'n0-0-dn1', 'n0-0-dn2']) {
+      assert.deepEqual(sink.nodePhases(child), ['QUEUED', 'RUNNING', 'SUCCEEDED'], child)
+      const e = sink.nodes.find((x) => x.id?.nodeId === child)!
+      assert.equal(e.parentNodeMetadata?.nodeId, 'n0')
+      assert.equal(e.specNodeId, child.slice('n0-0-'.length))
+    }
+    // The dynamic task itself ran once and succeeded.
+    assert.deepEqual(
+      sink.tasks.filter((e) => e.parentNodeExecutionId?.nodeId === 'n0').map((e) => TP[e.phase]),
+      ['QUEUED', 'RUNNING', 'SUCCEEDED'],
+    )
+  })
+
+  it('runs a dynamic workflow that runs another dynamic task', async () => {
+    const t = nodeTask('nest', 'nest', {inputs: ['x'], outputs: ['o0']})
+    const wf = closure(
+      'nest',
+      [taskNode('n0', t, [bind('x', promise('start-node', 'x'))])],
+      [bind('y', promise('n0', 'o0'))],
+      [t],
+      {
+        inputs: ['x'],
+        outputs: ['y'],
+      },
+    )
+    const sink = await run(job(dataDir, wf, map({x: int(1)})))
+    assert.equal(WP[sink.last().phase], 'SUCCEEDED', why(sink))
+    assert.equal(intOf(outputsOf(sink.last()).literals.y), 4n)
+    assert.deepEqual(sink.nodePhases('n0-0-dn0'), ['QUEUED', 'RUNNING', 'DYNAMIC_RUNNING', 'SUCCEEDED'])
+    assert.deepEqual(sink.nodePhases('n0-0-dn0-0-dn1'), ['QUEUED', 'RUNNING', 'SUCCEEDED'])
+  })
+
+  it('fails a dynamic node whose futures.pb cannot be read, naming the file', async () => {
+    const t = nodeTask('bad', 'bad-future', {outputs: ['o0']})
+    const sink = await run(job(dataDir, closure('bad', [taskNode('n0', t, [])], [], [t]), map({})))
     const e = sink.last().outputResult
     assert.ok(e.case === 'error')
-    assert.match(
-      e.value.message,
-      /task \[dyn\] returned a dynamic workflow \(futures\.pb\); dynamic workflows are not supported/,
-    )
+    assert.equal(e.value.code, 'DynamicWorkflowBuildFailed')
+    assert.match(e.value.message, /node \[n0\]: its dynamic job spec file:\/\/.*futures\.pb cannot be read/)
   })
 
   it('runs a single-task execution (no workflow closure)', async () => {

@@ -15,18 +15,22 @@ describe('release manifest', () => {
     const m = await parseReleaseManifestText(template)
     const aligned = m.components.filter((c) => c.aligned).map((c) => c.name)
     const independent = m.components.filter((c) => !c.aligned).map((c) => c.name)
+    // v1-create_release.yml tags the root and six component directories with one version;
+    // flyteidl's own workflow tags the same numbers; flytekit gets X.Y.0 with Flyte.
     assert.deepEqual(aligned.sort(), [
       'datacatalog',
       'flyte',
       'flyteadmin',
-      'flyteconsole',
-      'flytectl',
+      'flytecopilot',
+      'flyteidl',
       'flytekit',
-      'flytekit-java',
+      'flyteplugins',
       'flytepropeller',
-      'flytesnacks',
+      'flytestdlib',
     ])
-    assert.deepEqual(independent.sort(), ['flytecopilot', 'flyteidl', 'flyteplugins', 'flytestdlib'])
+    // Their own lines: flytectl/v0.9.x, flyteconsole v1.21.x, flytesnacks v0.3.x, flytekit-java 0.4.x.
+    assert.deepEqual(independent.sort(), ['flyteconsole', 'flytectl', 'flytekit-java', 'flytesnacks'])
+    assert.equal(m.components.find((c) => c.name === 'flyteidl')!.scheme, 'semver')
     assert.equal(m.components.find((c) => c.name === 'flytekit')!.scheme, 'pep440')
     assert.equal(m.components.find((c) => c.name === 'flyteadmin')!.tagPrefix, 'flyteadmin/')
     assert.equal(m.components.find((c) => c.name === 'flytekit-java')!.vPrefix, false)
@@ -42,7 +46,7 @@ describe('release manifest', () => {
     const fromTemplate = docsPaths(t, candidates)
     assert.deepEqual(fromTemplate['flyteorg/flyte'], ['docs/conf.py'])
     assert.deepEqual(fromTemplate['flyteorg/flytekit'], ['docs/source/conf.py'])
-    assert.deepEqual(fromTemplate['flyteorg/flyteconsole'], candidates, 'no docs key: detected')
+    assert.equal(fromTemplate['flyteorg/flyteconsole'], undefined, 'on its own line: no release branch, no pin')
     const m = await parseReleaseManifestText(
       [
         'release: {repository: o/r}',

@@ -4,6 +4,7 @@
  * outcome. A node kind owns what running the node means and may run child nodes or workflows
  * through `runNode`/`runWorkflow`, which report their own events.
  */
+import type {CompiledWorkflowClosure} from '../../../gen/flyteidl/core/compiler_pb.js'
 import type {WorkflowExecutionIdentifier, Identifier} from '../../../gen/flyteidl/core/identifier_pb.js'
 import type {LiteralMap} from '../../../gen/flyteidl/core/literals_pb.js'
 import type {TaskTemplate} from '../../../gen/flyteidl/core/tasks_pb.js'
@@ -34,6 +35,8 @@ export interface NodeContext {
   readonly events: EventWriter
   findTask(id: Identifier | undefined): TaskTemplate | undefined
   findSubWorkflow(id: Identifier | undefined): WorkflowTemplate | undefined
+  /** Makes a compiled closure's tasks and sub-workflows known (a dynamic workflow brings its own). */
+  addDefinitions(closure: CompiledWorkflowClosure): void
   /** Runs one node with its full event lifecycle (inputs resolved from `scope`). */
   runNode(ref: NodeRef, scope: BindingScope, signal: AbortSignal): Promise<Outcome>
   /** Runs a workflow's DAG; with a parent, its nodes are that parent's children. */

@@ -40,7 +40,7 @@ export async function runFailureNode(
   ctx: NodeContext,
   node: Node,
   scope: BindingScope,
-  prefix: string,
+  idOf: (nodeId: string) => string,
   parent: NodeRef | undefined,
   failedNodeId: string,
   error: ExecutionError,
@@ -67,7 +67,7 @@ export async function runFailureNode(
     })
   }
   await ctx.runNode(
-    {uniqueId: prefix + node.id, node: runnable, parentId: parent?.uniqueId},
+    {uniqueId: idOf(node.id), node: runnable, parentId: parent?.uniqueId},
     scope,
     new AbortController().signal,
   )

@@ -22,6 +22,7 @@ import {systemError, type Outcome} from '../outcome.js'
 import {runAttempt, type AttemptResult} from '../process.js'
 import {fileUri} from '../storage.js'
 import type {NodeContext, NodeKind} from './context.js'
+import {runDynamic} from './dynamic.js'
 
 export const taskNode: NodeKind = {
   running: () => ({targetMetadata: {case: 'taskNodeMetadata', value: create(TaskNodeMetadataSchema, {})}}),
@@ -119,6 +120,10 @@ async function runTaskAttempts(
     if (result.outcome === 'aborted') {
       await events.task(base, TaskExecution_Phase.ABORTED)
       return {phase: 'aborted'}
+    }
+    if (result.outcome === 'dynamic') {
+      await events.task(base, TaskExecution_Phase.SUCCEEDED)
+      return runDynamic(ctx, {...ref, attempt}, task, inputs, result.futuresPath, signal)
     }
     if (result.outcome === 'succeeded') {
       await events.task(base, TaskExecution_Phase.SUCCEEDED, {

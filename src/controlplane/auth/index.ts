@@ -1,0 +1,114 @@
+/**
+ * Auth on the plane (off by default; `demo start --auth`): the OAuth2 authorization server, and the
+ * check every call passes when auth is on — gRPC/Connect through an interceptor, REST through the
+ * gateway's hook. A call needs a valid access token (in `flyte-authorization` or `authorization`,
+ * `Bearer <jwt>`) carrying the `all` scope; the AuthMetadataService, the OAuth2 endpoints and
+ * `/healthz` stay open, and blob URLs carry their own signature. The caller is known to the
+ * services during the call (`currentPrincipal`).
+ */
+import {Code, ConnectError, type Interceptor} from '@connectrpc/connect'
+import type {DescMethod} from '@bufbuild/protobuf'
+import {ensureIdentities, IdentityStore, identitiesPath} from './identities.js'
+import {loadOrCreateSigningKey, type SigningKey} from './keys.js'
+import {AUTHORIZATION_HEADER, SCOPE_ALL} from './metadata.js'
+import {OAuthServer} from './oauth-server.js'
+import {principalStore, type Principal} from './principal.js'
+import {TokenError, TokenService} from './tokens.js'
+
+export type {Principal} from './principal.js'
+export {currentPrincipal} from './principal.js'
+
+export interface AuthOptions {
+  /** Lifetime of access tokens in seconds (default 30 minutes, as FlyteAdmin). */
+  accessTokenSeconds?: number
+}
+
+/** Services anyone may call: clients read the auth metadata before they have a token. */
+const OPEN_SERVICES = new Set(['flyteidl.service.AuthMetadataService'])
+
+type HeaderGet = (name: string) => string | null | undefined
+
+function bearer(get: HeaderGet): string | undefined {
+  for (const name of [AUTHORIZATION_HEADER, 'authorization']) {
+    const v = get(name)
+    if (!v) continue
+    const m = /^bearer\s+(\S+)\s*$/i.exec(v)
+    if (m) return m[1]
+  }
+  return undefined
+}
+
+export class PlaneAuth {
+  readonly key: SigningKey
+  readonly tokens: TokenService
+  readonly identities: IdentityStore
+  readonly oauth: OAuthServer
+  /** True when this start created the identities file (and the initial secrets). */
+  readonly createdIdentities: boolean
+
+  constructor(
+    readonly dataDir: string,
+    readonly baseUrl: () => string,
+    opts: AuthOptions = {},
+    log: (line: string) => void = (l) => process.stderr.write(`${new Date().toISOString()} ${l}\n`),
+  ) {
+    this.key = loadOrCreateSigningKey(dataDir)
+    this.createdIdentities = ensureIdentities(dataDir).created
+    this.identities = new IdentityStore(identitiesPath(dataDir))
+    this.identities.get()
+    this.tokens = new TokenService(this.key, {
+      issuer: baseUrl,
+      ...(opts.accessTokenSeconds ? {accessSeconds: opts.accessTokenSeconds} : {}),
+    })
+    this.oauth = new OAuthServer({baseUrl, key: this.key, tokens: this.tokens, identities: this.identities, log})
+  }
+
+  /** Who sent this call; throws Unauthenticated (no token, bad token, missing `all` scope). */
+  async authenticate(get: HeaderGet): Promise<Principal> {
+    const token = bearer(get)
+    if (!token)
+      throw new ConnectError(
+        `authentication required: send an access token as "${AUTHORIZATION_HEADER}: Bearer <token>" (token endpoint ${this.baseUrl()}/oauth2/token)`,
+        Code.Unauthenticated,
+      )
+    let p: Principal
+    try {
+      p = await this.tokens.verifyAccess(token)
+    } catch (err) {
+      if (err instanceof TokenError) throw new ConnectError(`token refused: ${err.message}`, Code.Unauthenticated)
+      throw err
+    }
+    if (!p.scopes.includes(SCOPE_ALL))
+      throw new ConnectError(`token refused: it lacks the "${SCOPE_ALL}" scope`, Code.Unauthenticated)
+    return p
+  }
+
+  /** The caller of a call to `method`: undefined for open services, else authenticated (or throws). */
+  async caller(get: HeaderGet, method: DescMethod): Promise<Principal | undefined> {
+    if (OPEN_SERVICES.has(method.parent.typeName)) return undefined
+    return this.authenticate(get)
+  }
+
+  /** Runs the call with its caller known to the services. */
+  async run<T>(
+    caller: Principal | undefined,
+    _method: DescMethod,
+    _message: unknown,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    return caller ? principalStore.run(caller, fn) : fn()
+  }
+
+  interceptor(): Interceptor {
+    return (next) => async (req) => {
+      const who = await this.caller((n) => req.header.get(n), req.method)
+      return this.run(who, req.method, req.stream ? undefined : req.message, () => next(req))
+    }
+  }
+}
+
+/** What the REST gateway asks: who calls (before reading the body), then may they (with the message). */
+export interface CallGuard {
+  caller(get: HeaderGet, method: DescMethod): Promise<Principal | undefined>
+  run<T>(caller: Principal | undefined, method: DescMethod, message: unknown, fn: () => Promise<T>): Promise<T>
+}

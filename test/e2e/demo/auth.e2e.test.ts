@@ -1,0 +1,103 @@
+/**
+ * `flytectl demo start --auth` as a user runs it: the plane starts with its OAuth2 server, the
+ * written sandbox config uses client credentials, and the built CLI works through it — obtaining,
+ * caching, and (when the cached token is tampered with) refreshing its token once.
+ */
+import assert from 'node:assert/strict'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {createServer, type AddressInfo} from 'node:net'
+import {join} from 'node:path'
+import {after, describe, it} from 'node:test'
+import {parse} from 'yaml'
+import type {AdminConfig} from '../../../src/config/schema.js'
+import {runCli, tempHome} from '../../support/cli.js'
+
+async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+  const {port} = srv.address() as AddressInfo
+  await new Promise<void>((r) => srv.close(() => r()))
+  return port
+}
+
+const started = new Set<number>()
+const cleanups: Array<() => void> = []
+
+after(() => {
+  for (const pid of started) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already stopped by the test
+    }
+  }
+  for (const c of cleanups) c()
+})
+
+describe('flytectl demo start --auth', () => {
+  it('starts with auth on; the CLI authenticates with the written config, caches, and refreshes a bad token once', async () => {
+    const {home, cleanup} = tempHome()
+    cleanups.push(cleanup)
+    const port = await freePort()
+    const env = {HOME: home}
+    const s = await runCli(['demo', 'start', '--auth', '--port', String(port)], {env})
+    assert.equal(s.code, 0, s.stderr)
+    const pid = (JSON.parse(readFileSync(join(home, '.flyte', 'demo', 'demo.pid'), 'utf8')) as {pid: number}).pid
+    started.add(pid)
+    const secretFile = join(home, '.flyte', 'demo', 'auth', 'flytepropeller.secret')
+    assert.match(s.stdout, /Auth is on\. Client flytepropeller/)
+    assert.ok(s.stdout.includes(secretFile), s.stdout)
+    assert.match(s.stdout, /User admin .*password in .*admin\.password/)
+
+    const configPath = join(home, '.flyte', 'config-sandbox.yaml')
+    const config = parse(readFileSync(configPath, 'utf8')) as {admin: AdminConfig}
+    assert.equal(config.admin.authType, 'ClientSecret')
+    assert.equal(config.admin.clientId, 'flytepropeller')
+    assert.equal(config.admin.clientSecretLocation, secretFile)
+
+    const st = await runCli(['demo', 'status', '-o', 'json'], {env})
+    assert.equal(st.code, 0, st.stderr)
+    assert.equal((JSON.parse(st.stdout) as {health: string}).health, 'healthy')
+
+    // A config without credentials: exit 7, saying what is missing.
+    const bareConfig = join(home, 'bare.yaml')
+    writeFileSync(bareConfig, `admin:\n  endpoint: dns:///127.0.0.1:${port}\n  insecure: true\n`)
+    const bare = await runCli(['get', 'project', '-c', bareConfig], {env})
+    assert.equal(bare.code, 7, bare.stderr + bare.stdout)
+    assert.match(bare.stderr, /client secret/)
+
+    const withConfig = {...env, FLYTECTL_CONFIG: configPath}
+    const get = await runCli(['get', 'project', '-o', 'json'], {env: withConfig})
+    assert.equal(get.code, 0, get.stderr)
+    assert.match(get.stdout, /flytesnacks/)
+    const cachePath = join(home, '.flyte', 'tokens.json')
+    const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, {accessToken: string}>
+    const key = Object.keys(cache)[0]!
+    const first = cache[key]!.accessToken
+
+    // A tampered cached token is refused by the plane, refreshed once, and the call succeeds.
+    const [h, , sig] = first.split('.')
+    const forged = Buffer.from(JSON.stringify({sub: 'admin', scp: ['all'], exp: 4102444800})).toString('base64url')
+    cache[key]!.accessToken = `${h}.${forged}.${sig}`
+    writeFileSync(cachePath, JSON.stringify(cache))
+    const again = await runCli(['get', 'project', '-o', 'json'], {env: withConfig})
+    assert.equal(again.code, 0, again.stderr)
+    const refreshed = (JSON.parse(readFileSync(cachePath, 'utf8')) as Record<string, {accessToken: string}>)[key]!
+    assert.notEqual(refreshed.accessToken, cache[key]!.accessToken, 'the refused token was replaced')
+
+    // Wrong credentials and a bad cached token: one refresh attempt, then exit 7 naming the refusal.
+    cache[key]!.accessToken = `${h}.${forged}.${sig}`
+    writeFileSync(cachePath, JSON.stringify(cache))
+    const wrong = join(home, 'wrong.secret')
+    writeFileSync(wrong, 'not-the-secret\n')
+    const wrongConfig = join(home, 'wrong.yaml')
+    writeFileSync(wrongConfig, readFileSync(configPath, 'utf8').replace(secretFile, wrong))
+    const denied = await runCli(['get', 'project', '-c', wrongConfig], {env})
+    assert.equal(denied.code, 7, denied.stderr)
+    assert.match(denied.stderr, /invalid_client/)
+
+    const td = await runCli(['demo', 'teardown'], {env})
+    assert.equal(td.code, 0, td.stderr)
+    started.delete(pid)
+  })
+})
