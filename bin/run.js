@@ -32,6 +32,13 @@ if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] 
   }
 }
 
+// Go flytectl's global flags may come before the command: move them after it (src/cli/argv.ts).
+let args = argv
+if (args[0]?.startsWith('-')) {
+  args = (await import('../dist/src/cli/argv.js')).globalFlagsAfterCommand(args)
+  process.argv.splice(2, Infinity, ...args)
+}
+
 // Commands run from the bundle (dist/bundle/main.js, see scripts/bundle.js) without loading oclif;
 // what it leaves (plugin commands, unknown commands, argv its small parser does not take) goes to oclif.
 // FLYTECTL_NO_BUNDLE=1 runs everything through oclif (to compare the two).
@@ -44,7 +51,7 @@ if (!process.env.FLYTECTL_NO_BUNDLE) {
     if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
   }
 }
-if (bundle) handled = await bundle.run(fileURLToPath(new URL('..', import.meta.url)), argv)
+if (bundle) handled = await bundle.run(fileURLToPath(new URL('..', import.meta.url)), args)
 if (!handled) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})

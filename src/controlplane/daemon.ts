@@ -22,6 +22,8 @@ export interface DaemonOptions {
   host: string
   dataDir: string
   auth?: boolean
+  /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
+  opaUrl?: string
 }
 
 export interface RunningDaemon {
@@ -70,13 +72,25 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
       auth: {type: 'boolean', default: false},
+      'opa-url': {type: 'string'},
     },
     strict: true,
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
-  return {port, host: values.host!, dataDir: resolve(values['data-dir']), auth: values.auth === true}
+  const opaUrl = values['opa-url']
+  if (opaUrl !== undefined) {
+    if (!values.auth) throw new Error('--opa-url needs --auth')
+    if (!/^https?:\/\/[^\s]+$/.test(opaUrl)) throw new Error(`invalid --opa-url ${opaUrl}: an http(s) URL is needed`)
+  }
+  return {
+    port,
+    host: values.host!,
+    dataDir: resolve(values['data-dir']),
+    auth: values.auth === true,
+    ...(opaUrl ? {opaUrl} : {}),
+  }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
@@ -90,7 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
-    ...(opts.auth ? {auth: {}} : {}),
+    ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
@@ -100,6 +114,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     startedAt: new Date().toISOString(),
     dataDir: opts.dataDir,
     auth: opts.auth === true,
+    ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')

@@ -150,6 +150,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           h1.close()
         })
         await opts.executor?.close()
+        await ctx.auth?.close()
         ctx.closing = true
         db.close()
       })()

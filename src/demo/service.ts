@@ -101,6 +101,8 @@ export interface StartOptions {
   restart?: boolean
   /** Start the plane with auth on (its OAuth2 server; a token on every call). */
   auth?: boolean
+  /** With auth: an OPA data-API URL that decides each call instead of policy.yaml. */
+  opaUrl?: string
 }
 
 export interface StartResult {
@@ -182,7 +184,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   const {settingsFromEnv, writeSettings} = await import('./settings.js')
   await writeSettings(paths.dataDir, settingsFromEnv(process.env))
   const started = performance.now()
-  const child = await spawnDaemon(paths.dataDir, opts.port, opts.auth === true)
+  const child = await spawnDaemon(paths.dataDir, opts.port, opts.auth === true, opts.opaUrl)
   try {
     await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
   } catch (err) {
@@ -256,12 +258,22 @@ interface SpawnedDaemon {
   kill(): void
 }
 
-async function spawnDaemon(dataDir: string, port: number, auth: boolean): Promise<SpawnedDaemon> {
+async function spawnDaemon(dataDir: string, port: number, auth: boolean, opaUrl?: string): Promise<SpawnedDaemon> {
   const log = openSync(logFilePath(dataDir), 'a')
   try {
     const child = spawn(
       process.execPath,
-      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...(auth ? ['--auth'] : [])],
+      [
+        DAEMON_PATH,
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+        ...(auth ? ['--auth'] : []),
+        ...(opaUrl ? ['--opa-url', opaUrl] : []),
+      ],
       {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env: process.env},
     )
     const exited = new Promise<number | null>((res) => {

@@ -11,6 +11,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
     '<%= config.bin %> demo start --auth',
+    '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -31,6 +32,11 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
       default: false,
     }),
+    'opa-url': Flags.string({
+      description:
+        "With --auth: send each call's decision input to this OPA data-API URL and obey its answer (deny on error or after 2 s) instead of the plane's policy.yaml",
+      dependsOn: ['auth'],
+    }),
   }
 
   async run(): Promise<StartResult> {
@@ -40,6 +46,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       dataDir: this.flags.dataDir,
       restart: this.flags.restart,
       ...(this.flags.auth ? {auth: true} : {}),
+      ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -63,6 +70,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     this.out(
       [
         head,
+        `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
@@ -71,7 +79,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
           ? [
               `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
               `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
-              `Add users and clients in ${r.credentials.identities}.`,
+              `Add users and clients in ${r.credentials.identities}; roles in ${r.credentials.policy}.`,
             ]
           : []),
         'Stop it with `flytectl demo teardown`.',
