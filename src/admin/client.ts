@@ -13,6 +13,7 @@ import type {AdminConfig} from '../config/schema.js'
 import {DEFAULT_ENDPOINT} from '../config/load.js'
 import type {AdminService} from '../gen/flyteidl/service/admin_pb.js'
 import type {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
+import type {SignalService} from '../gen/flyteidl/service/signal_pb.js'
 import type {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import type {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import {DEFAULT_REDIRECT_URI, type AuthContext} from './auth/flows.js'
@@ -25,12 +26,14 @@ import {retryInterceptor} from './retry.js'
 
 export type AdminClient = Client<typeof AdminService>
 export type DataProxyClient = Client<typeof DataProxyService>
+export type SignalClient = Client<typeof SignalService>
 export type AuthMetadataClient = Client<typeof AuthMetadataService>
 export type IdentityClient = Client<typeof IdentityService>
 
 export interface AdminClients {
   admin: AdminClient
   dataProxy: DataProxyClient
+  signal: SignalClient
   authMetadata: AuthMetadataClient
   identity: IdentityClient
   /** The endpoint as a URL (`http://127.0.0.1:30080` or `https://host:443`). */
@@ -137,6 +140,7 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
   return {
     admin: lazyClient<typeof AdminService>('flyteidl.service.AdminService', transport),
     dataProxy: lazyClient<typeof DataProxyService>('flyteidl.service.DataProxyService', transport),
+    signal: lazyClient<typeof SignalService>('flyteidl.service.SignalService', transport),
     authMetadata,
     identity: lazyClient<typeof IdentityService>('flyteidl.service.IdentityService', transport),
     endpoint: parsed.url,

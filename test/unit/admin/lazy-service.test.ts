@@ -11,6 +11,7 @@ import {AdminService} from '../../../src/gen/flyteidl/service/admin_pb.js'
 import {AuthMetadataService} from '../../../src/gen/flyteidl/service/auth_pb.js'
 import {DataProxyService} from '../../../src/gen/flyteidl/service/dataproxy_pb.js'
 import {IdentityService} from '../../../src/gen/flyteidl/service/identity_pb.js'
+import {SignalService} from '../../../src/gen/flyteidl/service/signal_pb.js'
 
 function shape(desc: DescMessage | DescEnum, seen = new Set<string>()): unknown {
   if (seen.has(desc.typeName)) return desc.typeName
@@ -31,7 +32,7 @@ function shape(desc: DescMessage | DescEnum, seen = new Set<string>()): unknown 
 }
 
 describe('per-method descriptor sets', () => {
-  for (const service of [AdminService, AuthMetadataService, DataProxyService, IdentityService]) {
+  for (const service of [AdminService, AuthMetadataService, DataProxyService, IdentityService, SignalService]) {
     it(`match the generated ${service.name} for every method`, () => {
       for (const method of service.methods) {
         const lazy = methodService(service.typeName, method.localName).methods[0]!
