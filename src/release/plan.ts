@@ -134,10 +134,14 @@ export function betaObserveRequest(manifest: ReleaseManifest, components: Releas
 
 export function patchObserveRequest(
   manifest: ReleaseManifest,
-  line: {major: number; minor: number},
+  line: {major: number; minor: number} | undefined,
   components: ReleaseComponent[],
 ): ObserveRequest {
   const home = manifest.release.repository
+  if (!line) {
+    // Components on their own lines only: tagged at their default branch head, no release branch.
+    return {repos: [...new Set(components.map((c) => c.repository))], defaultBranch: (r) => defaultBranchOf(manifest, r)}
+  }
   const repos = [home, ...new Set(components.map((c) => c.repository).filter((r) => r !== home))]
   const files = filesByRepo(manifest)
   for (const r of Object.keys(files)) if (!repos.includes(r)) repos.push(r)
@@ -149,10 +153,17 @@ export function patchObserveRequest(
     requireReleaseBranch: [home],
     files,
     changesSince: {
-      [home]: (tags) => latestTag(tagsFor(tags, root), {line})?.name,
+      // The previous stable release on the line (a patch's notes start there, never at a beta).
+      [home]: (tags) => previousStable(tagsFor(tags, root), line),
     },
     milestonesOf: home,
   }
+}
+
+/** The newest stable tag on the line, else (a line's first patch after X.Y.0 betas only) the newest tag on it. */
+export function previousStable(tags: ComponentTag[], line: {major: number; minor: number}): string | undefined {
+  const clean = tags.filter((t) => t.anomalies.length === 0)
+  return (latestTag(clean, {line, stable: true}) ?? latestTag(tags, {line, stable: true}))?.name
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,12 +521,12 @@ export function planBeta(
 export function planPatch(
   manifest: ReleaseManifest,
   obs: ReleaseObservation,
-  line: {major: number; minor: number},
+  line: {major: number; minor: number} | undefined,
   components: ReleaseComponent[],
   options: {beta: boolean; explicit: boolean},
 ): ReleasePlan {
   const home = manifest.release.repository
-  const branch = releaseBranchName(manifest, line)
+  const branch = line ? releaseBranchName(manifest, line) : undefined
   const root = rootComponent(manifest)
   const steps: ReleaseStep[] = []
   const notes: string[] = []
@@ -524,6 +535,48 @@ export function planPatch(
   const tagSteps: ReleaseStep[] = []
   for (const c of components) {
     const o = obs.repos[c.repository]!
+    const tags = tagsOf(obs, c)
+    const onLine = line && tags.some((t) => t.version.major === line.major && t.version.minor === line.minor)
+    if (!c.aligned && (!line || !onLine)) {
+      // A component on its own line (flytectl/v0.9.x): its next patch at its default branch head.
+      const latest = latestTag(tags, {stable: true})
+      if (!latest) {
+        throw new CliError('not-found', `${c.name} has no release to patch`, {
+          hint: `Tag its first release (${formatTag({major: 0, minor: 1, patch: 0}, c)}) first.`,
+        })
+      }
+      const own = {major: latest.version.major, minor: latest.version.minor}
+      const atHead = tags.find((t) => t.sha === o.headSha && (options.beta || !t.version.pre))
+      if (atHead) {
+        notes.push(`${c.name}: ${o.defaultBranch} head ${o.headSha.slice(0, 7)} is already tagged ${atHead.name}`)
+        continue
+      }
+      let v: ReleaseVersion
+      try {
+        v = nextPatch(
+          tags.map((t) => t.version),
+          own,
+          {beta: options.beta, label: c.prereleaseLabel},
+        )
+      } catch (err) {
+        ruleError(err, `Check ${c.name}'s tags with \`flytectl release lint\`.`)
+      }
+      tagSteps.push(tagStep(c, v, {sha: o.headSha}, manifest.release.name))
+      out.push({
+        component: c.name,
+        repo: c.repository,
+        tag: formatTag(v, c),
+        version: versionText(v),
+        previous: latest.name,
+      })
+      notes.push(`${c.name} is on its own line ${own.major}.${own.minor}: tagged at ${o.defaultBranch} head`)
+      continue
+    }
+    if (!line || !branch) {
+      throw new CliError('usage', `release patch needs the minor line X.Y for ${c.name}`, {
+        hint: 'Aligned components are patched on their release branch.',
+      })
+    }
     if (!o.releaseBranchSha) {
       if (options.explicit) {
         throw new CliError('not-found', `branch ${branch} does not exist in ${c.repository} (component ${c.name})`, {
@@ -533,7 +586,6 @@ export function planPatch(
       notes.push(`${c.name}: no ${branch} branch in ${c.repository}; not patched`)
       continue
     }
-    const tags = tagsOf(obs, c)
     // Released at the branch head already: a stable tag there, or any tag when asked for a beta.
     // (A beta patch at the head is promoted by the final patch.)
     const atHead = tags.find(
@@ -567,7 +619,7 @@ export function planPatch(
       previous: latestTag(tags, {line})?.name,
     })
   }
-  if (rootVersion) {
+  if (rootVersion && branch) {
     const message = `Release ${manifest.release.name} ${versionText(rootVersion)}`
     const files = fileChanges(manifest, obs, rootVersion)
     const changelog = changelogStep(manifest, obs, [home], rootVersion, () => formatTag(rootVersion!, root))
@@ -595,7 +647,7 @@ export function planPatch(
   return {
     command: 'patch',
     version: lead?.version ?? '',
-    releaseBranch: branch,
+    ...(branch ? {releaseBranch: branch} : {}),
     components: out,
     steps: byRepo(steps),
     notes,
