@@ -28,6 +28,8 @@ export interface RunOptions {
   onResult?: (r: StepResult) => void
   /** Called once the plan is known (before any write). */
   onPlan?: (plan: ReleasePlan) => void
+  /** A Helm marker that matches nothing is an error, not a warning. */
+  strict?: boolean
 }
 
 export type ReleaseRequest =
@@ -69,7 +71,7 @@ export function checkRequest(req: ReleaseRequest): void {
     }
     const v = parsed.version
     if (v.pre) {
-      throw new CliError('invalid-input', `"${versionText(v)}" is not a release version`, {
+      throw new CliError('invalid-input', `${quoteValue(req.version)} is not a release version (it is a prerelease)`, {
         hint: 'release cut takes a stable version such as 1.4.0; betas come from `flytectl release beta`.',
       })
     }
@@ -88,9 +90,13 @@ export function checkRequest(req: ReleaseRequest): void {
     }
   }
   if (req.command === 'patch' && req.line === undefined && !req.components?.length) {
-    throw new CliError('usage', 'release patch needs the minor line X.Y, or --component for a component on its own line', {
-      hint: 'Run `flytectl release patch 1.16`, or `flytectl release patch --component flytectl`.',
-    })
+    throw new CliError(
+      'usage',
+      'release patch needs the minor line X.Y, or --component for a component on its own line',
+      {
+        hint: 'Run `flytectl release patch 1.16`, or `flytectl release patch --component flytectl`.',
+      },
+    )
   }
 }
 
@@ -99,13 +105,14 @@ export async function makePlan(
   manifest: ReleaseManifest,
   req: ReleaseRequest,
   now: Date,
+  options: {strict?: boolean} = {},
 ): Promise<ReleasePlan> {
   checkRequest(req)
   if (req.command === 'cut') {
     const v = parseStableVersion(req.version)!
     const {CONF_PY_CANDIDATES} = await import('../docs-versioning/pin.js')
     const obs = await observe(forge, cutObserveRequest(manifest, v, CONF_PY_CANDIDATES))
-    return planCut(manifest, obs, v, now, {docsCandidates: CONF_PY_CANDIDATES})
+    return planCut(manifest, obs, v, now, {docsCandidates: CONF_PY_CANDIDATES, strict: options.strict})
   }
   if (req.command === 'beta') {
     let components = selectComponents(manifest, req.components, manifest.components)
@@ -130,15 +137,20 @@ export async function makePlan(
   if (!line) {
     const aligned = components.filter((c) => c.aligned)
     if (aligned.length > 0) {
-      throw new CliError('usage', `release patch needs the minor line X.Y for ${aligned.map((c) => c.name).join(', ')}`, {
-        hint: `Aligned components are patched on their release branch: \`flytectl release patch X.Y --component ${aligned[0]!.name}\`.`,
-      })
+      throw new CliError(
+        'usage',
+        `release patch needs the minor line X.Y for ${aligned.map((c) => c.name).join(', ')}`,
+        {
+          hint: `Aligned components are patched on their release branch: \`flytectl release patch X.Y --component ${aligned[0]!.name}\`.`,
+        },
+      )
     }
   }
   const obs = await observe(forge, patchObserveRequest(manifest, line, components))
   return planPatch(manifest, obs, line, components, {
     beta: Boolean(req.beta),
     explicit: Boolean(req.components?.length),
+    strict: options.strict,
   })
 }
 
@@ -196,7 +208,7 @@ export async function runRelease(
         {hint: 'Pass --resume to finish it, or --abort to drop it.'},
       )
     }
-    plan = await makePlan(forge, manifest, req, options.now ?? new Date())
+    plan = await makePlan(forge, manifest, req, options.now ?? new Date(), {strict: options.strict})
     options.onPlan?.(plan)
     // Betas are re-planned from the remote on every run (the CI bot); the others are journaled.
     if (!options.dryRun && plan.steps.length > 0 && req.command !== 'beta') {
