@@ -16,4 +16,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web console runs in the browser (bundled by scripts/build-console.js).
+    files: ['src/console-web/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        URLSearchParams: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
 )

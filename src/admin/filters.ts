@@ -135,6 +135,10 @@ export function listParams(flags: FilterFlags, defaults: {sortBy?: string} = {})
     throw new CliError('invalid-input', `--filter.limit must be a positive integer (got ${limit})`)
   if (!Number.isInteger(page) || page < 1)
     throw new CliError('invalid-input', `--filter.page must be a positive integer (got ${page})`)
+  if (!flags.token && (page - 1) * limit > Number.MAX_SAFE_INTEGER)
+    throw new CliError('invalid-input', `--filter.page ${page} × --filter.limit ${limit} is past the last offset`, {
+      hint: 'Use a smaller --filter.page, or --filter.token from the previous page.',
+    })
   const token = flags.token ? flags.token : page > 1 ? String((page - 1) * limit) : ''
   const sortKey = flags.sortBy ?? defaults.sortBy ?? 'created_at'
   return {

@@ -4,6 +4,7 @@
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {CliError, errorEnvelope, formatError, toCliError} from './errors.js'
+import {booleanWithValue} from './validate-flags.js'
 import type {OutputFormat} from './printer.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -29,6 +30,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    const misuse = booleanWithValue(this.argv, {...this.ctor.baseFlags, ...this.ctor.flags})
+    if (misuse)
+      throw new CliError(
+        'usage',
+        `${misuse.flag} is a switch and takes no value (got "${misuse.value.slice(0, 40)}")`,
+        {
+          hint: `Pass ${misuse.flag} alone to turn it on, or leave it out.`,
+        },
+      )
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,

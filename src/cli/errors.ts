@@ -140,10 +140,18 @@ export function firstLine(text: string): string {
   return (line ?? '').trim()
 }
 
+/** Longest message or hint line shown without --verbose; the rest is counted, not printed. */
+export const MESSAGE_LIMIT = 500
+
+function capped(text: string, verbose: boolean): string {
+  if (verbose || text.length <= MESSAGE_LIMIT) return text
+  return `${text.slice(0, MESSAGE_LIMIT)}… (${text.length - MESSAGE_LIMIT} more characters; --verbose shows all)`
+}
+
 /** The lines a user sees on stderr for an error: `Error: <message>` and, if any, the next step. */
 export function formatError(err: CliError, verbose: boolean): string {
-  const lines = [`Error: ${err.message}`]
-  if (err.hint) lines.push(`Hint: ${err.hint}`)
+  const lines = [`Error: ${capped(err.message, verbose)}`]
+  if (err.hint) lines.push(`Hint: ${capped(err.hint, verbose)}`)
   if (verbose) {
     let cause: unknown = err.cause ?? err
     while (cause instanceof Error) {

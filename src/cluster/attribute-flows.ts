@@ -20,13 +20,15 @@ async function readAttrFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {
-    throw new CliError(
-      'invalid-input',
-      `cannot read attrFile ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT')
+      throw new CliError('invalid-input', `attrFile ${path} does not exist`, {
+        hint: `Check the path, or write one with \`flytectl get <attribute> -p <project> -d <domain> --attrFile ${path}\`.`,
         cause: err,
-      },
-    )
+      })
+    throw new CliError('invalid-input', `cannot read attrFile ${path}: ${code ?? (err as Error).message}`, {
+      cause: err,
+    })
   }
 }
 
@@ -39,8 +41,8 @@ async function writeYaml(path: string, body: unknown, force: boolean): Promise<v
     })
     if (!ok) throw new CliError('aborted', `not overwriting ${path}`)
   }
-  const {stringify} = await import('yaml')
-  await writeFile(path, stringify(body, {lineWidth: 0}))
+  const {yamlText} = await import('../cli/yaml-text.js')
+  await writeFile(path, yamlText(body))
 }
 
 export interface GetAttributeOptions {

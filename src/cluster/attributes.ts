@@ -212,6 +212,8 @@ export async function parseAttrFile(
     if (extra) throw new CliError('invalid-input', `attrFile ${where}: unknown key interruptible.${extra}`)
     rest.interruptible = value
   }
+  const {attributeProblem, decodeProblem, quantitiesAsText} = await import('./validation/attributes.js')
+  quantitiesAsText(kind.target, rest)
   let value: Message
   try {
     value = fromJson(kind.schema, rest as JsonObject) as Message
@@ -222,11 +224,13 @@ export async function parseAttrFile(
       throw new CliError('invalid-input', `attrFile ${where}: unknown key "${unknown[1]}" for ${kind.noun}`, {
         hint: `See \`flytectl update ${kind.noun} --help\` for the file format.`,
       })
-    throw new CliError(
-      'invalid-input',
-      `attrFile ${where}: ${msg.replace(/^cannot decode message [\w.]+ from JSON: /, '')}`,
-    )
+    throw new CliError('invalid-input', `attrFile ${where}: ${decodeProblem(msg)}`)
   }
+  const problem = attributeProblem(kind.target, kind.schema, value)
+  if (problem)
+    throw new CliError('invalid-input', `attrFile ${where}: ${problem}`, {
+      hint: `Fix the value; \`flytectl update ${kind.noun} --help\` shows the file format.`,
+    })
   const scope: AttributeScope = {
     project: (project as string | undefined) ?? '',
     domain: domain as string | undefined,

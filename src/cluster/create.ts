@@ -7,15 +7,18 @@ import {Code, ConnectError} from '@connectrpc/connect'
 import {create} from '@bufbuild/protobuf'
 import {CliError, type ErrorCode} from '../cli/errors.js'
 import type {AdminClient} from '../admin/client.js'
-import {IdentifierSchema, ResourceType, type Identifier} from '../gen/flyteidl/core/identifier_pb.js'
-import {describeType, literalFromValue, LiteralConversionError, sameValue} from './literals.js'
+import {ResourceType, type Identifier} from '../gen/flyteidl/core/identifier_pb.js'
+import {
+  convertLaunchInputs,
+  LaunchInputError,
+  launchTargetFromLaunchPlan,
+  launchTargetFromTask,
+  type LaunchTarget,
+} from '../literals/launch-inputs.js'
 import {Sort_Direction} from '../gen/flyteidl/admin/common_pb.js'
 import {ExecutionCreateRequestSchema, ExecutionMetadata_ExecutionMode} from '../gen/flyteidl/admin/execution_pb.js'
 import type {ExecutionCreateRequest} from '../gen/flyteidl/admin/execution_pb.js'
-import type {LaunchPlan} from '../gen/flyteidl/admin/launch_plan_pb.js'
-import type {Task} from '../gen/flyteidl/admin/task_pb.js'
 import type {Literal} from '../gen/flyteidl/core/literals_pb.js'
-import {LiteralTypeSchema, SimpleType, type LiteralType} from '../gen/flyteidl/core/types_pb.js'
 import type {ExecFileConfig} from './execfile.js'
 
 const RPC_CODES: Partial<Record<Code, ErrorCode>> = {
@@ -184,14 +187,6 @@ function needFile(): CliError {
   )
 }
 
-interface Target {
-  id: Identifier
-  variables: Record<string, {type?: LiteralType}>
-  defaults: Record<string, Literal>
-  required: string[]
-  fixed: Record<string, Literal>
-}
-
 async function latestVersion(
   admin: AdminClient,
   kind: 'task' | 'launchplan',
@@ -217,7 +212,11 @@ async function latestVersion(
   return version
 }
 
-async function resolveTarget(admin: AdminClient, input: CreateExecutionInput, file: ExecFileConfig): Promise<Target> {
+async function resolveTarget(
+  admin: AdminClient,
+  input: CreateExecutionInput,
+  file: ExecFileConfig,
+): Promise<LaunchTarget> {
   const isTask = Boolean(file.task)
   const name = (file.task || file.workflow)!
   const kind = isTask ? 'task' : 'launchplan'
@@ -226,26 +225,8 @@ async function resolveTarget(admin: AdminClient, input: CreateExecutionInput, fi
   try {
     const version = input.version || file.version || (await latestVersion(admin, kind, where))
     const id = {...where, version, resourceType: isTask ? ResourceType.TASK : ResourceType.LAUNCH_PLAN}
-    if (isTask) {
-      const task: Task = await admin.getTask({id})
-      const vars = task.closure?.compiledTask?.template?.interface?.inputs?.variables ?? {}
-      return {id: create(IdentifierSchema, id), variables: vars, defaults: {}, required: Object.keys(vars), fixed: {}}
-    }
-    const lp: LaunchPlan = await admin.getLaunchPlan({id})
-    const params = {...(lp.spec?.defaultInputs?.parameters ?? {}), ...(lp.closure?.expectedInputs?.parameters ?? {})}
-    const defaults: Record<string, Literal> = {}
-    const required: string[] = []
-    for (const [k, p] of Object.entries(params)) {
-      if (p.behavior.case === 'default') defaults[k] = p.behavior.value
-      else if (p.behavior.case === 'required' && p.behavior.value) required.push(k)
-    }
-    return {
-      id: create(IdentifierSchema, id),
-      variables: Object.fromEntries(Object.entries(params).map(([k, p]) => [k, {type: p.var?.type}])),
-      defaults,
-      required,
-      fixed: lp.spec?.fixedInputs?.literals ?? {},
-    }
+    if (isTask) return launchTargetFromTask(await admin.getTask({id}), id)
+    return launchTargetFromLaunchPlan(await admin.getLaunchPlan({id}), id)
   } catch (err) {
     throw rpcError(
       err,
@@ -255,74 +236,21 @@ async function resolveTarget(admin: AdminClient, input: CreateExecutionInput, fi
   }
 }
 
-function convertInputs(target: Target, values: Record<string, unknown>): Record<string, Literal> {
-  const literals: Record<string, Literal> = {...target.defaults}
-  const known = Object.keys(target.variables).sort()
-  for (const [name, value] of Object.entries(values)) {
-    const variable = target.variables[name]
-    if (target.fixed[name] && !variable) {
-      const fixedType = inferType(target.fixed[name])
-      const given = fixedType ? safe(() => literalFromValue(value, fixedType, name)) : undefined
-      if (given && sameValue(given, target.fixed[name])) continue
-      throw new CliError('invalid-input', `input [${name}] is fixed by the launch plan and cannot be overridden`, {
-        hint: 'Remove it from the execFile inputs, or register a launch plan that does not fix it.',
-      })
-    }
-    if (!variable?.type) {
-      throw new CliError(
-        'invalid-input',
-        `no matching type for [${name}]: the ${target.id.resourceType === ResourceType.TASK ? 'task' : 'launch plan'} has no input of that name`,
-        {
-          hint: known.length ? `Known inputs: ${known.join(', ')}.` : 'It takes no inputs; remove the inputs section.',
-        },
-      )
-    }
-    try {
-      literals[name] = literalFromValue(value, variable.type, name)
-    } catch (err) {
-      if (err instanceof LiteralConversionError) {
-        throw new CliError('invalid-input', err.message, {
-          hint: `Give [${err.path}] as ${err.expected}; the input is ${describeType(variable.type)}.`,
-        })
-      }
-      throw err
-    }
-  }
-  const missing = target.required.filter((r) => !(r in literals))
-  if (missing.length > 0) {
-    throw new CliError(
-      'invalid-input',
-      `missing required input${missing.length > 1 ? 's' : ''} [${missing.sort().join(', ')}]`,
-      {
-        hint: 'Add them under inputs: in the execFile.',
-      },
-    )
-  }
-  return literals
-}
-
-function safe<T>(fn: () => T): T | undefined {
+function convertInputs(target: LaunchTarget, values: Record<string, unknown>): Record<string, Literal> {
   try {
-    return fn()
-  } catch {
-    return undefined
+    return convertLaunchInputs(target, values)
+  } catch (err) {
+    if (!(err instanceof LaunchInputError)) throw err
+    const hints: Record<LaunchInputError['problem'], string> = {
+      fixed: 'Remove it from the execFile inputs, or register a launch plan that does not fix it.',
+      unknown: err.known.length
+        ? `Known inputs: ${err.known.join(', ')}.`
+        : 'It takes no inputs; remove the inputs section.',
+      type: err.advice,
+      missing: 'Add them under inputs: in the execFile.',
+    }
+    throw new CliError('invalid-input', err.message, {hint: hints[err.problem]})
   }
-}
-
-/** The type of a fixed literal's value, for comparing a given value with it (scalars only). */
-function inferType(literal: Literal | undefined): LiteralType | undefined {
-  if (literal?.value.case !== 'scalar' || literal.value.value.value.case !== 'primitive') return undefined
-  const p = literal.value.value.value.value.value
-  const codes: Record<string, SimpleType> = {
-    integer: SimpleType.INTEGER,
-    floatValue: SimpleType.FLOAT,
-    stringValue: SimpleType.STRING,
-    boolean: SimpleType.BOOLEAN,
-    datetime: SimpleType.DATETIME,
-    duration: SimpleType.DURATION,
-  }
-  const simple = p.case ? codes[p.case] : undefined
-  return simple === undefined ? undefined : create(LiteralTypeSchema, {type: {case: 'simple', value: simple}})
 }
 
 export async function createExecution(

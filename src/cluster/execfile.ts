@@ -3,13 +3,14 @@
  * `get task|launchplan <name> --execFile`. Same keys and order as Go flytectl; reading is lenient
  * (an unknown key is a warning with the closest known key), but a wrong type is an error.
  */
-import {Document, isMap, isScalar, parseDocument, type Pair, type Scalar, type YAMLMap} from 'yaml'
+import {isMap, isScalar, parseDocument, type Pair, type Scalar, type YAMLMap} from 'yaml'
+import {yamlDocument, yamlDocumentText} from '../cli/yaml-text.js'
 import {CliError} from '../cli/errors.js'
 import {closest} from '../config/keys.js'
 import type {Task} from '../gen/flyteidl/admin/task_pb.js'
 import type {LaunchPlan} from '../gen/flyteidl/admin/launch_plan_pb.js'
 import type {LiteralType} from '../gen/flyteidl/core/types_pb.js'
-import {defaultValueForType, valueFromLiteral} from './literals.js'
+import {defaultValueForType, valueFromLiteral} from '../literals/convert.js'
 
 /** The file's fields (Go `ExecutionConfig`); every one optional. */
 export interface ExecFileConfig {
@@ -180,7 +181,7 @@ export function execFileFromInterface(entity: Task | LaunchPlan, kind: ExecFileE
     [kind === 'task' ? 'task' : 'workflow']: entity.id?.name ?? '',
     version: entity.id?.version ?? '',
   }
-  const doc = new Document(body)
+  const doc = yamlDocument(body)
   const inputsNode = doc.get('inputs', true)
   if (isMap(inputsNode)) {
     for (const pair of (inputsNode as YAMLMap).items as Pair<Scalar, unknown>[]) {
@@ -191,5 +192,5 @@ export function execFileFromInterface(entity: Task | LaunchPlan, kind: ExecFileE
       else pair.key.comment = ` ${description}`
     }
   }
-  return doc.toString({indentSeq: false, lineWidth: 0})
+  return yamlDocumentText(doc, {indentSeq: false})
 }

@@ -2,7 +2,7 @@
  * `get execution <name> --details`: the node tree (node executions, recursively through parent
  * nodes), each leaf's task attempts, and node inputs/outputs decoded to plain values.
  */
-import {valueFromLiteral, valueFromLiteralMap, type LiteralLeafStyle} from './literals.js'
+import {valueFromLiteral, valueFromLiteralMap, type LiteralLeafStyle} from '../literals/convert.js'
 import type {Timestamp} from '@bufbuild/protobuf/wkt'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'

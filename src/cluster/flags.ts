@@ -1,6 +1,7 @@
 /** Flags shared by cluster commands (flytectl's `--filter.*`, `--dryRun`, `--force`, `--attrFile`). */
 import {Flags} from '@oclif/core'
 import type {FilterFlags} from '../admin/filters.js'
+import {boundedInteger, INT32_MAX, UINT32_MAX} from '../cli/validate-flags.js'
 import type {EntityQuery} from './get.js'
 
 export const filterFlags = {
@@ -16,10 +17,17 @@ export const filterFlags = {
   'filter.asc': Flags.boolean({
     description: 'Specifies the sorting order. By default sorts result in descending order',
   }),
-  'filter.limit': Flags.integer({description: 'Specifies the number of results to return', default: 100}),
-  'filter.page': Flags.integer({
+  'filter.limit': boundedInteger({
+    description: 'Specifies the number of results to return',
+    default: 100,
+    min: 1,
+    max: UINT32_MAX,
+  }),
+  'filter.page': boundedInteger({
     description: 'Specifies the page number, in case there are multiple pages of results',
     default: 1,
+    min: 1,
+    max: INT32_MAX,
   }),
   'filter.token': Flags.string({
     description: 'Specifies the server token of the page to fetch (overrides --filter.page)',

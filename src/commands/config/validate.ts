@@ -14,6 +14,10 @@ export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
 
   async run(): Promise<{path: string | null; source: string; warnings: string[]}> {
     const loaded = await this.loadConfig(this.flags.strict)
+    // The same check the control-plane client makes, so a config that validates also connects.
+    const admin = loaded.config.admin
+    if (admin?.endpoint !== undefined)
+      (await import('../../admin/endpoint.js')).parseEndpoint(admin.endpoint, admin.insecure ?? false)
     const path = loaded.location.path ?? null
     if (path)
       this.out(

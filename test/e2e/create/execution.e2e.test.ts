@@ -8,7 +8,7 @@ import {parse, stringify} from 'yaml'
 import {planeSession, planeWithClients} from '../../support/cli-session.js'
 import {TaskSpecSchema} from '../../../src/gen/flyteidl/admin/task_pb.js'
 import {BlobType_BlobDimensionality, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
-import {valueFromLiteralMap} from '../../../src/cluster/literals.js'
+import {valueFromLiteralMap} from '../../../src/literals/convert.js'
 import {registerFiles} from '../../../src/cluster/register/service.js'
 import {launchPlan, pbFiles, taskSpec, trio, writePackage} from '../../fixtures/register/build-package.js'
 

@@ -23,7 +23,7 @@ describe('parseEndpoint', () => {
 
   it('rejects a path, a space or a bad port', () => {
     assert.throws(() => parseEndpoint('https://h/api', false), /has a path/)
-    assert.throws(() => parseEndpoint('not a host', false), /is not a valid endpoint/)
+    assert.throws(() => parseEndpoint('not a host', false), /contains a space/)
     assert.throws(() => parseEndpoint('h:99999', false), /invalid port/)
   })
 })

@@ -16,7 +16,7 @@ import {
   LiteralConversionError,
   parseDuration,
   valueFromLiteral,
-} from '../../../src/cluster/literals.js'
+} from '../../../src/literals/convert.js'
 
 const simple = (value: SimpleType): LiteralType => create(LiteralTypeSchema, {type: {case: 'simple', value}})
 const list = (elem: LiteralType): LiteralType =>

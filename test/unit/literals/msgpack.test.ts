@@ -3,7 +3,7 @@ import {test} from 'node:test'
 import {create} from '@bufbuild/protobuf'
 import {encode} from '@msgpack/msgpack'
 import {LiteralSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
-import {valueFromLiteral} from '../../../src/cluster/literals.js'
+import {valueFromLiteral} from '../../../src/literals/convert.js'
 
 const binaryLiteral = (value: Uint8Array, tag: string) =>
   create(LiteralSchema, {value: {case: 'scalar', value: {value: {case: 'binary', value: {value, tag}}}}})

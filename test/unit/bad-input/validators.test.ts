@@ -1,0 +1,150 @@
+/**
+ * The validators behind the bad-input suite, in process: tables of values that must be refused
+ * (with the words the message must contain) and values that must still pass.
+ */
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import {parseEndpoint} from '../../../src/admin/endpoint.js'
+import {isCliError} from '../../../src/cli/errors.js'
+import {booleanWithValue, parseBoundedInteger} from '../../../src/cli/validate-flags.js'
+import {quantityProblem} from '../../../src/cluster/validation/quantity.js'
+
+describe('Kubernetes quantities', () => {
+  const good = [
+    '0',
+    '1',
+    '500m',
+    '0.5',
+    '.5',
+    '1.',
+    '2Gi',
+    '150Mi',
+    '1Ki',
+    '3Ti',
+    '1Pi',
+    '1Ei',
+    '1k',
+    '1M',
+    '1G',
+    '1T',
+    '1P',
+    '1E',
+    '1e3',
+    '1E3',
+    '1e-3',
+    '+1',
+    '-0',
+    '12345678',
+  ]
+  for (const q of good) it(`accepts ${q}`, () => assert.equal(quantityProblem(q), undefined))
+  const bad: Array<[string, string]> = [
+    ['', 'empty'],
+    ['-1', 'negative'],
+    ['-0.5', 'negative'],
+    ['-5Mi', 'negative'],
+    ['lots', 'not a Kubernetes quantity'],
+    ['1.5.5', 'not a Kubernetes quantity'],
+    ['10 Gi', 'not a Kubernetes quantity'],
+    ['10gi', 'not a Kubernetes quantity'],
+    ['10GB', 'not a Kubernetes quantity'],
+    ['1Ki ', 'not a Kubernetes quantity'],
+    ['0x10', 'not a Kubernetes quantity'],
+    ['1e', 'not a Kubernetes quantity'],
+    ['e3', 'not a Kubernetes quantity'],
+    ['1mi', 'not a Kubernetes quantity'],
+    ['NaN', 'not a Kubernetes quantity'],
+    ['Infinity', 'not a Kubernetes quantity'],
+    ['1e99', 'exponent'],
+    ['1e-40', 'exponent'],
+  ]
+  for (const [q, words] of bad)
+    it(`refuses ${JSON.stringify(q)}`, () => assert.match(quantityProblem(q) ?? 'accepted', new RegExp(words)))
+})
+
+describe('endpoints', () => {
+  const good: Array<[string, string]> = [
+    ['dns:///localhost:30080', 'http://localhost:30080'],
+    ['localhost', 'http://localhost:80'],
+    ['flyte.example.com:443', 'http://flyte.example.com:443'],
+    ['https://flyte.example.com', 'http://flyte.example.com:80'],
+    ['HTTP://flyte.example.com:8080/', 'http://flyte.example.com:8080'],
+    ['[::1]:30080', 'http://[::1]:30080'],
+    ['dns:///[2001:db8::1]:81', 'http://[2001:db8::1]:81'],
+    ['dns://8.8.8.8/flyte.example.com:81', 'http://flyte.example.com:81'],
+    ['  localhost:1  ', 'http://localhost:1'],
+  ]
+  for (const [text, url] of good) it(`accepts ${text}`, () => assert.equal(parseEndpoint(text, true).url, url))
+  const bad: Array<[string, string]> = [
+    ['', 'is empty'],
+    ['   ', 'is empty'],
+    ['local host', 'contains a space'],
+    ['local\thost', 'control character (U+0009)'],
+    ['local\u0000host', 'control character (U+0000)'],
+    ['localhost\n', 'control character (U+000a)'],
+    ['ftp://h', 'unknown scheme ftp://'],
+    ['grpc://h:80', 'unknown scheme grpc://'],
+    ['file:///etc/passwd', 'unknown scheme file://'],
+    ['h:0', 'invalid port 0'],
+    ['h:65536', 'invalid port 65536'],
+    ['h:99999', 'invalid port 99999'],
+    ['h:123456', 'invalid port "123456"'],
+    ['h:-1', 'invalid port "-1"'],
+    ['h:', 'invalid port ""'],
+    ['h:80:81', 'invalid port "80:81"'],
+    ['[::1', 'malformed IPv6'],
+    ['::1]', 'malformed IPv6'],
+    ['[]:80', 'malformed IPv6'],
+    ['[1.2.3.4]:80', 'malformed IPv6'],
+    ['[::1]x', 'malformed IPv6'],
+    ['https://h/api', 'has a path'],
+    ['u:p@h:80', 'user information'],
+    ['h_h', 'characters other than'],
+    ['hé', 'characters other than'],
+    [':80', 'has no host'],
+    ['a'.repeat(254), 'host name of 254 characters'],
+    [`${'a'.repeat(64)}.com`, 'label longer than 63'],
+    ['a'.repeat(3000), 'too long'],
+  ]
+  for (const [text, words] of bad)
+    it(`refuses ${JSON.stringify(text.slice(0, 30))}`, () => {
+      assert.throws(
+        () => parseEndpoint(text, true),
+        (err: unknown) =>
+          isCliError(err) && err.exitCode === 3 && err.message.includes(words) && err.message.length < 200,
+      )
+    })
+})
+
+describe('bounded integers', () => {
+  const ok: Array<[string, number]> = [
+    ['1', 1],
+    ['+5', 5],
+    [' 7 ', 7],
+    ['4294967295', 4294967295],
+    ['007', 7],
+  ]
+  for (const [text, n] of ok) it(`reads ${text}`, () => assert.equal(parseBoundedInteger(text, 1, 4294967295), n))
+  const bad = ['0', '-1', '4294967296', '1e3', '0x10', '1.0', '', 'ten', '99999999999999999999999', 'NaN', '1_000']
+  for (const text of bad)
+    it(`refuses ${JSON.stringify(text)}`, () => {
+      const r = parseBoundedInteger(text, 1, 4294967295)
+      assert.equal(typeof r, 'string')
+      assert.match(r as string, /^must be an integer from 1 to 4294967295 \(got /)
+    })
+})
+
+describe('switches given a value', () => {
+  const flags = {'filter.asc': {type: 'boolean'}, force: {type: 'boolean', allowNo: true}, name: {type: 'option'}}
+  const cases: Array<[string[], string | undefined]> = [
+    [['--filter.asc=maybe'], '--filter.asc'],
+    [['--force=yes'], '--force'],
+    [['--no-force=x'], '--no-force'],
+    [['--filter.asc=true'], undefined],
+    [['--filter.asc=0'], undefined],
+    [['--name=x'], undefined],
+    [['--', '--force=yes'], undefined],
+    [['--unknown=1'], undefined],
+  ]
+  for (const [argv, flag] of cases)
+    it(`${argv.join(' ')} → ${flag ?? 'fine'}`, () => assert.equal(booleanWithValue(argv, flags)?.flag, flag))
+})
