@@ -21,6 +21,10 @@ export interface DaemonOptions {
   port: number
   host: string
   dataDir: string
+  /** Largest REST body and Connect/gRPC message, in bytes. */
+  maxMessageBytes?: number
+  /** Largest blob upload, in bytes. */
+  maxUploadBytes?: number
   auth?: boolean
   /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
   opaUrl?: string
@@ -71,6 +75,8 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       port: {type: 'string', default: '30080'},
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
+      'max-message-size': {type: 'string'},
+      'max-upload-size': {type: 'string'},
       auth: {type: 'boolean', default: false},
       'opa-url': {type: 'string'},
     },
@@ -79,6 +85,13 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
+  const bytes = (name: 'max-message-size' | 'max-upload-size'): number | undefined => {
+    const v = values[name]
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid --${name} ${v} (a number of bytes)`)
+    return n
+  }
   const opaUrl = values['opa-url']
   if (opaUrl !== undefined) {
     if (!values.auth) throw new Error('--opa-url needs --auth')
@@ -88,6 +101,8 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     port,
     host: values.host!,
     dataDir: resolve(values['data-dir']),
+    maxMessageBytes: bytes('max-message-size'),
+    maxUploadBytes: bytes('max-upload-size'),
     auth: values.auth === true,
     ...(opaUrl ? {opaUrl} : {}),
   }
@@ -104,6 +119,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
+    maxMessageBytes: opts.maxMessageBytes,
+    maxUploadBytes: opts.maxUploadBytes,
     ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
@@ -163,6 +180,10 @@ async function main(): Promise<void> {
     process.stderr.write(`Error: ${e.message}\n${e.stack ?? ''}\n`)
     process.exit(1)
   }
+  // A bug reached by one request must not take the plane (and the tasks it watches) down: log it, keep serving.
+  const {logEscapedError} = await import('./edge.js')
+  process.on('uncaughtException', logEscapedError)
+  process.on('unhandledRejection', logEscapedError)
   const at = new Date().toISOString()
   process.stderr.write(
     `${at} flytectl local control plane listening on ${opts.host}:${daemon.port} (pid ${process.pid})\n`,

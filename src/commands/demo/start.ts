@@ -22,6 +22,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
       max: 65535,
     }),
     dataDir: Flags.string({description: 'Directory for its database, blobs and logs (default ~/.flyte/demo)'}),
+    maxMessageSize: Flags.string({
+      description: 'Largest REST body or gRPC/Connect message the plane accepts, e.g. 64MiB (default 16MiB)',
+    }),
+    maxUploadSize: Flags.string({
+      description: 'Largest blob upload (pyflyte packages, FlyteFile data) the plane accepts, e.g. 4GiB (default 1GiB)',
+    }),
     restart: Flags.boolean({
       description:
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
@@ -40,11 +46,17 @@ Running it again while it is up changes nothing, and says so when this shell's F
   }
 
   async run(): Promise<StartResult> {
-    const {startDemo} = await import('../../demo/service.js')
+    const [{startDemo}, {parseByteSize}] = await Promise.all([
+      import('../../demo/service.js'),
+      import('../../demo/limits.js'),
+    ])
+    const {maxMessageSize, maxUploadSize} = this.flags
     const r = await startDemo({
       port: this.flags.port,
       dataDir: this.flags.dataDir,
       restart: this.flags.restart,
+      maxMessageBytes: maxMessageSize === undefined ? undefined : parseByteSize(maxMessageSize, 'maxMessageSize'),
+      maxUploadBytes: maxUploadSize === undefined ? undefined : parseByteSize(maxUploadSize, 'maxUploadSize'),
       ...(this.flags.auth ? {auth: true} : {}),
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       note: (l) => this.note(l),
