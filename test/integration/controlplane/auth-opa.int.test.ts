@@ -13,7 +13,7 @@ import {createAdminClients, type AdminClients} from '../../../src/admin/client.j
 import {TokenCache} from '../../../src/admin/auth/token-cache.js'
 import {REPO_ROOT} from '../../support/cli.js'
 import {fixtures, registerHello, startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
-import {findOpa, OPA_MISSING, startOpa, type OpaServer} from '../../support/opa.js'
+import {findOpa, OPA_MISSING, opaSkipReason, startOpa, type OpaServer} from '../../support/opa.js'
 
 const OPA = findOpa()
 const REGO = join(REPO_ROOT, 'test', 'fixtures', 'opa', 'launchers.rego')
@@ -56,13 +56,14 @@ async function deniedBy(p: Promise<unknown>, rule: RegExp) {
   })
 }
 
-describe('OPA decides (real opa server)', {skip: OPA ? false : OPA_MISSING}, () => {
+describe('OPA decides (real opa server)', {skip: opaSkipReason()}, () => {
   let opa: OpaServer
   let plane: TestControlPlane
   const open: AdminClients[] = []
 
   before(async () => {
-    opa = await startOpa(OPA!, [REGO])
+    assert.ok(OPA, OPA_MISSING)
+    opa = await startOpa(OPA, [REGO])
     plane = await startControlPlane({auth: {opaUrl: `${opa.url}/v1/data/flyte/authz/allow`}})
     addClient(plane, 'launcher-a', 'launcher-a-secret')
     const admin = clientFor(
