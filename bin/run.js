@@ -11,7 +11,7 @@ const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 13)) {
   process.stderr.write(
     `Error: flytectl needs Node.js 22.13 or newer; this is ${process.version}.\n` +
-      'Hint: Run it through `npx flytectl` inside the repository (it pins Node 24), or install a newer Node.js.\n',
+      'Hint: Install it with `npm run install:local` in the repository (it brings its own Node 24), or run `npx flytectl` there.\n',
   )
   process.exit(2)
 }
