@@ -3,12 +3,24 @@
  * and the nearest valid spelling, a hint with the real command to run, and no stack trace.
  */
 import assert from 'node:assert/strict'
-import {after, describe, it} from 'node:test'
+import {after, before, describe, it} from 'node:test'
 import {runCli, tempHome} from '../support/cli.js'
+import {startControlPlane, type TestControlPlane} from '../support/controlplane.js'
 
 const {home, cleanup} = tempHome()
-after(cleanup)
 const env = {HOME: home}
+let plane: TestControlPlane
+before(async () => {
+  plane = await startControlPlane()
+  const created = await runCli(['create', 'project', '--id', 'msgproj', '--name', 'msgproj', '-c', plane.configPath], {
+    env,
+  })
+  assert.equal(created.code, 0, created.stderr)
+})
+after(async () => {
+  await plane.stop()
+  cleanup()
+})
 
 async function usageError(argv: string[]): Promise<string> {
   const r = await runCli(argv, {env})
@@ -64,5 +76,30 @@ describe('did you mean', () => {
     const r = await runCli(['help', 'get'], {env})
     assert.equal(r.code, 0)
     assert.match(r.stdout, /get project/)
+  })
+})
+
+describe('lists in a project or domain that does not exist', () => {
+  it('are not found (exit 4), not an empty table', async () => {
+    for (const noun of ['launchplan', 'task', 'workflow', 'execution']) {
+      const r = await runCli(['get', noun, '-p', 'nosuchproj', '-d', 'development', '-c', plane.configPath], {env})
+      assert.equal(r.code, 4, `${noun}: ${r.stderr}`)
+      assert.equal(r.stdout, '')
+      assert.match(
+        r.stderr,
+        /^Error: project nosuchproj not found\nHint: List what exists with `flytectl get project`\.\n$/,
+      )
+    }
+    const domain = await runCli(['get', 'task', '-p', 'msgproj', '-d', 'dev', '-c', plane.configPath], {env})
+    assert.equal(domain.code, 4)
+    assert.match(
+      domain.stderr,
+      /^Error: domain dev not found in project msgproj\nHint: Its domains: development, staging, production\.\n$/,
+    )
+  })
+
+  it('stay an empty listing (exit 0) where the project and domain exist', async () => {
+    const r = await runCli(['get', 'launchplan', '-p', 'msgproj', '-d', 'staging', '-c', plane.configPath], {env})
+    assert.equal(r.code, 0, r.stderr)
   })
 })
