@@ -20,6 +20,18 @@ describe('flytectl release: bad input before any API call', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /)
   })
 
+  it('a YAML alias bomb in the manifest: exit 3 naming the file, no stack, nothing else read', async () => {
+    const path = join(home, 'bomb.yaml')
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for (const [i, n] of [...'bcdefghi'].entries())
+      levels.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)
+    writeFileSync(path, levels.join('\n') + '\n')
+    const r = await runCli(['release', 'lint', '-m', path], {env})
+    assert.equal(r.code, 3, r.stderr)
+    assert.match(r.stderr, /^Error: .*bomb\.yaml: its YAML aliases expand too far/)
+    assert.doesNotMatch(r.stderr, /\n\s+at /)
+  })
+
   it('an invalid manifest names the key: exit 3', async () => {
     const path = join(home, 'bad.yaml')
     writeFileSync(path, 'release: {repository: o/r}\ncomponents: [{name: r, repository: o/r, scheme: calver}]\n')
@@ -34,7 +46,10 @@ describe('flytectl release: bad input before any API call', () => {
   it('an invalid version: exit 2, one line, JSON envelope with --json', async () => {
     const r = await runCli(['release', 'cut', 'v1.x', '-m', template], {env})
     assert.equal(r.code, 2)
-    assert.equal(r.stderr, 'Error: "v1.x" is not a release version\nHint: Use a version such as 1.4.0 (or v1.4.0).\n')
+    assert.equal(
+      r.stderr,
+      'Error: version "v1.x" is not a release version: it has 1 number (1); a release version has three: X.Y.Z\nHint: Use a version such as 1.4.0 (or v1.4.0).\n',
+    )
     const j = await runCli(['release', 'patch', 'one', '-m', template, '--json'], {env})
     assert.equal(j.code, 2)
     const body = JSON.parse(j.stdout)
