@@ -67,6 +67,11 @@ export class LocalExecutor implements Executor {
     await entry.done
   }
 
+  /** The most task processes that ran at once (bounded by maxProcesses). */
+  get peakProcesses(): number {
+    return this.limiter.peak
+  }
+
   /** The ids of executions still running. */
   get active(): number {
     return this.running.size
