@@ -230,7 +230,11 @@ export function resourceListWhere(req: {id?: {project: string; domain: string; n
   return where
 }
 
-const LIST_RPC: Record<Table, string> = {tasks: 'ListTasks', workflows: 'ListWorkflows', launch_plans: 'ListLaunchPlans'}
+const LIST_RPC: Record<Table, string> = {
+  tasks: 'ListTasks',
+  workflows: 'ListWorkflows',
+  launch_plans: 'ListLaunchPlans',
+}
 // The bad-token message names these (task_manager.go, workflow_manager.go; launch plan ids name none).
 const IDS_RPC: Record<Table, string | undefined> = {
   tasks: 'ListUniqueTaskIdentifiers',

@@ -69,7 +69,9 @@ export function registerProject(ctx: PlaneContext, req: ProjectRegisterRequest):
   ctx.db.transaction(() => {
     if (ctx.db.get('SELECT 1 FROM projects WHERE identifier = ?', project.id)) {
       // FlyteAdmin passes the database's unique-violation text through (repositories/errors/postgres.go).
-      throw alreadyExists('value with matching already exists (duplicate key value violates unique constraint "projects_pkey")')
+      throw alreadyExists(
+        'value with matching already exists (duplicate key value violates unique constraint "projects_pkey")',
+      )
     }
     ctx.db.run(
       'INSERT INTO projects (identifier, name, description, state, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
