@@ -109,7 +109,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
-  mkdirSync(opts.dataDir, {recursive: true})
+  mkdirSync(opts.dataDir, {recursive: true, mode: 0o700})
   const {startServer} = await import('./server.js')
   const executor = new DeferredExecutor()
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
@@ -160,6 +160,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
 }
 
 async function main(): Promise<void> {
+  // Everything the plane and its tasks create (database, WAL, logs, blobs) is private to the user.
+  process.umask(0o077)
   module.enableCompileCache?.()
   let opts: DaemonOptions
   try {
