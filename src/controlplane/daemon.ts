@@ -28,6 +28,8 @@ export interface DaemonOptions {
   auth?: boolean
   /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
   opaUrl?: string
+  /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
+  maxTasks?: number
 }
 
 export interface RunningDaemon {
@@ -42,13 +44,14 @@ export interface RunningDaemon {
  */
 export class DeferredExecutor implements Executor {
   private loaded?: Promise<Executor>
+  constructor(private readonly maxProcesses?: number) {}
 
   preload(): void {
     void this.load().catch(() => {})
   }
 
   private load(): Promise<Executor> {
-    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor())
+    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor({maxProcesses: this.maxProcesses}))
     return this.loaded
   }
 
@@ -79,12 +82,17 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'max-upload-size': {type: 'string'},
       auth: {type: 'boolean', default: false},
       'opa-url': {type: 'string'},
+      'max-tasks': {type: 'string'},
     },
     strict: true,
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
+  const maxTasks = values['max-tasks'] === undefined ? undefined : Number(values['max-tasks'])
+  if (maxTasks !== undefined && (!Number.isInteger(maxTasks) || maxTasks < 1)) {
+    throw new Error(`invalid --max-tasks ${values['max-tasks']}`)
+  }
   const bytes = (name: 'max-message-size' | 'max-upload-size'): number | undefined => {
     const v = values[name]
     if (v === undefined) return undefined
@@ -105,13 +113,14 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     maxUploadBytes: bytes('max-upload-size'),
     auth: values.auth === true,
     ...(opaUrl ? {opaUrl} : {}),
+    ...(maxTasks ? {maxTasks} : {}),
   }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true, mode: 0o700})
   const {startServer} = await import('./server.js')
-  const executor = new DeferredExecutor()
+  const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
     port: opts.port,

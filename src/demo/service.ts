@@ -110,6 +110,8 @@ export interface StartOptions {
   auth?: boolean
   /** With auth: an OPA data-API URL that decides each call instead of policy.yaml. */
   opaUrl?: string
+  /** Concurrent task processes the plane runs (the rest queue). */
+  maxTasks?: number
 }
 
 export interface StartResult {
@@ -285,6 +287,7 @@ function limitArgs(opts: StartOptions): string[] {
   return [
     ...(opts.maxMessageBytes ? ['--max-message-size', String(opts.maxMessageBytes)] : []),
     ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
+    ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
   ]
 }
 

@@ -13,6 +13,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --env AWS_PROFILE --env MY_SETTING=1',
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
+    '<%= config.bin %> demo start --max-tasks 4',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -33,6 +34,11 @@ Running it again while it is up changes nothing, and says so when this shell's F
     }),
     maxUploadSize: Flags.string({
       description: 'Largest blob upload (pyflyte packages, FlyteFile data) the plane accepts, e.g. 4GiB (default 1GiB)',
+    }),
+    'max-tasks': Flags.integer({
+      description:
+        'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
+      min: 1,
     }),
     restart: Flags.boolean({
       description:
@@ -66,6 +72,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       passEnv: resolveEnvFlags(this.flags.env ?? []),
       ...(this.flags.auth ? {auth: true} : {}),
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
+      ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize)) {
