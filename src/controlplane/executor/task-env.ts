@@ -32,13 +32,10 @@ const ALLOWED = new Set([
   'VIRTUAL_ENV',
   'CONDA_PREFIX',
   'CONDA_DEFAULT_ENV',
-  'FLYTECTL_DEMO_PATH',
-  'FLYTECTL_DEMO_TRACE',
-  PASSED_ENV,
 ])
 
-/** Names matched by prefix: locale categories (LC_ALL, LC_CTYPE, ...). */
-const ALLOWED_PREFIXES = ['LC_']
+/** Names matched by prefix: locale categories (LC_ALL, LC_CTYPE, ...) and the plane's own settings (FLYTECTL_DEMO_*). */
+const ALLOWED_PREFIXES = ['LC_', 'FLYTECTL_DEMO_']
 
 /** Whether a variable of the starting shell reaches tasks without being passed explicitly. */
 export function isAllowedByDefault(name: string): boolean {
