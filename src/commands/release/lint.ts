@@ -12,6 +12,7 @@ export default class ReleaseLint extends ReleaseCommand<typeof ReleaseLint> {
       description: 'check changelogs of this many latest releases',
       default: 5,
       min: 0,
+      max: 1000,
     }),
   }
 
