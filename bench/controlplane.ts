@@ -165,6 +165,8 @@ async function main(): Promise<void> {
       blobs: new BlobStore(loadDir),
       dataDir: loadDir,
       domains: DEFAULT_DOMAINS,
+      blobUrlKey: Buffer.alloc(32),
+      maxUploadBytes: 0,
       closing: false,
       baseUrl: () => '',
     }

@@ -31,5 +31,7 @@ if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] 
   }
 }
 
+if (argv[0]?.startsWith('-'))
+  process.argv.splice(2, Infinity, ...(await import('../dist/src/cli/argv.js')).globalFlagsAfterCommand(argv))
 const {execute} = await import('@oclif/core')
 await execute({dir: import.meta.url})

@@ -13,6 +13,7 @@ import type {AdminConfig} from '../config/schema.js'
 import {DEFAULT_ENDPOINT} from '../config/load.js'
 import {AdminService} from '../gen/flyteidl/service/admin_pb.js'
 import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
+import {SignalService} from '../gen/flyteidl/service/signal_pb.js'
 import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import {DEFAULT_REDIRECT_URI, type AuthContext} from './auth/flows.js'
@@ -24,12 +25,14 @@ import {retryInterceptor} from './retry.js'
 
 export type AdminClient = Client<typeof AdminService>
 export type DataProxyClient = Client<typeof DataProxyService>
+export type SignalClient = Client<typeof SignalService>
 export type AuthMetadataClient = Client<typeof AuthMetadataService>
 export type IdentityClient = Client<typeof IdentityService>
 
 export interface AdminClients {
   admin: AdminClient
   dataProxy: DataProxyClient
+  signal: SignalClient
   authMetadata: AuthMetadataClient
   identity: IdentityClient
   /** The endpoint as a URL (`http://127.0.0.1:30080` or `https://host:443`). */
@@ -136,6 +139,7 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
   return {
     admin: createClient(AdminService, transport),
     dataProxy: createClient(DataProxyService, transport),
+    signal: createClient(SignalService, transport),
     authMetadata,
     identity: createClient(IdentityService, transport),
     endpoint: parsed.url,

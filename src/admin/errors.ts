@@ -77,6 +77,9 @@ export function rpcErrorToCliError(err: ConnectError, info: ConnectionInfo): Cli
     hint = `Check that the control plane at ${info.endpoint} is running (\`flytectl demo start\` for a local one) and admin.endpoint/admin.insecure in your config.`
   if (err.code === Code.NotFound)
     hint = 'Check the name, -p/-d and the version; list what exists with `flytectl get <noun>`.'
+  if (err.code === Code.PermissionDenied)
+    hint =
+      "Ask the control plane's administrator for a role that allows it (a local plane: auth/policy.yaml in its data directory)."
   if (err.code === Code.Unimplemented)
     hint = 'The control plane does not support this call; it may be older than this CLI.'
   return new CliError(code, text, {cause: err, ...(hint ? {hint} : {})})

@@ -76,9 +76,9 @@ export function renderJson(values: unknown[]): string {
 }
 
 export async function renderYaml(values: unknown[]): Promise<string> {
-  const {stringify} = await import('yaml')
+  const {yamlText} = await import('./yaml-text.js')
   const body = values.length === 1 ? values[0] : values
-  return stringify(body, {sortMapEntries: true, lineWidth: 0})
+  return yamlText(body, {sortMapEntries: true})
 }
 
 export interface PrintOptions<Row> {

@@ -41,8 +41,8 @@ async function writeYaml(path: string, body: unknown, force: boolean): Promise<v
     })
     if (!ok) throw new CliError('aborted', `not overwriting ${path}`)
   }
-  const {stringify} = await import('yaml')
-  await writeFile(path, stringify(body, {lineWidth: 0}))
+  const {yamlText} = await import('../cli/yaml-text.js')
+  await writeFile(path, yamlText(body))
 }
 
 export interface GetAttributeOptions {

@@ -3,8 +3,9 @@
  * `get task|launchplan <name> --execFile`. Same keys and order as Go flytectl; reading is lenient
  * (an unknown key is a warning with the closest known key), but a wrong type is an error.
  */
-import {Document, isMap, isScalar, type Pair, type Scalar, type YAMLMap} from 'yaml'
+import {isMap, isScalar, type Pair, type Scalar, type YAMLMap} from 'yaml'
 import {parseYamlChecked} from '../cli/validate-yaml.js'
+import {yamlDocument, yamlDocumentText} from '../cli/yaml-text.js'
 import {CliError} from '../cli/errors.js'
 import {closest} from '../config/keys.js'
 import type {Task} from '../gen/flyteidl/admin/task_pb.js'
@@ -178,7 +179,7 @@ export function execFileFromInterface(entity: Task | LaunchPlan, kind: ExecFileE
     [kind === 'task' ? 'task' : 'workflow']: entity.id?.name ?? '',
     version: entity.id?.version ?? '',
   }
-  const doc = new Document(body)
+  const doc = yamlDocument(body)
   const inputsNode = doc.get('inputs', true)
   if (isMap(inputsNode)) {
     for (const pair of (inputsNode as YAMLMap).items as Pair<Scalar, unknown>[]) {
@@ -189,5 +190,5 @@ export function execFileFromInterface(entity: Task | LaunchPlan, kind: ExecFileE
       else pair.key.comment = ` ${description}`
     }
   }
-  return doc.toString({indentSeq: false, lineWidth: 0})
+  return yamlDocumentText(doc, {indentSeq: false})
 }

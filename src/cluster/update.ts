@@ -28,8 +28,8 @@ export interface UpdateResult {
 }
 
 export async function yamlDiff(before: unknown, after: unknown): Promise<string> {
-  const [{stringify}, {createTwoFilesPatch}] = await Promise.all([import('yaml'), import('diff')])
-  const text = (v: unknown) => (v === undefined || v === null ? '' : stringify(v, {lineWidth: 0}))
+  const [{yamlText}, {createTwoFilesPatch}] = await Promise.all([import('../cli/yaml-text.js'), import('diff')])
+  const text = (v: unknown) => (v === undefined || v === null ? '' : yamlText(v))
   const a = text(before)
   const b = text(after)
   if (a === b) return ''

@@ -1,10 +1,11 @@
-/** The AdminService, DataProxyService, AuthMetadataService and IdentityService implementations. */
+/** The AdminService, DataProxyService, AuthMetadataService, IdentityService and SignalService implementations. */
 import type {ConnectRouter, ServiceImpl} from '@connectrpc/connect'
 import type {DescService} from '@bufbuild/protobuf'
 import {AdminService} from '../gen/flyteidl/service/admin_pb.js'
 import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
 import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
+import {SignalService} from '../gen/flyteidl/service/signal_pb.js'
 import type {PlaneContext} from './context.js'
 import * as attributes from './services/attributes.js'
 import * as defs from './services/definitions.js'
@@ -15,6 +16,7 @@ import * as identity from './services/identity.js'
 import * as named from './services/named-entities.js'
 import * as nodes from './services/node-executions.js'
 import * as projects from './services/projects.js'
+import * as signals from './services/signals.js'
 import {serverVersion} from './version.js'
 
 /** A service and its implementation (methods by local name), for the gRPC router and the REST gateway. */
@@ -99,11 +101,17 @@ export function serviceBindings(ctx: PlaneContext): ServiceBinding[] {
     getPublicClientConfig: () => identity.publicClientConfig(ctx),
   }
   const who: Partial<ServiceImpl<typeof IdentityService>> = {userInfo: () => identity.localUserInfo()}
+  const signal: ServiceImpl<typeof SignalService> = {
+    getOrCreateSignal: (req) => signals.getOrCreateSignal(ctx, req),
+    listSignals: (req) => signals.listSignals(ctx, req),
+    setSignal: (req) => signals.setSignal(ctx, req),
+  }
   return [
     {service: AdminService, impl: admin as ServiceBinding['impl']},
     {service: DataProxyService, impl: dataProxy as ServiceBinding['impl']},
     {service: AuthMetadataService, impl: auth as ServiceBinding['impl']},
     {service: IdentityService, impl: who as ServiceBinding['impl']},
+    {service: SignalService, impl: signal as unknown as ServiceBinding['impl']},
   ]
 }
 

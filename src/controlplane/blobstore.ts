@@ -86,6 +86,17 @@ export class BlobStore {
     }
   }
 
+  /** Whether a regular file exists at a `file://` URI or absolute path. */
+  exists(uri: string): boolean {
+    const path = this.localPath(uri)
+    if (!path) return false
+    try {
+      return statSync(path).isFile()
+    } catch {
+      return false
+    }
+  }
+
   size(uri: string): number {
     const path = this.localPath(uri)
     if (!path) return 0

@@ -23,6 +23,10 @@ export interface PlaneContext {
   executor?: Executor
   /** True once the server is closing: late executor events are dropped instead of hitting a closed store. */
   closing: boolean
+  /** Key of the HMAC that signs blob URLs (see blob-urls.ts). */
+  blobUrlKey: Buffer
+  /** Largest blob upload, in bytes. */
+  maxUploadBytes: number
   /** Set when auth is on: the authorization server and the token check. */
   auth?: PlaneAuth
   /** The server's base URL (`http://127.0.0.1:<port>`), known once it listens. */

@@ -21,7 +21,15 @@ export interface DaemonOptions {
   port: number
   host: string
   dataDir: string
+  /** Largest REST body and Connect/gRPC message, in bytes. */
+  maxMessageBytes?: number
+  /** Largest blob upload, in bytes. */
+  maxUploadBytes?: number
   auth?: boolean
+  /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
+  opaUrl?: string
+  /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
+  maxTasks?: number
 }
 
 export interface RunningDaemon {
@@ -36,13 +44,14 @@ export interface RunningDaemon {
  */
 export class DeferredExecutor implements Executor {
   private loaded?: Promise<Executor>
+  constructor(private readonly maxProcesses?: number) {}
 
   preload(): void {
     void this.load().catch(() => {})
   }
 
   private load(): Promise<Executor> {
-    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor())
+    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor({maxProcesses: this.maxProcesses}))
     return this.loaded
   }
 
@@ -69,20 +78,49 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       port: {type: 'string', default: '30080'},
       host: {type: 'string', default: '127.0.0.1'},
       'data-dir': {type: 'string'},
+      'max-message-size': {type: 'string'},
+      'max-upload-size': {type: 'string'},
       auth: {type: 'boolean', default: false},
+      'opa-url': {type: 'string'},
+      'max-tasks': {type: 'string'},
     },
     strict: true,
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`)
   if (!values['data-dir']) throw new Error('--data-dir is required')
-  return {port, host: values.host!, dataDir: resolve(values['data-dir']), auth: values.auth === true}
+  const maxTasks = values['max-tasks'] === undefined ? undefined : Number(values['max-tasks'])
+  if (maxTasks !== undefined && (!Number.isInteger(maxTasks) || maxTasks < 1)) {
+    throw new Error(`invalid --max-tasks ${values['max-tasks']}`)
+  }
+  const bytes = (name: 'max-message-size' | 'max-upload-size'): number | undefined => {
+    const v = values[name]
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid --${name} ${v} (a number of bytes)`)
+    return n
+  }
+  const opaUrl = values['opa-url']
+  if (opaUrl !== undefined) {
+    if (!values.auth) throw new Error('--opa-url needs --auth')
+    if (!/^https?:\/\/[^\s]+$/.test(opaUrl)) throw new Error(`invalid --opa-url ${opaUrl}: an http(s) URL is needed`)
+  }
+  return {
+    port,
+    host: values.host!,
+    dataDir: resolve(values['data-dir']),
+    maxMessageBytes: bytes('max-message-size'),
+    maxUploadBytes: bytes('max-upload-size'),
+    auth: values.auth === true,
+    ...(opaUrl ? {opaUrl} : {}),
+    ...(maxTasks ? {maxTasks} : {}),
+  }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true})
   const {startServer} = await import('./server.js')
-  const executor = new DeferredExecutor()
+  const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
     port: opts.port,
@@ -90,7 +128,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
-    ...(opts.auth ? {auth: {}} : {}),
+    maxMessageBytes: opts.maxMessageBytes,
+    maxUploadBytes: opts.maxUploadBytes,
+    ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {
@@ -100,6 +140,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     startedAt: new Date().toISOString(),
     dataDir: opts.dataDir,
     auth: opts.auth === true,
+    ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')
@@ -148,6 +189,10 @@ async function main(): Promise<void> {
     process.stderr.write(`Error: ${e.message}\n${e.stack ?? ''}\n`)
     process.exit(1)
   }
+  // A bug reached by one request must not take the plane (and the tasks it watches) down: log it, keep serving.
+  const {logEscapedError} = await import('./edge.js')
+  process.on('uncaughtException', logEscapedError)
+  process.on('unhandledRejection', logEscapedError)
   const at = new Date().toISOString()
   process.stderr.write(
     `${at} flytectl local control plane listening on ${opts.host}:${daemon.port} (pid ${process.pid})\n`,

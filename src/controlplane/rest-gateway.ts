@@ -107,11 +107,44 @@ function setPath(obj: JsonObject, message: DescMessage, path: string, value: str
   }
 }
 
-function readBody(req: PlainRequest): Promise<Buffer> {
-  return new Promise((ok) => {
+/** A REST body over the limit: answered 413, and the rest of it is not read. */
+class BodyTooLarge extends Error {}
+
+/** The setting that raises the body and message limit, named in the 413 answer. */
+export const MESSAGE_LIMIT_SETTING = 'flytectl demo start --maxMessageSize'
+
+function tooLarge(maxBytes: number): BodyTooLarge {
+  return new BodyTooLarge(`request body exceeds the limit of ${maxBytes} bytes (${MESSAGE_LIMIT_SETTING})`)
+}
+
+function readBody(req: PlainRequest, maxBytes: number): Promise<Buffer> {
+  return new Promise((ok, fail) => {
+    const declared = Number(header(req, 'content-length') || '0')
+    if (declared > maxBytes) {
+      fail(tooLarge(maxBytes))
+      return
+    }
     const chunks: Buffer[] = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => ok(Buffer.concat(chunks)))
+    let size = 0
+    let done = false
+    req.on('data', (c: Buffer) => {
+      if (done) return
+      size += c.length
+      if (size > maxBytes) {
+        done = true
+        chunks.length = 0
+        fail(tooLarge(maxBytes))
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => {
+      done = true
+      ok(Buffer.concat(chunks))
+    })
+    req.on('close', () => {
+      if (!done) fail(new Error('the client closed the request before its body ended'))
+    })
   })
 }
 
@@ -126,6 +159,7 @@ export async function handleRest(
   url: URL,
   req: PlainRequest,
   res: PlainResponse,
+  maxBodyBytes: number,
   guard?: CallGuard,
 ): Promise<boolean> {
   const verb = (req.method ?? 'GET').toUpperCase()
@@ -145,7 +179,7 @@ export async function handleRest(
     const caller = guard ? await guard.caller((n) => header(req, n) || undefined, route.method) : undefined
     const input = route.method.input
     let message
-    const raw = route.body !== '' ? await readBody(req) : Buffer.alloc(0)
+    const raw = route.body !== '' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0)
     if (header(req, 'content-type').includes('application/octet-stream') && route.body === '*') {
       message = fromBinary(input, raw)
     } else {
@@ -174,6 +208,12 @@ export async function handleRest(
       res.end(JSON.stringify(toJson(output, out as never, {useProtoFieldName: true})))
     }
   } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      // The rest of the body is read and dropped (see the edge), so that the client can read this answer.
+      res.writeHead(413, {'content-type': 'application/json'})
+      res.end(JSON.stringify({code: Code.ResourceExhausted, message: error.message, details: []}))
+      return true
+    }
     const e = ConnectError.from(error, error instanceof SyntaxError ? Code.InvalidArgument : Code.Internal)
     res.writeHead(STATUS[e.code] ?? 500, {'content-type': 'application/json'})
     res.end(JSON.stringify({code: e.code, message: e.rawMessage, details: []}))

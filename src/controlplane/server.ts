@@ -16,11 +16,25 @@ import {registerProject} from './services/projects.js'
 import {registerServices, serviceBindings} from './admin-service.js'
 import {buildRoutes, handleRest} from './rest-gateway.js'
 import {BlobStore} from './blobstore.js'
+import {loadBlobUrlKey} from './blob-urls.js'
 import {DEFAULT_DOMAINS, type PlaneContext} from './context.js'
 import type {Executor} from './executor/types.js'
 import {failInterruptedExecutions} from './services/events.js'
-import {handleBlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
+import {handleBlobRequest, type BlobRequest, type PlainRequest, type PlainResponse} from './http-blobs.js'
 import {Database} from './store/db.js'
+import {
+  allowedAuthorities,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  guardRequests,
+  guardSocket,
+  HEADERS_TIMEOUT_MS,
+  HTTP1_IDLE_TIMEOUT_MS,
+  HTTP2_IDLE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  logEscapedError,
+  type Handler,
+} from './edge.js'
 import type {AuthOptions} from './auth/index.js'
 import {createConsole, type ConsoleSite} from './console/serve.js'
 
@@ -31,6 +45,10 @@ export interface ServerOptions {
   executor?: Executor
   /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
   seedProjects?: string[]
+  /** Largest REST body and Connect/gRPC message, in bytes (default 16 MiB). */
+  maxMessageBytes?: number
+  /** Largest blob upload, in bytes (default 1 GiB). */
+  maxUploadBytes?: number
   /** Auth on: the plane's OAuth2 server, and a token on every call (see ./auth/index.ts). */
   auth?: AuthOptions
 }
@@ -78,6 +96,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir,
     domains: DEFAULT_DOMAINS,
     executor: opts.executor,
+    blobUrlKey: loadBlobUrlKey(dataDir),
+    maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     closing: false,
     baseUrl: () => baseUrl,
   }
@@ -96,22 +116,39 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const bindings = serviceBindings(ctx)
   const consoleSite = createConsole(ctx)
   const restRoutes = buildRoutes(bindings)
+  const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
     interceptors: [
       ...(process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : []),
       ...(ctx.auth ? [ctx.auth.interceptor()] : []),
     ],
+    readMaxBytes: maxMessageBytes,
     fallback: (req, res) =>
-      handleHttp(ctx, restRoutes, consoleSite, req as unknown as PlainRequest, res as unknown as PlainResponse),
+      handleHttp(
+        ctx,
+        restRoutes,
+        consoleSite,
+        maxMessageBytes,
+        req as unknown as PlainRequest,
+        res as unknown as PlainResponse,
+      ),
   })
-  const h2 = createHttp2Server({}, rpc)
-  const h1 = createHttp1Server(rpc as unknown as RequestListener)
+  let authorities = new Set<string>()
+  const guarded = guardRequests(rpc as unknown as Handler, () => authorities)
+  const h2 = createHttp2Server({}, guarded)
+  h2.setTimeout(HTTP2_IDLE_TIMEOUT_MS)
+  h2.on('sessionError', () => {})
+  const h1 = createHttp1Server(guarded as unknown as RequestListener)
   h1.keepAliveTimeout = 5000
+  h1.headersTimeout = HEADERS_TIMEOUT_MS
+  h1.requestTimeout = REQUEST_TIMEOUT_MS
+  h1.timeout = HTTP1_IDLE_TIMEOUT_MS
   const sockets = new Set<Socket>()
 
   // One port for both protocols: route each connection by its first bytes (the HTTP/2 preface or not).
   const server = createNetServer({noDelay: true}, (socket) => {
+    const guard = guardSocket(socket)
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     // Every HTTP/1.1 request line is at least as long as the preface, so reading that many bytes
@@ -120,6 +157,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const head = socket.read(HTTP2_PREFACE.length) as Buffer | null
       if (head === null) return
       socket.off('readable', route)
+      guard.routed()
       socket.unshift(head)
       if (head.equals(HTTP2_PREFACE)) h2.emit('connection', socket)
       else h1.emit('connection', socket)
@@ -135,6 +173,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port
   const urlHost = host.includes(':') ? `[${host}]` : host
   baseUrl = `http://${urlHost}:${port}`
+  authorities = allowedAuthorities(host, port)
 
   let closed: Promise<void> | undefined
   return {
@@ -150,6 +189,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           h1.close()
         })
         await opts.executor?.close()
+        await ctx.auth?.close()
         ctx.closing = true
         db.close()
       })()
@@ -162,6 +202,7 @@ function handleHttp(
   ctx: PlaneContext,
   routes: ReturnType<typeof buildRoutes>,
   consoleSite: ConsoleSite,
+  maxBodyBytes: number,
   req: PlainRequest,
   res: PlainResponse,
 ): void {
@@ -174,16 +215,22 @@ function handleHttp(
   if (ctx.auth?.oauth.handle(url, req, res)) return
   if (consoleSite.handle(url, req, res)) return
   if (url.pathname.startsWith('/blobs/')) {
-    handleBlobRequest(ctx, url, req, res)
+    handleBlobRequest(ctx, url, req as BlobRequest, res)
     return
   }
   if (url.pathname.startsWith('/api/v1/')) {
-    void handleRest(routes, url, req, res, ctx.auth).then((handled) => {
-      if (!handled) {
-        res.writeHead(404, {'content-type': 'application/json'})
-        res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))
-      }
-    })
+    handleRest(routes, url, req, res, maxBodyBytes, ctx.auth).then(
+      (handled) => {
+        if (!handled) {
+          res.writeHead(404, {'content-type': 'application/json'})
+          res.end(JSON.stringify({code: 5, message: `no route for ${req.method} ${url.pathname}`, details: []}))
+        }
+      },
+      (err: unknown) => {
+        logEscapedError(err)
+        req.destroy()
+      },
+    )
     return
   }
   res.writeHead(404, {'content-type': 'text/plain'})

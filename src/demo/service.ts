@@ -99,8 +99,16 @@ export interface StartOptions {
   note?: (line: string) => void
   /** Stop a running plane first and start a new one with this process's environment. */
   restart?: boolean
+  /** Largest REST body and Connect/gRPC message the plane accepts, in bytes (its default when unset). */
+  maxMessageBytes?: number
+  /** Largest blob upload the plane accepts, in bytes (its default when unset). */
+  maxUploadBytes?: number
   /** Start the plane with auth on (its OAuth2 server; a token on every call). */
   auth?: boolean
+  /** With auth: an OPA data-API URL that decides each call instead of policy.yaml. */
+  opaUrl?: string
+  /** Concurrent task processes the plane runs (the rest queue). */
+  maxTasks?: number
 }
 
 export interface StartResult {
@@ -182,7 +190,11 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   const {settingsFromEnv, writeSettings} = await import('./settings.js')
   await writeSettings(paths.dataDir, settingsFromEnv(process.env))
   const started = performance.now()
-  const child = await spawnDaemon(paths.dataDir, opts.port, opts.auth === true)
+  const child = await spawnDaemon(paths.dataDir, opts.port, [
+    ...(opts.auth ? ['--auth'] : []),
+    ...(opts.opaUrl ? ['--opa-url', opts.opaUrl] : []),
+    ...limitArgs(opts),
+  ])
   try {
     await waitUntilReady(child, paths.dataDir, opts.port, opts.timeoutMs ?? 15_000)
   } catch (err) {
@@ -256,12 +268,20 @@ interface SpawnedDaemon {
   kill(): void
 }
 
-async function spawnDaemon(dataDir: string, port: number, auth: boolean): Promise<SpawnedDaemon> {
+function limitArgs(opts: StartOptions): string[] {
+  return [
+    ...(opts.maxMessageBytes ? ['--max-message-size', String(opts.maxMessageBytes)] : []),
+    ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
+    ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
+  ]
+}
+
+async function spawnDaemon(dataDir: string, port: number, extraArgs: string[]): Promise<SpawnedDaemon> {
   const log = openSync(logFilePath(dataDir), 'a')
   try {
     const child = spawn(
       process.execPath,
-      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...(auth ? ['--auth'] : [])],
+      [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...extraArgs],
       {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env: process.env},
     )
     const exited = new Promise<number | null>((res) => {

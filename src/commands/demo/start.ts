@@ -11,6 +11,8 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
     '<%= config.bin %> demo start --auth',
+    '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
+    '<%= config.bin %> demo start --max-tasks 4',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -21,6 +23,17 @@ Running it again while it is up changes nothing, and says so when this shell's F
       max: 65535,
     }),
     dataDir: Flags.string({description: 'Directory for its database, blobs and logs (default ~/.flyte/demo)'}),
+    maxMessageSize: Flags.string({
+      description: 'Largest REST body or gRPC/Connect message the plane accepts, e.g. 64MiB (default 16MiB)',
+    }),
+    maxUploadSize: Flags.string({
+      description: 'Largest blob upload (pyflyte packages, FlyteFile data) the plane accepts, e.g. 4GiB (default 1GiB)',
+    }),
+    'max-tasks': Flags.integer({
+      description:
+        'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
+      min: 1,
+    }),
     restart: Flags.boolean({
       description:
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
@@ -31,15 +44,28 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
       default: false,
     }),
+    'opa-url': Flags.string({
+      description:
+        "With --auth: send each call's decision input to this OPA data-API URL and obey its answer (deny on error or after 2 s) instead of the plane's policy.yaml",
+      dependsOn: ['auth'],
+    }),
   }
 
   async run(): Promise<StartResult> {
-    const {startDemo} = await import('../../demo/service.js')
+    const [{startDemo}, {parseByteSize}] = await Promise.all([
+      import('../../demo/service.js'),
+      import('../../demo/limits.js'),
+    ])
+    const {maxMessageSize, maxUploadSize} = this.flags
     const r = await startDemo({
       port: this.flags.port,
       dataDir: this.flags.dataDir,
       restart: this.flags.restart,
+      maxMessageBytes: maxMessageSize === undefined ? undefined : parseByteSize(maxMessageSize, 'maxMessageSize'),
+      maxUploadBytes: maxUploadSize === undefined ? undefined : parseByteSize(maxUploadSize, 'maxUploadSize'),
       ...(this.flags.auth ? {auth: true} : {}),
+      ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
+      ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -63,6 +89,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     this.out(
       [
         head,
+        `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
@@ -71,7 +98,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
           ? [
               `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
               `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
-              `Add users and clients in ${r.credentials.identities}.`,
+              `Add users and clients in ${r.credentials.identities}; roles in ${r.credentials.policy}.`,
             ]
           : []),
         'Stop it with `flytectl demo teardown`.',

@@ -14,6 +14,10 @@ import {AUTHORIZATION_HEADER, SCOPE_ALL} from './metadata.js'
 import {OAuthServer} from './oauth-server.js'
 import {principalStore, type Principal} from './principal.js'
 import {TokenError, TokenService} from './tokens.js'
+import {targetOf} from './actions.js'
+import {AuditLog, auditPath} from './audit.js'
+import {OpaDecider} from './opa.js'
+import {PolicyFile, policyPath, type Decider, type Decision, type DecisionInput} from './policy.js'
 
 export type {Principal} from './principal.js'
 export {currentPrincipal} from './principal.js'
@@ -21,6 +25,9 @@ export {currentPrincipal} from './principal.js'
 export interface AuthOptions {
   /** Lifetime of access tokens in seconds (default 30 minutes, as FlyteAdmin). */
   accessTokenSeconds?: number
+  /** Decide each call with this OPA data-API URL instead of policy.yaml (deny on error or timeout). */
+  opaUrl?: string
+  opaTimeoutMs?: number
 }
 
 /** Services anyone may call: clients read the auth metadata before they have a token. */
@@ -45,6 +52,8 @@ export class PlaneAuth {
   readonly oauth: OAuthServer
   /** True when this start created the identities file (and the initial secrets). */
   readonly createdIdentities: boolean
+  readonly decider: Decider
+  readonly audit: AuditLog
 
   constructor(
     readonly dataDir: string,
@@ -61,6 +70,26 @@ export class PlaneAuth {
       ...(opts.accessTokenSeconds ? {accessSeconds: opts.accessTokenSeconds} : {}),
     })
     this.oauth = new OAuthServer({baseUrl, key: this.key, tokens: this.tokens, identities: this.identities, log})
+    const policy = new PolicyFile(policyPath(dataDir))
+    this.decider = opts.opaUrl ? new OpaDecider(opts.opaUrl, opts.opaTimeoutMs) : policy
+    this.audit = new AuditLog(auditPath(dataDir))
+    this.log = log
+  }
+
+  private readonly log: (line: string) => void
+
+  /** The decision on one call; a policy that cannot be read denies (and says so). */
+  async decide(input: DecisionInput): Promise<Decision> {
+    try {
+      return await this.decider.decide(input)
+    } catch (err) {
+      this.log(`auth: ${this.decider.name} failed: ${(err as Error).message}`)
+      return {allow: false, rule: `${this.decider.name} failed: ${(err as Error).message}`}
+    }
+  }
+
+  close(): Promise<void> {
+    return this.audit.close()
   }
 
   /** Who sent this call; throws Unauthenticated (no token, bad token, missing `all` scope). */
@@ -89,14 +118,30 @@ export class PlaneAuth {
     return this.authenticate(get)
   }
 
-  /** Runs the call with its caller known to the services. */
-  async run<T>(
-    caller: Principal | undefined,
-    _method: DescMethod,
-    _message: unknown,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    return caller ? principalStore.run(caller, fn) : fn()
+  /**
+   * Decides the call (action, project, domain, resource from the method and message), records the
+   * decision in the audit log, and runs it with its caller known — or throws PermissionDenied
+   * naming the action and the project.
+   */
+  async run<T>(caller: Principal | undefined, method: DescMethod, message: unknown, fn: () => Promise<T>): Promise<T> {
+    if (!caller) return fn()
+    const target = targetOf(method, message)
+    const input: DecisionInput = {
+      principal: {name: caller.name, kind: caller.kind, groups: caller.groups},
+      ...target,
+    }
+    const decision = await this.decide(input)
+    this.audit.record(input, decision, this.decider.name)
+    if (!decision.allow) {
+      const where = target.project
+        ? ` in project ${target.project}${target.domain ? `, domain ${target.domain}` : ''}`
+        : ''
+      throw new ConnectError(
+        `permission denied: ${caller.kind} ${caller.name} may not ${target.action}${where} (${decision.rule})`,
+        Code.PermissionDenied,
+      )
+    }
+    return principalStore.run(caller, fn)
   }
 
   interceptor(): Interceptor {

@@ -1,17 +1,29 @@
 /** A counting semaphore: at most `max` callers run at once, the rest wait in arrival order. */
 export class Limiter {
-  private active = 0
+  private running = 0
+  private highest = 0
   private readonly waiting: Array<() => void> = []
-  constructor(private readonly max: number) {}
+  constructor(readonly max: number) {}
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r))
-    this.active++
+    if (this.running >= this.max) await new Promise<void>((r) => this.waiting.push(r))
+    this.running++
+    this.highest = Math.max(this.highest, this.running)
     try {
       return await fn()
     } finally {
-      this.active--
+      this.running--
       this.waiting.shift()?.()
     }
+  }
+
+  /** Callers running now. */
+  get active(): number {
+    return this.running
+  }
+
+  /** The most callers that ever ran at once. */
+  get peak(): number {
+    return this.highest
   }
 }

@@ -49,7 +49,9 @@ import {systemError, userError, type Outcome} from './outcome.js'
 import {ExecutionPaths, fileUri, writeLiteralMap} from './storage.js'
 import type {ExecutionJob, ExecutionSink} from './types.js'
 
-export {Limiter} from './limiter.js'
+import {Limiter} from './limiter.js'
+
+export {Limiter}
 export type {RunOptions} from './nodes/context.js'
 
 const key = (id: Identifier | undefined) => (id ? `${id.project}/${id.domain}/${id.name}/${id.version}` : '')
@@ -58,12 +60,14 @@ export class ExecutionRun implements NodeContext {
   readonly id: WorkflowExecutionIdentifier
   readonly paths: ExecutionPaths
   readonly events: EventWriter
+  /** The execution's max_parallelism: how many of its tasks run at once (none: no limit of its own). */
+  readonly parallelism: Limiter | undefined
   private readonly tasks = new Map<string, TaskTemplate>()
   private readonly subWorkflows = new Map<string, WorkflowTemplate>()
 
   constructor(
     readonly job: ExecutionJob,
-    sink: ExecutionSink,
+    readonly sink: ExecutionSink,
     readonly options: RunOptions,
     private readonly signal: AbortSignal,
   ) {
@@ -72,6 +76,8 @@ export class ExecutionRun implements NodeContext {
     this.id = id
     this.paths = new ExecutionPaths(job.blobRoot, job.dataDir, id)
     this.events = new EventWriter(id, options.producerId, sink, options.log)
+    const max = job.execution.spec?.maxParallelism ?? 0
+    this.parallelism = max > 0 ? new Limiter(max) : undefined
   }
 
   /** Runs to a terminal phase; never throws (failures become events). */
@@ -182,8 +188,9 @@ export class ExecutionRun implements NodeContext {
 
     const failFast = wf.metadata?.onFailure !== WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
     const localAbort = new AbortController()
-    const onOuterAbort = () => localAbort.abort()
-    if (this.signal.aborted) localAbort.abort()
+    // The reasons propeller gives nodes it aborts (a launch-plan node passes them on to its child).
+    const onOuterAbort = () => localAbort.abort(new Error('Workflow aborted.'))
+    if (this.signal.aborted) onOuterAbort()
     else this.signal.addEventListener('abort', onOuterAbort, {once: true})
     let firstError: ExecutionError | undefined
     let failedNodeId = ''
@@ -213,7 +220,7 @@ export class ExecutionRun implements NodeContext {
                   firstError = o.error
                   failedNodeId = n.id
                 }
-                if (failFast) localAbort.abort()
+                if (failFast) localAbort.abort(new Error('Some node execution failed, auto-abort.'))
               }
               running.delete(n.id)
             })
@@ -295,7 +302,7 @@ export class ExecutionRun implements NodeContext {
       await this.events.node(ref, NodeExecution_Phase.ABORTED)
       return {phase: 'aborted'}
     }
-    await this.events.node(ref, NodeExecution_Phase.RUNNING, {...extra, ...kind?.running?.(ref.node)})
+    await this.events.node(ref, NodeExecution_Phase.RUNNING, {...extra, ...kind?.running?.(ref.node, ref, this)})
 
     let outcome: Outcome
     try {

@@ -14,8 +14,9 @@
  */
 import type {Execution} from '../../gen/flyteidl/admin/execution_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
-import type {WorkflowExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
-import type {LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
+import type {Identifier, SignalIdentifier, WorkflowExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
+import type {Literal, LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
+import type {LiteralType} from '../../gen/flyteidl/core/types_pb.js'
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
 import type {NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent} from '../../gen/flyteidl/event/event_pb.js'
 
@@ -40,6 +41,31 @@ export interface ExecutionSink {
   workflowEvent(e: WorkflowExecutionEvent): Promise<void>
   nodeEvent(e: NodeExecutionEvent): Promise<void>
   taskEvent(e: TaskExecutionEvent): Promise<void>
+  /**
+   * GetOrCreateSignal for a gate node: creates the signal on first call and resolves to its value once
+   * one was set (undefined until then). Without it, approval and signal gates cannot run.
+   */
+  signal?(id: SignalIdentifier, type: LiteralType): Promise<Literal | undefined>
+  /**
+   * Starts the child execution of a launch-plan node (CreateExecution with the parent node execution in
+   * its metadata); an existing child of that name is adopted. Without it, launch-plan nodes cannot run.
+   */
+  launchChild?(child: ChildExecution): Promise<WorkflowExecutionIdentifier>
+  /** The execution as stored now (GetExecution); undefined when it does not exist. */
+  execution?(id: WorkflowExecutionIdentifier): Promise<Execution | undefined>
+  /** TerminateExecution; an execution already terminal or missing is left alone. */
+  terminate?(id: WorkflowExecutionIdentifier, cause: string): Promise<void>
+  /** The outputs of a SUCCEEDED execution (GetExecutionData's full_outputs). */
+  outputs?(id: WorkflowExecutionIdentifier): Promise<LiteralMap | undefined>
+}
+
+export interface ChildExecution {
+  parent: WorkflowExecutionIdentifier
+  /** Unique id of the launch-plan node in the parent. */
+  nodeId: string
+  name: string
+  launchPlan: Identifier
+  inputs: LiteralMap
 }
 
 export interface Executor {

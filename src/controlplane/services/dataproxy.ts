@@ -16,6 +16,7 @@ import {
   type CreateUploadLocationRequest,
   type CreateUploadLocationResponse,
 } from '../../gen/flyteidl/service/dataproxy_pb.js'
+import {signBlobUrl} from '../blob-urls.js'
 import type {PlaneContext} from '../context.js'
 import {invalidArgument, notFound} from '../errors.js'
 import {nowMicros, timestampFromMicros} from '../time.js'
@@ -70,13 +71,10 @@ export function createUploadLocation(
   const expiresAt = Math.floor(nowMicros() / 1e6) + seconds
   const url = new URL(ctx.baseUrl())
   url.pathname = `/blobs/${['uploads', ...parts].map(encodeURIComponent).join('/')}`
-  url.searchParams.set('expires', String(expiresAt))
   const headers: Record<string, string> = {}
-  if (req.contentMd5.length > 0) {
-    const md5 = Buffer.from(req.contentMd5).toString('base64')
-    url.searchParams.set('md5', md5)
-    if (req.addContentMd5Metadata) headers['Content-MD5'] = md5
-  }
+  const md5 = req.contentMd5.length > 0 ? Buffer.from(req.contentMd5).toString('base64') : ''
+  if (md5 !== '' && req.addContentMd5Metadata) headers['Content-MD5'] = md5
+  signBlobUrl(ctx.blobUrlKey, 'PUT', url, expiresAt, md5)
   return create(CreateUploadLocationResponseSchema, {
     signedUrl: url.href,
     nativeUrl: ctx.blobs.dataLocationOf(key),
@@ -88,9 +86,9 @@ export function createUploadLocation(
 function downloadUrl(ctx: PlaneContext, nativeUrl: string, seconds: number): string {
   const key = ctx.blobs.keyOf(nativeUrl)
   if (!key) throw invalidArgument(`${nativeUrl} is not a location in this control plane's blob store`)
-  if (ctx.blobs.read(nativeUrl) === undefined) throw notFound(`no data at ${nativeUrl}`)
+  if (!ctx.blobs.exists(nativeUrl)) throw notFound(`no data at ${nativeUrl}`)
   const url = new URL(`${ctx.baseUrl()}/blobs/${key.split('/').map(encodeURIComponent).join('/')}`)
-  url.searchParams.set('expires', String(Math.floor(nowMicros() / 1e6) + seconds))
+  signBlobUrl(ctx.blobUrlKey, 'GET', url, Math.floor(nowMicros() / 1e6) + seconds)
   return url.href
 }
 

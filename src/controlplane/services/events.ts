@@ -52,10 +52,20 @@ import {
 import type {PlaneContext} from '../context.js'
 import {alreadyExists, failedPrecondition, invalidArgument, missing, notFound} from '../errors.js'
 import type {ExecutionSink} from '../executor/types.js'
+import {getOrCreateSignal} from './signals.js'
+import {SignalGetOrCreateRequestSchema} from '../../gen/flyteidl/admin/signal_pb.js'
 import {durationFromMicros, microsFromTimestamp, nowMicros, timestampFromMicros} from '../time.js'
+import {
+  ExecutionTerminateRequestSchema,
+  WorkflowExecutionGetDataRequestSchema,
+} from '../../gen/flyteidl/admin/execution_pb.js'
 import {
   alreadyTerminal,
   executionText,
+  getExecutionById,
+  getExecutionData,
+  launchChildExecution,
+  terminateExecution,
   requireExecution,
   requireExecutionId,
   saveExecution,
@@ -443,11 +453,28 @@ export function storeSink(ctx: PlaneContext): ExecutionSink {
       throw error
     }
   }
-  return {
+  const sink: ExecutionSink = {
     workflowEvent: (e) => apply(() => applyWorkflowEvent(ctx, e)),
     nodeEvent: (e) => apply(() => applyNodeEvent(ctx, e)),
     taskEvent: (e) => apply(() => applyTaskEvent(ctx, e)),
+    signal: async (id, type) =>
+      ctx.closing ? undefined : getOrCreateSignal(ctx, create(SignalGetOrCreateRequestSchema, {id, type})).value,
+    launchChild: async (child) => launchChildExecution(ctx, child, sink),
+    execution: async (id) => (ctx.closing ? undefined : getExecutionById(ctx, id)),
+    terminate: async (id, cause) => {
+      if (ctx.closing) return
+      try {
+        await terminateExecution(ctx, create(ExecutionTerminateRequestSchema, {id, cause}))
+      } catch (error) {
+        if (error instanceof ConnectError && (error.code === Code.NotFound || error.code === Code.FailedPrecondition))
+          return
+        throw error
+      }
+    },
+    outputs: async (id) =>
+      ctx.closing ? undefined : getExecutionData(ctx, create(WorkflowExecutionGetDataRequestSchema, {id})).fullOutputs,
   }
+  return sink
 }
 
 const RESTART_MESSAGE = 'the control plane restarted while this execution was running; relaunch it'

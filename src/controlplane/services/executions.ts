@@ -51,6 +51,7 @@ import {SimpleType} from '../../gen/flyteidl/core/types_pb.js'
 import {LiteralMapSchema, type Literal, type LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
 import type {CompiledWorkflowClosure} from '../../gen/flyteidl/core/compiler_pb.js'
 import type {TaskTemplate} from '../../gen/flyteidl/core/tasks_pb.js'
+import type {LaunchPlanSpec} from '../../gen/flyteidl/admin/launch_plan_pb.js'
 import type {PlaneContext} from '../context.js'
 import {alreadyExists, invalidArgument, missing, notFound} from '../errors.js'
 import type {EntityFields, FieldSpec} from '../filters.js'
@@ -96,6 +97,10 @@ export const EXECUTION_FIELDS: EntityFields = {
     execution_name: {column: 'name', kind: 'text'},
     execution_created_at: {column: 'created_at', kind: 'time'},
     execution_updated_at: {column: 'updated_at', kind: 'time'},
+    // The execution that launched this one from a launch-plan node (its name), and the one a relaunch or
+    // recovery repeats (FlyteAdmin keeps row ids in parent_node_execution_id / source_execution_id).
+    parent_execution: {column: 'parent_execution', kind: 'text'},
+    source_execution: {column: 'source_execution', kind: 'text'},
   },
   joins: {
     launch_plan: joinFields('launch_plan'),
@@ -243,6 +248,8 @@ interface LaunchTarget {
   inputs: LiteralMap
   workflowClosure?: CompiledWorkflowClosure
   task?: TaskTemplate
+  /** The launch plan's spec (max parallelism, notifications) when launching one. */
+  launchPlanSpec?: LaunchPlanSpec
 }
 
 function resolveTarget(ctx: PlaneContext, spec: ExecutionSpec, userInputs: LiteralMap | undefined): LaunchTarget {
@@ -266,6 +273,7 @@ function resolveTarget(ctx: PlaneContext, spec: ExecutionSpec, userInputs: Liter
     workflowId: wfId,
     inputs: resolveInputs(userInputs, lp.spec?.fixedInputs, lp.closure?.expectedInputs),
     workflowClosure: wf?.closure?.compiledWorkflow,
+    launchPlanSpec: lp.spec,
   }
 }
 
@@ -294,8 +302,13 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
     }),
   })
   execution.spec!.metadata ??= create(ExecutionMetadataSchema)
+  // As FlyteAdmin does: the launch plan's max_parallelism unless the request sets one.
+  if (!execution.spec!.maxParallelism && target.launchPlanSpec?.maxParallelism) {
+    execution.spec!.maxParallelism = target.launchPlanSpec.maxParallelism
+  }
   // Inputs live in the blob store (GetExecutionData), not in the spec, as FlyteAdmin offloads them.
   execution.spec!.inputs = undefined
+  const meta = execution.spec!.metadata
   const inputsBytes = toBinary(LiteralMapSchema, target.inputs)
   const userBytes = toBinary(LiteralMapSchema, n.userInputs ?? create(LiteralMapSchema))
   ctx.db.transaction(() => {
@@ -311,8 +324,9 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
     ctx.db.run(
       `INSERT INTO executions (project, domain, name, launch_plan_project, launch_plan_domain, launch_plan_name, launch_plan_version,
        workflow_project, workflow_domain, workflow_name, workflow_version, task_project, task_domain, task_name, task_version,
-       phase, mode, state, user, inputs_uri, user_inputs, created_at, updated_at, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       phase, mode, state, user, inputs_uri, user_inputs, created_at, updated_at, data,
+       parent_execution, parent_node_id, source_execution)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       n.project,
       n.domain,
       name,
@@ -337,6 +351,9 @@ function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): Execut
       now,
       now,
       toBinary(ExecutionSchema, execution),
+      meta.parentNodeExecution?.executionId?.name ?? '',
+      meta.parentNodeExecution?.nodeId ?? '',
+      meta.referenceExecution?.name ?? '',
     )
     for (const tag of new Set(n.spec.tags)) {
       ctx.db.run(
@@ -403,6 +420,55 @@ export function createExecution(
   const userInputs = req.inputs ?? req.spec.inputs
   const spec = create(ExecutionSpecSchema, req.spec)
   return launch(ctx, {project: req.project, domain: req.domain, name: req.name.toLowerCase(), spec, userInputs}, sink)
+}
+
+export interface ChildLaunch {
+  /** The parent execution and the unique id of its launch-plan node. */
+  parent: WorkflowExecutionIdentifier
+  nodeId: string
+  name: string
+  launchPlan: Identifier
+  inputs: LiteralMap
+}
+
+/**
+ * A launch-plan node's child execution, as propeller asks FlyteAdmin for it: mode CHILD_WORKFLOW, the
+ * parent node execution recorded, nesting one deeper, the parent's principal, labels, annotations,
+ * security context, parallelism, raw output config, interruptible, cache overwrite and envs
+ * inherited. An existing child of the same name is adopted (a retried launch).
+ */
+export function launchChildExecution(
+  ctx: PlaneContext,
+  c: ChildLaunch,
+  sink: ExecutionSink,
+): WorkflowExecutionIdentifier {
+  const parent = requireExecution(ctx, c.parent)
+  const existing = getExecutionById(ctx, {project: c.parent.project, domain: c.parent.domain, name: c.name})
+  if (existing?.id) return existing.id
+  const ps = parent.spec
+  const spec = create(ExecutionSpecSchema, {
+    launchPlan: c.launchPlan,
+    metadata: create(ExecutionMetadataSchema, {
+      mode: ExecutionMetadata_ExecutionMode.CHILD_WORKFLOW,
+      principal: ps?.metadata?.principal ?? '',
+      nesting: (ps?.metadata?.nesting ?? 0) + 1,
+      parentNodeExecution: {executionId: c.parent, nodeId: c.nodeId},
+    }),
+    labels: ps?.labels,
+    annotations: ps?.annotations,
+    securityContext: ps?.securityContext,
+    maxParallelism: ps?.maxParallelism ?? 0,
+    rawOutputDataConfig: ps?.rawOutputDataConfig,
+    interruptible: ps?.interruptible,
+    overwriteCache: ps?.overwriteCache ?? false,
+    envs: ps?.envs,
+  })
+  const res = launch(
+    ctx,
+    {project: c.parent.project, domain: c.parent.domain, name: c.name, spec, userInputs: c.inputs},
+    sink,
+  )
+  return res.id!
 }
 
 function userInputsOf(ctx: PlaneContext, execution: Execution): LiteralMap | undefined {

@@ -93,6 +93,18 @@ const MIGRATIONS: string[] = [
   `,
   // 2: the inputs the user gave (relaunch/recover reuse them) live with the execution row.
   `ALTER TABLE executions ADD COLUMN user_inputs BLOB;`,
+  // 3: gate signals (SignalService) and the lineage of child executions (launch-plan nodes, relaunch/recover).
+  `
+  CREATE TABLE signals (
+    project TEXT NOT NULL, domain TEXT NOT NULL, execution_name TEXT NOT NULL, signal_id TEXT NOT NULL,
+    type BLOB NOT NULL, value BLOB, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    PRIMARY KEY (project, domain, execution_name, signal_id)
+  );
+  ALTER TABLE executions ADD COLUMN parent_execution TEXT NOT NULL DEFAULT '';
+  ALTER TABLE executions ADD COLUMN parent_node_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE executions ADD COLUMN source_execution TEXT NOT NULL DEFAULT '';
+  CREATE INDEX executions_parent ON executions (project, domain, parent_execution);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -257,6 +257,21 @@ add({
   words: ['activate', 'archive'],
 })
 
+add({
+  name: 'console: --endpoint not an http(s) URL',
+  args: ['console', '--endpoint', 'ftp://flyte.example.com'],
+  target: 'offline',
+  exit: USAGE,
+  words: ['--endpoint', 'ftp://flyte.example.com', 'http(s)'],
+})
+add({
+  name: 'console: --endpoint with a path',
+  args: ['console', '--endpoint', 'https://flyte.example.com/console'],
+  target: 'offline',
+  exit: USAGE,
+  words: ['--endpoint', 'http(s) URL of a host'],
+})
+
 // --- maintainer commands: input checked before credentials or GitHub ----------------------------
 const GH_CASES: Array<[string, string[], string[], number?]> = [
   ['triage milestones: repo with a space', ['triage', 'milestones', '--repo', 'bad repo'], ['bad repo', 'owner/name']],

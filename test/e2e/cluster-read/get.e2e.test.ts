@@ -55,6 +55,25 @@ describe('get project', READ_ONLY, () => {
   })
 })
 
+describe('global flags before the command (as Go flytectl takes them)', READ_ONLY, () => {
+  it('--config, -c, -p/-d, -o and --verbose work in front of the command words', async () => {
+    const config = session.server.plane.configPath
+    const env = {env: {HOME: home}}
+    const long = await runCli(['--config', config, 'get', 'project', 'flytesnacks', '-o', 'json'], env)
+    assert.equal(long.code, 0, long.stderr)
+    assert.equal(long.stdout, golden('get-project-flytesnacks.json'))
+    const short = await runCli(
+      ['-c', config, '-p', 'flytesnacks', '-d', 'development', '-o', 'json', 'get', 'task'],
+      env,
+    )
+    assert.equal(short.code, 0, short.stderr)
+    assert.ok(Array.isArray(JSON.parse(short.stdout)))
+    const eq = await runCli([`--config=${config}`, '--verbose', 'get', 'project', 'nope'], env)
+    assert.equal(eq.code, 4)
+    assert.match(eq.stderr, /nope/)
+  })
+})
+
 describe('get task', READ_ONLY, () => {
   it('lists every version with the flytectl columns', async () => {
     const r = await cli('get', 'task', ...pd)

@@ -96,6 +96,34 @@ describe('flytectl demo start --auth', () => {
     assert.equal(denied.code, 7, denied.stderr)
     assert.match(denied.stderr, /invalid_client/)
 
+    // A client with the viewer role: a write is exit 7 naming the action and the project.
+    const authDir = join(home, '.flyte', 'demo', 'auth')
+    const ids = readFileSync(join(authDir, 'identities.yaml'), 'utf8')
+    writeFileSync(
+      join(authDir, 'identities.yaml'),
+      ids.replace('users:\n', '  - id: reader\n    secret: reader-secret\nusers:\n'),
+    )
+    writeFileSync(
+      join(authDir, 'policy.yaml'),
+      readFileSync(join(authDir, 'policy.yaml'), 'utf8') +
+        '  - role: viewer\n    clients: [reader]\n    projects: ["*"]\n',
+    )
+    const readerSecret = join(home, 'reader.secret')
+    writeFileSync(readerSecret, 'reader-secret\n')
+    const readerConfig = join(home, 'reader.yaml')
+    writeFileSync(
+      readerConfig,
+      readFileSync(configPath, 'utf8')
+        .replace(secretFile, readerSecret)
+        .replace('clientId: flytepropeller', 'clientId: reader'),
+    )
+    const read = await runCli(['get', 'project', '-c', readerConfig], {env})
+    assert.equal(read.code, 0, read.stderr)
+    const write = await runCli(['create', 'project', '--id', 'team-x', '--name', 'team-x', '-c', readerConfig], {env})
+    assert.equal(write.code, 7, write.stderr)
+    assert.match(write.stderr, /may not projects:create in project team-x/)
+    assert.doesNotMatch(write.stderr, /\n\s+at /, 'no stack trace')
+
     const td = await runCli(['demo', 'teardown'], {env})
     assert.equal(td.code, 0, td.stderr)
     started.delete(pid)

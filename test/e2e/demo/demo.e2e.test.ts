@@ -111,6 +111,9 @@ describe('flytectl demo', () => {
     assert.equal(again.code, 0, again.stderr)
     assert.match(again.stdout, new RegExp(`already running \\(pid ${json(first.stdout).result.pid}\\)`))
     assert.match(again.stdout, /export FLYTECTL_CONFIG=.*config-sandbox\.yaml/)
+    assert.match(again.stdout, new RegExp(`^Console: http://127\\.0\\.0\\.1:${port}/console$`, 'm'))
+    const page = await fetch(`http://127.0.0.1:${port}/console`)
+    assert.equal(page.status, 200, 'the printed console URL answers')
     const otherPort = await runCli(['demo', 'start', '--port', String(port + 1)], {env: {HOME: h}})
     assert.equal(otherPort.code, 0)
     assert.match(

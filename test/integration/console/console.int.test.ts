@@ -206,4 +206,23 @@ describe('console in a browser', {skip}, () => {
     const ex = await c.admin.getExecution({id: {project: PROJECT, domain: DOMAIN, name}})
     assert.equal(ex.closure?.phase, 7 /* ABORTED */)
   })
+
+  it('works through flytectl console --endpoint against the plane REST API (polling, log links)', async () => {
+    const {startConsoleProxy} = await import('../../../src/console-proxy/serve.js')
+    const proxy = await startConsoleProxy({endpoint: plane.url, port: 0})
+    try {
+      const name = await launch(c.admin, 'console.tick', {n: int(10)})
+      await page.goto(`${proxy.url}/console/projects/${PROJECT}/domains/${DOMAIN}/executions`)
+      await page.locator(`a.cell[href$="/${name}"]`).waitFor()
+      await page.locator(`a.cell[href$="/${name}"]`).click()
+      await page.waitForURL(new RegExp(`/executions/${name}$`))
+      await page.locator('[data-testid="execution-phase"]', {hasText: 'SUCCEEDED'}).waitFor({timeout: 30_000})
+      await page.getByRole('button', {name: 'expand n0'}).click()
+      const link = page.locator('.attempt a', {hasText: /log/i}).first()
+      await link.waitFor()
+      assert.match((await link.getAttribute('href')) ?? '', /^file:\/\//, 'a remote log is a link, not a tail')
+    } finally {
+      await proxy.close()
+    }
+  })
 })

@@ -52,7 +52,7 @@ test('one port, both protocols: an HTTP/1.1 request arriving in small pieces is 
   const done = new Promise<void>((ok) => socket.once('close', () => ok()))
   socket.write('GET /hea')
   await new Promise((r) => setTimeout(r, 50))
-  socket.write('lthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  socket.write(`lthz HTTP/1.1\r\nHost: 127.0.0.1:${plane.port}\r\nConnection: close\r\n\r\n`)
   await done
   assert.match(reply, /^HTTP\/1\.1 200/)
   assert.match(reply, /\r\nok\n\r\n/)

@@ -625,7 +625,7 @@ describe('local executor', () => {
     assert.equal(intOf(outputsOf(sink.last()).literals.o0), 3n)
   })
 
-  it('fails with a message naming an unsupported node kind', async () => {
+  it('fails a launch-plan node clearly when no control plane is behind the executor', async () => {
     const lpNode = create(NodeSchema, {
       id: 'n0',
       target: {
@@ -638,7 +638,7 @@ describe('local executor', () => {
     const sink = await run(job(dataDir, closure('lp', [lpNode], [], []), create(LiteralMapSchema, {})))
     const e = sink.last().outputResult
     assert.ok(e.case === 'error')
-    assert.match(e.value.message, /launch plan \[child\]; launch plan nodes are not supported by the local executor/)
+    assert.match(e.value.message, /node \[n0\] launches launch plan \[child\], which needs the control plane/)
     assert.deepEqual(logs, [], 'no sink failures were logged')
   })
 })

@@ -17,7 +17,19 @@ import {
 import {ResourceType, type Identifier} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import type {TaskTemplate} from '../../../src/gen/flyteidl/core/tasks_pb.js'
 import {startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
-import {bind, int, intOf, promise} from '../../unit/executor/helpers.js'
+import {create} from '@bufbuild/protobuf'
+import {durationFromMs} from '@bufbuild/protobuf/wkt'
+import {childExecutionName} from '../../../src/controlplane/executor/ids.js'
+import {ExecutionMetadata_ExecutionMode} from '../../../src/gen/flyteidl/admin/execution_pb.js'
+import {LiteralTypeSchema, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
+import {
+  GateNodeSchema,
+  NodeSchema,
+  WorkflowMetadataSchema,
+  WorkflowMetadata_OnFailurePolicy,
+  WorkflowNodeSchema,
+} from '../../../src/gen/flyteidl/core/workflow_pb.js'
+import {bind, bool, int, intOf, promise} from '../../unit/executor/helpers.js'
 import {closure, ident, nodeTask, taskNode} from './workflows.js'
 
 const P = 'flytesnacks'
@@ -162,4 +174,229 @@ describe('local executor behind the control plane', () => {
     const nodes = await c.admin.listNodeExecutions({workflowExecutionId: id, limit: 100})
     assert.equal(NP[nodes.nodeExecutions.find((n) => n.id?.nodeId === 'n0')!.closure!.phase], 'ABORTED')
   })
+
+  async function nodePhase(id: {project: string; domain: string; name: string}, nodeId: string, phase: NP) {
+    const deadline = Date.now() + 20_000
+    for (;;) {
+      const nodes = await c.admin.listNodeExecutions({workflowExecutionId: id, limit: 100})
+      if (nodes.nodeExecutions.some((n) => n.id?.nodeId === nodeId && n.closure?.phase === phase)) return
+      if (Date.now() > deadline) throw new Error(`${nodeId} never reached ${NP[phase]}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  const errorOf = (ex: Awaited<ReturnType<typeof waitTerminal>>) =>
+    ex.closure?.outputResult.case === 'error' ? ex.closure.outputResult.value : undefined
+
+  function lpNode(id: string, lp: Identifier, inputs: ReturnType<typeof bind>[]) {
+    return create(NodeSchema, {
+      id,
+      inputs,
+      target: {
+        case: 'workflowNode',
+        value: create(WorkflowNodeSchema, {reference: {case: 'launchplanRef', value: lp}}),
+      },
+    })
+  }
+
+  function gateNode(
+    id: string,
+    condition: {case: 'approve' | 'signal'; value: Record<string, unknown>},
+    inputs: ReturnType<typeof bind>[] = [],
+    timeoutMs?: number,
+  ) {
+    return create(NodeSchema, {
+      id,
+      inputs,
+      metadata: timeoutMs ? {timeout: durationFromMs(timeoutMs)} : {},
+      target: {case: 'gateNode', value: create(GateNodeSchema, {condition: condition as never})},
+    })
+  }
+
+  it('runs a launch-plan node as a child execution and takes its outputs', async () => {
+    const double = nodeTask('plane.lp.double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const childLp = await register(
+      'plane.lp.child',
+      [double],
+      closure(
+        'plane.lp.child',
+        [taskNode('n0', double, [bind('x', promise('start-node', 'x'))])],
+        [bind('o0', promise('n0', 'o0'))],
+        [double],
+        {
+          inputs: ['x'],
+          outputs: ['o0'],
+        },
+      ),
+    )
+    const parentWf = closure(
+      'plane.lp.parent',
+      [
+        lpNode('n0', childLp, [bind('x', promise('start-node', 'x'))]),
+        taskNode('n1', double, [bind('x', promise('n0', 'o0'))]),
+      ],
+      [bind('y', promise('n1', 'o0'))],
+      [double],
+      {inputs: ['x'], outputs: ['y']},
+    )
+    const lp = await register('plane.lp.parent', [double], parentWf)
+    const {id} = await c.admin.createExecution({
+      project: P,
+      domain: D,
+      spec: {launchPlan: lp},
+      inputs: {literals: {x: int(3)}},
+    })
+    const ex = await waitTerminal(id!)
+    assert.equal(WP[ex.closure!.phase], 'SUCCEEDED', errorOf(ex)?.message)
+    assert.equal(intOf((await c.admin.getExecutionData({id})).fullOutputs?.literals.y), 12n)
+
+    const n0 = await c.admin.getNodeExecution({id: {executionId: id, nodeId: 'n0'}})
+    assert.equal(n0.closure?.targetMetadata.case, 'workflowNodeMetadata')
+    const childId = n0.closure!.targetMetadata.value!.executionId!
+    assert.equal(childId.name, childExecutionName(id!.name, 'n0', 0))
+    assert.equal(n0.metadata?.isParentNode, false)
+    const child = await c.admin.getExecution({id: childId})
+    assert.equal(WP[child.closure!.phase], 'SUCCEEDED')
+    assert.equal(child.spec?.metadata?.mode, ExecutionMetadata_ExecutionMode.CHILD_WORKFLOW)
+    assert.equal(child.spec?.metadata?.nesting, 1)
+    assert.equal(child.spec?.metadata?.parentNodeExecution?.executionId?.name, id!.name)
+    assert.equal(child.spec?.metadata?.parentNodeExecution?.nodeId, 'n0')
+    const listed = await c.admin.listExecutions({
+      id: {project: P, domain: D},
+      limit: 10,
+      filters: `eq(parent_execution,${id!.name})`,
+    })
+    assert.deepEqual(
+      listed.executions.map((e) => e.id?.name),
+      [childId.name],
+    )
+  })
+
+  it('aborting the parent aborts a running child execution with the cascading cause', async () => {
+    const sleepy = nodeTask('plane.lp.sleepy', 'sleep')
+    const childLp = await register(
+      'plane.lp.sleepy',
+      [sleepy],
+      closure('plane.lp.sleepy', [taskNode('n0', sleepy, [])], [], [sleepy]),
+    )
+    const lp = await register('plane.lp.outer', [], closure('plane.lp.outer', [lpNode('n0', childLp, [])], [], []))
+    const {id} = await c.admin.createExecution({project: P, domain: D, spec: {launchPlan: lp}})
+    await nodePhase(id!, 'n0', NP.RUNNING)
+    const childId = {project: P, domain: D, name: childExecutionName(id!.name, 'n0', 0)}
+    await nodePhase(childId, 'n0', NP.RUNNING)
+    await c.admin.terminateExecution({id, cause: 'stop all'})
+    const child = await waitTerminal(childId)
+    assert.equal(WP[child.closure!.phase], 'ABORTED')
+    assert.equal(
+      child.closure?.outputResult.case === 'abortMetadata' ? child.closure.outputResult.value.cause : '',
+      `cascading abort as parent execution id [${id!.name}] aborted, reason [Workflow aborted.]`,
+    )
+  })
+
+  it('waits at approval and input gates until SignalService sets their signals', async () => {
+    const double = nodeTask('plane.gate.double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const wf = closure(
+      'plane.gates',
+      [
+        taskNode('n0', double, [bind('x', promise('start-node', 'x'))]),
+        gateNode('n1', {case: 'approve', value: {signalId: 'review'}}, [bind('o0', promise('n0', 'o0'))]),
+        gateNode('n2', {case: 'signal', value: {signalId: 'extra', type: INT_TYPE, outputVariableName: 'o0'}}),
+        taskNode('n3', add, [bind('a', promise('n1', 'o0')), bind('b', promise('n2', 'o0'))]),
+      ],
+      [bind('y', promise('n3', 'o0'))],
+      [double, add],
+      {inputs: ['x'], outputs: ['y']},
+    )
+    const lp = await register('plane.gates', [double, add], wf)
+    const {id} = await c.admin.createExecution({
+      project: P,
+      domain: D,
+      spec: {launchPlan: lp},
+      inputs: {literals: {x: int(5)}},
+    })
+    await nodePhase(id!, 'n1', NP.RUNNING)
+    await nodePhase(id!, 'n2', NP.RUNNING)
+    const sig = (signalId: string) => ({signalId, executionId: id})
+    await assert.rejects(
+      c.signal.setSignal({id: sig('nope'), value: int(1)}),
+      /failed to validate that signal \[nope\] exists/,
+    )
+    // Both gates created their signals, untyped values first.
+    let listed = await c.signal.listSignals({workflowExecutionId: id, limit: 10})
+    assert.deepEqual(listed.signals.map((s) => [s.id?.signalId, s.value === undefined]).sort(), [
+      ['extra', true],
+      ['review', true],
+    ])
+    await assert.rejects(c.signal.listSignals({workflowExecutionId: id, limit: 0}), /invalid value for limit/)
+    await assert.rejects(
+      c.signal.setSignal({id: sig('review'), value: int(1)}),
+      /requested signal value \[integer:1\] is not castable to existing signal type \[simple:BOOLEAN\]/,
+    )
+    await c.signal.setSignal({id: sig('review'), value: bool(true)})
+    await c.signal.setSignal({id: sig('extra'), value: int(7)})
+    const ex = await waitTerminal(id!)
+    assert.equal(WP[ex.closure!.phase], 'SUCCEEDED', errorOf(ex)?.message)
+    assert.equal(intOf((await c.admin.getExecutionData({id})).fullOutputs?.literals.y), 17n)
+    listed = await c.signal.listSignals({workflowExecutionId: id, limit: 10, filters: 'eq(signal_id,extra)'})
+    assert.equal(intOf(listed.signals[0]?.value), 7n)
+  })
+
+  it('fails a rejected approval and a gate past its timeout', async () => {
+    const wf = closure(
+      'plane.gates.fail',
+      [
+        gateNode('n0', {case: 'approve', value: {signalId: 'ok'}}),
+        gateNode('n1', {case: 'signal', value: {signalId: 'late', type: INT_TYPE, outputVariableName: 'o0'}}, [], 300),
+      ],
+      [],
+      [],
+      {},
+    )
+    wf.primary!.template!.metadata = create(WorkflowMetadataSchema, {
+      onFailure: WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE,
+    })
+    const lp = await register('plane.gates.fail', [], wf)
+    const {id} = await c.admin.createExecution({project: P, domain: D, spec: {launchPlan: lp}})
+    await nodePhase(id!, 'n1', NP.FAILED)
+    const n1 = await c.admin.getNodeExecution({id: {executionId: id, nodeId: 'n1'}})
+    assert.equal(n1.closure?.outputResult.case === 'error' ? n1.closure.outputResult.value.code : '', 'TimeoutExpired')
+    await c.signal.setSignal({id: {signalId: 'ok', executionId: id}, value: bool(false)})
+    const ex = await waitTerminal(id!)
+    assert.equal(WP[ex.closure!.phase], 'FAILED')
+    const n0 = await c.admin.getNodeExecution({id: {executionId: id, nodeId: 'n0'}})
+    assert.deepEqual(
+      n0.closure?.outputResult.case === 'error'
+        ? [n0.closure.outputResult.value.code, n0.closure.outputResult.value.message]
+        : [],
+      ['ReceivedRejectSignal', 'received a reject signal to disapprove the node input values'],
+    )
+  })
+
+  it("runs at most max_parallelism of an execution's tasks at once", async () => {
+    const nap = nodeTask('plane.nap', 'nap')
+    const nodes = ['n0', 'n1', 'n2', 'n3'].map((n) => taskNode(n, nap, []))
+    const lp = await register('plane.parallel', [nap], closure('plane.parallel', nodes, [], [nap]))
+    const {id} = await c.admin.createExecution({project: P, domain: D, spec: {launchPlan: lp, maxParallelism: 1}})
+    const ex = await waitTerminal(id!)
+    assert.equal(WP[ex.closure!.phase], 'SUCCEEDED', errorOf(ex)?.message)
+    assert.equal(ex.spec?.maxParallelism, 1)
+    const windows: Array<[number, number]> = []
+    for (const n of ['n0', 'n1', 'n2', 'n3']) {
+      const t = (await c.admin.listTaskExecutions({nodeExecutionId: {executionId: id, nodeId: n}, limit: 10}))
+        .taskExecutions[0]!
+      const start = timestampMs(t.closure!.startedAt!)
+      windows.push([start, start + Number(t.closure!.duration!.seconds) * 1000 + t.closure!.duration!.nanos / 1e6])
+    }
+    windows.sort((a, b) => a[0] - b[0])
+    for (let i = 1; i < windows.length; i++) {
+      assert.ok(
+        windows[i]![0] >= windows[i - 1]![1] - 1,
+        `task ${i} started before the one before it ended: ${JSON.stringify(windows)}`,
+      )
+    }
+  })
 })
+
+const add = nodeTask('plane.gate.add', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+const INT_TYPE = create(LiteralTypeSchema, {type: {case: 'simple', value: SimpleType.INTEGER}})
+const timestampMs = (t: {seconds: bigint; nanos: number}) => Number(t.seconds) * 1000 + t.nanos / 1e6

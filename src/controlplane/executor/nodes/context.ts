@@ -14,7 +14,7 @@ import type {EventWriter, NodeExtra, NodeRef} from '../events.js'
 import type {Limiter} from '../limiter.js'
 import type {Outcome} from '../outcome.js'
 import type {ExecutionPaths} from '../storage.js'
-import type {ExecutionJob} from '../types.js'
+import type {ExecutionJob, ExecutionSink} from '../types.js'
 
 export interface RunOptions {
   producerId: string
@@ -33,6 +33,10 @@ export interface NodeContext {
   readonly paths: ExecutionPaths
   readonly options: RunOptions
   readonly events: EventWriter
+  /** max_parallelism of the execution: each task attempt holds a slot while it runs. */
+  readonly parallelism: Limiter | undefined
+  /** The control plane behind the events (signals for gates). */
+  readonly sink: ExecutionSink
   findTask(id: Identifier | undefined): TaskTemplate | undefined
   findSubWorkflow(id: Identifier | undefined): WorkflowTemplate | undefined
   /** Makes a compiled closure's tasks and sub-workflows known (a dynamic workflow brings its own). */
@@ -56,6 +60,6 @@ export interface NodeKind {
   /** Fields of the node's QUEUED event (and RUNNING, which repeats them). */
   queued?(node: Node): NodeExtra
   /** Fields only the RUNNING event carries. */
-  running?(node: Node): NodeExtra
+  running?(node: Node, ref: NodeRef, ctx: NodeContext): NodeExtra
   run(ctx: NodeContext, call: NodeCall): Promise<Outcome>
 }

@@ -4,6 +4,7 @@ import {arrayNode} from './array.js'
 import {branchNode} from './branch.js'
 import type {NodeKind} from './context.js'
 import {gateNode} from './gate.js'
+import {launchPlanNode} from './launchplan.js'
 import {subWorkflowNode} from './subworkflow.js'
 import {taskNode} from './task.js'
 
@@ -12,7 +13,7 @@ export function nodeKindOf(node: Node): NodeKind | undefined {
     case 'taskNode':
       return taskNode
     case 'workflowNode':
-      return subWorkflowNode
+      return node.target.value.reference.case === 'launchplanRef' ? launchPlanNode : subWorkflowNode
     case 'branchNode':
       return branchNode
     case 'arrayNode':

@@ -1,5 +1,5 @@
 /** Sub-workflow nodes: the sub-workflow's DAG runs with the node as the parent of its nodes. */
-import {systemError, userError} from '../outcome.js'
+import {systemError} from '../outcome.js'
 import type {NodeKind} from './context.js'
 
 export const subWorkflowNode: NodeKind = {
@@ -13,15 +13,6 @@ export const subWorkflowNode: NodeKind = {
     const {node} = ref
     if (node.target.case !== 'workflowNode') throw new Error('not a workflow node')
     const r = node.target.value.reference
-    if (r.case === 'launchplanRef') {
-      return {
-        phase: 'failed',
-        error: userError(
-          'UnsupportedNode',
-          `node [${node.id}] launches launch plan [${r.value.name}]; launch plan nodes are not supported by the local executor`,
-        ),
-      }
-    }
     const sub = r.case === 'subWorkflowRef' ? ctx.findSubWorkflow(r.value) : undefined
     if (!sub)
       return {

@@ -92,31 +92,34 @@ async function runTaskAttempts(
     const generatedName = `${id.name}-${ref.uniqueId}-${attempt}`
     const base = {ref, task, attempt, logs, inputsPath, generatedName}
     await events.task(base, TaskExecution_Phase.QUEUED)
-    const result: AttemptResult = await options.limiter.run(async () => {
-      if (signal.aborted) return {outcome: 'aborted' as const}
-      await events.task(base, TaskExecution_Phase.RUNNING)
-      return runAttempt({
-        task,
-        inputs,
-        inputPath: inputsPath,
-        outputPrefix,
-        rawOutputPrefix: paths.rawOutputPrefix(ref.uniqueId, attempt),
-        prevCheckpointPrefix: prevCheckpoint,
-        logPath,
-        perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
-        namespace: `${id.project}-${id.domain}`,
-        flyteEnv: {
-          ...flyteEnv(ctx, task, attempt),
-          ...platformEnv(ctx.job.platformEndpoint),
-          ...LITERAL_OFFLOADING_ENV,
-          ...ref.env,
-        },
-        timeoutMs,
-        signal,
-        env: options.env,
-        cwd: options.cwd ?? paths.workDir(ref.uniqueId, attempt),
-      })
-    })
+    const slot = <T>(fn: () => Promise<T>) => (ctx.parallelism ? ctx.parallelism.run(fn) : fn())
+    const result: AttemptResult = await slot(() =>
+      options.limiter.run(async () => {
+        if (signal.aborted) return {outcome: 'aborted' as const}
+        await events.task(base, TaskExecution_Phase.RUNNING)
+        return runAttempt({
+          task,
+          inputs,
+          inputPath: inputsPath,
+          outputPrefix,
+          rawOutputPrefix: paths.rawOutputPrefix(ref.uniqueId, attempt),
+          prevCheckpointPrefix: prevCheckpoint,
+          logPath,
+          perRetryUniqueKey: generatedName.replace(/^[^a-zA-Z_]+/, 'a').replace(/[^a-zA-Z0-9_]+/g, '_'),
+          namespace: `${id.project}-${id.domain}`,
+          flyteEnv: {
+            ...flyteEnv(ctx, task, attempt),
+            ...platformEnv(ctx.job.platformEndpoint),
+            ...LITERAL_OFFLOADING_ENV,
+            ...ref.env,
+          },
+          timeoutMs,
+          signal,
+          env: options.env,
+          cwd: options.cwd ?? paths.workDir(ref.uniqueId, attempt),
+        })
+      }),
+    )
     if (result.outcome === 'aborted') {
       await events.task(base, TaskExecution_Phase.ABORTED)
       return {phase: 'aborted'}

@@ -1,0 +1,234 @@
+/**
+ * The built CLI against a plane whose executor runs gates, launch-plan nodes and dynamic workflows
+ * (tasks are the node fixture of the executor tests): `get signal` / `update signal` answer gates,
+ * `get execution --filter.fieldSelector parent_execution=…` lists child executions, `--details`
+ * shows a dynamic node's children, and `demo start` checks `--max-tasks`.
+ */
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import {create} from '@bufbuild/protobuf'
+import {createAdminClients} from '../../../src/admin/client.js'
+import {LocalExecutor} from '../../../src/controlplane/executor/local.js'
+import {childExecutionName} from '../../../src/controlplane/executor/ids.js'
+import {ResourceType, type Identifier} from '../../../src/gen/flyteidl/core/identifier_pb.js'
+import {LiteralTypeSchema, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
+import type {TaskTemplate} from '../../../src/gen/flyteidl/core/tasks_pb.js'
+import {GateNodeSchema, NodeSchema, WorkflowNodeSchema} from '../../../src/gen/flyteidl/core/workflow_pb.js'
+import {planeSession} from '../../support/cli-session.js'
+import {startControlPlane} from '../../support/controlplane.js'
+import {runCli, tempHome} from '../../support/cli.js'
+import {bind, int, promise} from '../../unit/executor/helpers.js'
+import {closure, ident, nodeTask, taskNode} from '../../integration/executor/workflows.js'
+
+const P = ['-p', 'flytesnacks', '-d', 'development']
+
+async function planeWithExecutor() {
+  const plane = await startControlPlane({executor: new LocalExecutor({log: () => {}})})
+  const clients = createAdminClients({endpoint: plane.endpoint, insecure: true})
+  await clients.admin.registerProject({project: {id: 'flytesnacks', name: 'flytesnacks'}})
+  return {
+    plane,
+    clients,
+    async stop() {
+      clients.close()
+      await plane.stop()
+    },
+  }
+}
+
+const session = planeSession(planeWithExecutor, (s) => s.plane.configPath)
+const cli = (...args: string[]) => session.cli(...args)
+const admin = () => session.server.clients.admin
+
+async function register(name: string, tasks: TaskTemplate[], wf: ReturnType<typeof closure>): Promise<Identifier> {
+  for (const t of tasks) {
+    await admin()
+      .createTask({id: t.id, spec: {template: t}})
+      .catch((e: Error) => {
+        if (!/already exists/i.test(e.message)) throw e
+      })
+  }
+  const wfId = ident(ResourceType.WORKFLOW, name)
+  await admin().createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
+  const lpId = ident(ResourceType.LAUNCH_PLAN, name)
+  await admin().createLaunchPlan({id: lpId, spec: {workflowId: wfId}})
+  return lpId
+}
+
+async function launch(lp: Identifier, x: number): Promise<string> {
+  const {id} = await admin().createExecution({
+    project: 'flytesnacks',
+    domain: 'development',
+    spec: {launchPlan: lp},
+    inputs: {literals: {x: int(x)}},
+  })
+  return id!.name
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const v = await probe()
+    if (v !== undefined) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+async function phaseOf(name: string): Promise<string> {
+  const r = await cli('get', 'execution', ...P, name, '-o', 'json')
+  assert.equal(r.code, 0, r.stderr)
+  return (JSON.parse(r.stdout) as {closure: {phase: string}}).closure.phase
+}
+
+const terminal = (name: string) =>
+  until(`${name} to end`, async () => {
+    const p = await phaseOf(name)
+    return ['SUCCEEDED', 'FAILED', 'ABORTED'].includes(p) ? p : undefined
+  })
+
+describe('executor shapes through the CLI', () => {
+  it('get signal lists a waiting approval; update signal rejects bad values and approves it', async () => {
+    const double = nodeTask('e2e.double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const gate = create(NodeSchema, {
+      id: 'n1',
+      inputs: [bind('o0', promise('n0', 'o0'))],
+      target: {
+        case: 'gateNode',
+        value: create(GateNodeSchema, {condition: {case: 'approve', value: {signalId: 'review'}}}),
+      },
+    })
+    const input = create(NodeSchema, {
+      id: 'n2',
+      target: {
+        case: 'gateNode',
+        value: create(GateNodeSchema, {
+          condition: {
+            case: 'signal',
+            value: {
+              signalId: 'bonus',
+              outputVariableName: 'o0',
+              type: create(LiteralTypeSchema, {type: {case: 'simple', value: SimpleType.INTEGER}}),
+            },
+          },
+        }),
+      },
+    })
+    const wf = closure(
+      'e2e.gates',
+      [taskNode('n0', double, [bind('x', promise('start-node', 'x'))]), gate, input],
+      [bind('y', promise('n1', 'o0')), bind('z', promise('n2', 'o0'))],
+      [double],
+      {inputs: ['x'], outputs: ['y', 'z']},
+    )
+    const name = await launch(await register('e2e.gates', [double], wf), 4)
+    const table = await until('both signals', async () => {
+      const r = await cli('get', 'signal', ...P, '--execution', name)
+      return r.code === 0 && /review/.test(r.stdout) && /bonus/.test(r.stdout) ? r.stdout : undefined
+    })
+    assert.match(table, /SIGNAL ID.*TYPE.*VALUE/)
+    assert.match(table, /\| review +\| boolean +\| \(waiting\) +\|/)
+    assert.match(table, /\| bonus +\| integer +\| \(waiting\) +\|/)
+
+    const wrong = await cli('update', 'signal', ...P, '--execution', name, '--id', 'bonus', '--approve')
+    assert.equal(wrong.code, 2)
+    assert.match(wrong.stderr, /signal bonus takes a integer, not an approval/)
+    const notInt = await cli('update', 'signal', ...P, '--execution', name, '--id', 'bonus', '--value', 'lots')
+    assert.equal(notInt.code, 2)
+    const missing = await cli('update', 'signal', ...P, '--execution', name, '--id', 'nope', '--value', '1')
+    assert.equal(missing.code, 4)
+    assert.match(missing.stderr, /execution .* has no signal nope/)
+    const both = await cli('update', 'signal', ...P, '--execution', name, '--id', 'review', '--approve', '--reject')
+    assert.equal(both.code, 2)
+    assert.equal(await phaseOf(name), 'RUNNING', 'nothing was set by the refused updates')
+
+    const ok = await cli('update', 'signal', ...P, '--execution', name, '--id', 'review', '--approve')
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.match(ok.stdout, new RegExp(`set signal review of execution ${name} to true`))
+    assert.equal((await cli('update', 'signal', ...P, '--execution', name, '--id', 'bonus', '--value', '5')).code, 0)
+    assert.equal(await terminal(name), 'SUCCEEDED')
+    const json = await cli('get', 'signal', ...P, '--execution', name, 'bonus', '-o', 'json')
+    assert.equal(json.code, 0, json.stderr)
+    type SignalRow = {id: {signalId: string}; valueText: string}
+    const parsed = JSON.parse(json.stdout) as SignalRow | SignalRow[]
+    const row = Array.isArray(parsed) ? parsed[0] : parsed
+    assert.deepEqual([row?.id.signalId, row?.valueText], ['bonus', '5'])
+
+    const details = await cli('get', 'execution', ...P, name, '--details', '-o', 'json')
+    const end = (JSON.parse(details.stdout) as Array<{node_exec: {id: {nodeId: string}}; outputs?: unknown}>).find(
+      (n) => n.node_exec.id.nodeId === 'end-node',
+    )
+    assert.deepEqual(end?.outputs, {y: 8, z: 5})
+  })
+
+  it('lists the child execution of a launch-plan node by parent_execution; --details shows dynamic children', async () => {
+    const double = nodeTask('e2e.lp.double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const child = await register(
+      'e2e.lp.child',
+      [double],
+      closure(
+        'e2e.lp.child',
+        [taskNode('n0', double, [bind('x', promise('start-node', 'x'))])],
+        [bind('o0', promise('n0', 'o0'))],
+        [double],
+        {
+          inputs: ['x'],
+          outputs: ['o0'],
+        },
+      ),
+    )
+    const lpNode = create(NodeSchema, {
+      id: 'n0',
+      inputs: [bind('x', promise('start-node', 'x'))],
+      target: {
+        case: 'workflowNode',
+        value: create(WorkflowNodeSchema, {reference: {case: 'launchplanRef', value: child}}),
+      },
+    })
+    const fanout = nodeTask('e2e.fanout', 'fanout', {inputs: ['n', 'x'], outputs: ['o0']})
+    const dyn = taskNode('n1', fanout, [bind('n', promise('n0', 'o0')), bind('x', promise('start-node', 'x'))])
+    const wf = closure('e2e.lp.parent', [lpNode, dyn], [bind('y', promise('n1', 'o0'))], [fanout], {
+      inputs: ['x'],
+      outputs: ['y'],
+    })
+    const name = await launch(await register('e2e.lp.parent', [fanout], wf), 1)
+    assert.equal(await terminal(name), 'SUCCEEDED')
+    const listed = await cli(
+      'get',
+      'execution',
+      ...P,
+      '--filter.fieldSelector',
+      `parent_execution=${name}`,
+      '-o',
+      'json',
+    )
+    assert.equal(listed.code, 0, listed.stderr)
+    const rows = JSON.parse(listed.stdout) as {id: {name: string}; spec: {metadata: {mode: string}}}
+    assert.equal(rows.id.name, childExecutionName(name, 'n0', 0))
+    assert.equal(rows.spec.metadata.mode, 'CHILD_WORKFLOW')
+
+    // n0's child doubled 1 → 2, so the dynamic node n1 chained two doublings of 1.
+    const details = JSON.parse((await cli('get', 'execution', ...P, name, '--details', '-o', 'json')).stdout) as Array<{
+      node_exec: {id: {nodeId: string}}
+      outputs?: Record<string, unknown>
+      child_nodes?: Array<{node_exec: {id: {nodeId: string}}}>
+    }>
+    assert.deepEqual(details.find((n) => n.node_exec.id.nodeId === 'end-node')?.outputs, {y: 4})
+    const kids = details.find((n) => n.node_exec.id.nodeId === 'n1')?.child_nodes?.map((c) => c.node_exec.id.nodeId)
+    assert.deepEqual(
+      kids?.filter((k) => /-dn\d$/.test(k)),
+      ['n1-0-dn0', 'n1-0-dn1'],
+    )
+  })
+
+  it('demo start refuses a --max-tasks below 1 before starting anything', async () => {
+    const h = tempHome()
+    try {
+      const r = await runCli(['demo', 'start', '--max-tasks', '0', '--port', '1'], {env: {HOME: h.home}})
+      assert.equal(r.code, 2)
+      assert.match(r.stderr, /max-tasks/)
+    } finally {
+      h.cleanup()
+    }
+  })
+})
