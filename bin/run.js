@@ -2,6 +2,7 @@
 // Entry point. Nothing heavy is imported here: startup time is a feature (see bench/startup.js).
 import module from 'node:module'
 import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
 
 module.enableCompileCache?.()
 
@@ -10,13 +11,13 @@ const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 13)) {
   process.stderr.write(
     `Error: flytectl needs Node.js 22.13 or newer; this is ${process.version}.\n` +
-      'Hint: Run it through `npx flytectl` inside the repository (it pins Node 24), or install a newer Node.js.\n',
+      'Hint: Install it with `npm run install:local` in the repository (it brings its own Node 24), or run `npx flytectl` there.\n',
   )
   process.exit(2)
 }
 
 // Root help (`flytectl`, `flytectl --help`, `flytectl -h`) is rendered by oclif at build time into
-// dist/root-help.txt; print it without loading oclif. Anything else goes through oclif.
+// dist/root-help.txt; print it without loading anything else.
 const argv = process.argv.slice(2)
 if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
   let text
@@ -31,7 +32,27 @@ if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] 
   }
 }
 
-if (argv[0]?.startsWith('-'))
-  process.argv.splice(2, Infinity, ...(await import('../dist/src/cli/argv.js')).globalFlagsAfterCommand(argv))
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+// Go flytectl's global flags may come before the command: move them after it (src/cli/argv.ts).
+let args = argv
+if (args[0]?.startsWith('-')) {
+  args = (await import('../dist/src/cli/argv.js')).globalFlagsAfterCommand(args)
+  process.argv.splice(2, Infinity, ...args)
+}
+
+// Commands run from the bundle (dist/bundle/main.js, see scripts/bundle.js) without loading oclif;
+// what it leaves (plugin commands, unknown commands, argv its small parser does not take) goes to oclif.
+// FLYTECTL_NO_BUNDLE=1 runs everything through oclif (to compare the two).
+let handled = false
+let bundle
+if (!process.env.FLYTECTL_NO_BUNDLE) {
+  try {
+    bundle = await import('../dist/bundle/main.js')
+  } catch (err) {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+  }
+}
+if (bundle) handled = await bundle.run(fileURLToPath(new URL('..', import.meta.url)), args)
+if (!handled) {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

@@ -5,22 +5,23 @@
  * Works against the embedded plane (`flytectl demo`) and a real FlyteAdmin.
  * Heavy module: import it lazily (inside run()).
  */
-import {createClient, type Client, type Interceptor} from '@connectrpc/connect'
+import type {Client, Interceptor} from '@connectrpc/connect'
 import {createGrpcTransport, Http2SessionManager} from '@connectrpc/connect-node'
 import {readFileSync} from 'node:fs'
 import {CliError} from '../cli/errors.js'
 import type {AdminConfig} from '../config/schema.js'
 import {DEFAULT_ENDPOINT} from '../config/load.js'
-import {AdminService} from '../gen/flyteidl/service/admin_pb.js'
-import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
-import {SignalService} from '../gen/flyteidl/service/signal_pb.js'
-import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
-import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
+import type {AdminService} from '../gen/flyteidl/service/admin_pb.js'
+import type {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
+import type {SignalService} from '../gen/flyteidl/service/signal_pb.js'
+import type {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
+import type {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import {DEFAULT_REDIRECT_URI, type AuthContext} from './auth/flows.js'
 import {AuthManager, authInterceptor, proxyAuthInterceptor} from './auth/interceptor.js'
 import {TokenCache} from './auth/token-cache.js'
 import {durationMs, parseEndpoint} from './endpoint.js'
 import {errorInterceptor, type ConnectionInfo} from './errors.js'
+import {lazyClient} from './lazy-service.js'
 import {retryInterceptor} from './retry.js'
 
 export type AdminClient = Client<typeof AdminService>
@@ -92,7 +93,7 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
     sessionManager,
     interceptors: [errorInterceptor(connection), retry],
   })
-  const authMetadata = createClient(AuthMetadataService, plainTransport)
+  const authMetadata = lazyClient<typeof AuthMetadataService>('flyteidl.service.AuthMetadataService', plainTransport)
   const ctx: AuthContext = {
     config,
     authType,
@@ -137,11 +138,11 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
     ...(config.maxMessageSizeBytes ? {readMaxBytes: config.maxMessageSizeBytes} : {}),
   })
   return {
-    admin: createClient(AdminService, transport),
-    dataProxy: createClient(DataProxyService, transport),
-    signal: createClient(SignalService, transport),
+    admin: lazyClient<typeof AdminService>('flyteidl.service.AdminService', transport),
+    dataProxy: lazyClient<typeof DataProxyService>('flyteidl.service.DataProxyService', transport),
+    signal: lazyClient<typeof SignalService>('flyteidl.service.SignalService', transport),
     authMetadata,
-    identity: createClient(IdentityService, transport),
+    identity: lazyClient<typeof IdentityService>('flyteidl.service.IdentityService', transport),
     endpoint: parsed.url,
     connection,
     close: () => sessionManager.abort(),

@@ -3,6 +3,7 @@
  * imported at the top level (config parsing, RPC clients and printers load inside run()).
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
+import {existsSync} from 'node:fs'
 import {CliError, errorEnvelope, formatError, toCliError} from './errors.js'
 import {booleanWithValue} from './validate-flags.js'
 import type {OutputFormat} from './printer.js'
@@ -68,12 +69,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Loads the config named by --config / $FLYTECTL_CONFIG / ~/.flyte/config.yaml; warnings go to stderr. */
   protected async loadConfig(strict = false): Promise<import('../config/load.js').LoadedConfig> {
-    const [{discoverConfig, loadConfigFile}, {existsSync}] = await Promise.all([
-      import('../config/load.js'),
-      import('node:fs'),
-    ])
+    const {discoverConfig, loadConfigFile} = await import('../config/load.js')
     const location = discoverConfig({flag: this.flags.config, exists: existsSync})
-    const loaded = await loadConfigFile(location, strict)
+    const loaded = await loadConfigFile(location, strict, {cache: true})
     for (const w of loaded.warnings) process.stderr.write(`Warning: ${w}\n`)
     return loaded
   }

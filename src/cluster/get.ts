@@ -2,20 +2,15 @@
  * `get` for projects, tasks, workflows, launch plans and executions: which RPCs, with which
  * requests, returning protojson rows ready for the printer. Takes the admin client as a parameter.
  */
-import {create} from '@bufbuild/protobuf'
+import type {MessageInitShape} from '@bufbuild/protobuf'
 import {Code, ConnectError} from '@connectrpc/connect'
 import type {AdminClient} from '../admin/client.js'
 import {andFilters, listParams, type FilterFlags, type ListParams} from '../admin/filters.js'
 import {CliError} from '../cli/errors.js'
-import {SortSchema, type Sort} from '../gen/flyteidl/admin/common_pb.js'
-import {ExecutionSchema} from '../gen/flyteidl/admin/execution_pb.js'
-import {LaunchPlanSchema} from '../gen/flyteidl/admin/launch_plan_pb.js'
-import {NamedEntitySchema} from '../gen/flyteidl/admin/common_pb.js'
-import {ProjectSchema, type Project} from '../gen/flyteidl/admin/project_pb.js'
-import {TaskSchema} from '../gen/flyteidl/admin/task_pb.js'
-import {WorkflowSchema} from '../gen/flyteidl/admin/workflow_pb.js'
+import type {SortSchema} from '../gen/flyteidl/admin/common_pb.js'
+import type {Project} from '../gen/flyteidl/admin/project_pb.js'
 import {ResourceType} from '../gen/flyteidl/core/identifier_pb.js'
-import {protoJson} from './proto-json.js'
+import {messageJson} from './proto-json.js'
 
 export type Json = Record<string, unknown>
 
@@ -32,8 +27,8 @@ export interface Listing {
   shape: 'list' | 'versions' | 'detail'
 }
 
-function sortOf(p: ListParams): Sort | undefined {
-  return p.sortBy ? create(SortSchema, {key: p.sortBy.key, direction: p.sortBy.direction}) : undefined
+function sortOf(p: ListParams): MessageInitShape<typeof SortSchema> | undefined {
+  return p.sortBy ? {key: p.sortBy.key, direction: p.sortBy.direction} : undefined
 }
 
 function listRequest(scope: Scope, name: string, p: ListParams) {
@@ -53,7 +48,7 @@ function latestParams(filter: FilterFlags): ListParams {
 }
 
 export async function getProjects(admin: AdminClient, filter: FilterFlags, id?: string): Promise<Listing> {
-  if (id) return {rows: [protoJson(ProjectSchema, await getProject(admin, id))], nextToken: '', shape: 'list'}
+  if (id) return {rows: [messageJson(await getProject(admin, id))], nextToken: '', shape: 'list'}
   const p = listParams(filter, {sortBy: 'created_at'})
   const sortBy = sortOf(p)
   const res = await admin.listProjects({
@@ -62,7 +57,7 @@ export async function getProjects(admin: AdminClient, filter: FilterFlags, id?: 
     filters: p.filters,
     ...(sortBy ? {sortBy} : {}),
   })
-  return {rows: res.projects.map((x) => protoJson(ProjectSchema, x)), nextToken: res.token, shape: 'list'}
+  return {rows: res.projects.map((x) => messageJson(x)), nextToken: res.token, shape: 'list'}
 }
 
 /** One project by id; NotFound is an error (Go flytectl scans one page and prints nothing). */
@@ -118,7 +113,7 @@ async function oneVersion<M>(
 }
 
 export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
-  const toRow = (t: Parameters<typeof protoJson<typeof TaskSchema>>[1]) => protoJson(TaskSchema, t)
+  const toRow = messageJson
   const one = await oneVersion('task', scope, q, toRow, {
     list: async (req) => (await admin.listTasks(req)).tasks,
     get: (id) => admin.getTask({id: {resourceType: ResourceType.TASK, ...id}}),
@@ -130,7 +125,7 @@ export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery)
 }
 
 export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
-  const toRow = (w: Parameters<typeof protoJson<typeof WorkflowSchema>>[1]) => protoJson(WorkflowSchema, w)
+  const toRow = messageJson
   if (!q.name) {
     // ListNamedEntities sorts only by its own columns (no created_at: FlyteAdmin answers `invalid
     // sort key 'created_at'`), so, as Go flytectl, no sort unless --filter.sortBy says one.
@@ -146,7 +141,7 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     }
     try {
       const res = await admin.listNamedEntities({resourceType: ResourceType.WORKFLOW, ...req})
-      return {rows: res.entities.map((e) => protoJson(NamedEntitySchema, e)), nextToken: res.token, shape: 'list'}
+      return {rows: res.entities.map((e) => messageJson(e)), nextToken: res.token, shape: 'list'}
     } catch (err) {
       if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
     }
@@ -193,7 +188,7 @@ export interface LaunchPlanQuery extends EntityQuery {
 }
 
 export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: LaunchPlanQuery): Promise<Listing> {
-  const toRow = (l: Parameters<typeof protoJson<typeof LaunchPlanSchema>>[1]) => protoJson(LaunchPlanSchema, l)
+  const toRow = messageJson
   if (q.workflow && q.filter.fieldSelector)
     throw new CliError('usage', 'fieldSelector cannot be specified with workflow flag', {
       hint: 'Use either --workflow or --filter.fieldSelector.',
@@ -219,8 +214,8 @@ export async function getExecutions(
 ): Promise<Listing> {
   if (name) {
     const e = await admin.getExecution({id: {...scope, name}})
-    return {rows: [protoJson(ExecutionSchema, e)], nextToken: '', shape: 'detail'}
+    return {rows: [messageJson(e)], nextToken: '', shape: 'detail'}
   }
   const res = await admin.listExecutions(listRequest(scope, '', listParams(filter)))
-  return {rows: res.executions.map((e) => protoJson(ExecutionSchema, e)), nextToken: res.token, shape: 'list'}
+  return {rows: res.executions.map((e) => messageJson(e)), nextToken: res.token, shape: 'list'}
 }

@@ -66,7 +66,15 @@ export interface LoadedConfig {
   warnings: string[]
 }
 
-export async function loadConfigFile(location: ConfigLocation, strict = false): Promise<LoadedConfig> {
+/**
+ * Reads and validates the config file. With `cache` (the CLI passes it), an unchanged file's
+ * validated form comes from the parse cache (see parse-cache.ts).
+ */
+export async function loadConfigFile(
+  location: ConfigLocation,
+  strict = false,
+  options: {cache?: boolean} = {},
+): Promise<LoadedConfig> {
   if (!location.path) return {location, config: {}, warnings: []}
   let text: string
   try {
@@ -76,7 +84,16 @@ export async function loadConfigFile(location: ConfigLocation, strict = false): 
       cause: err,
     })
   }
-  return parseConfigText(text, location, strict)
+  if (!options.cache) return parseConfigText(text, location, strict)
+  const {readCachedConfig, writeCachedConfig} = await import('./parse-cache.js')
+  const cached = readCachedConfig(location.path, text)
+  // --strict turns warnings into an error: let the parser raise it.
+  if (cached && !(strict && cached.warnings.length > 0)) {
+    return {location, config: cached.config as LoadedConfig['config'], warnings: cached.warnings}
+  }
+  const loaded = await parseConfigText(text, location, strict)
+  writeCachedConfig(location.path, text, {config: loaded.config, warnings: loaded.warnings})
+  return loaded
 }
 
 export async function parseConfigText(text: string, location: ConfigLocation, strict = false): Promise<LoadedConfig> {

@@ -119,7 +119,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true})
-  const {startServer} = await import('./server.js')
+  const [{startServer}, {startScheduler}] = await Promise.all([import('./server.js'), import('./background.js')])
   const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
@@ -131,6 +131,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
     ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
+    background: [(ctx) => startScheduler(ctx)],
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {

@@ -51,6 +51,8 @@ export interface ServerOptions {
   maxUploadBytes?: number
   /** Auth on: the plane's OAuth2 server, and a token on every call (see ./auth/index.ts). */
   auth?: AuthOptions
+  /** Work beside the services (scheduler, notifier, retention), started once listening, stopped first. */
+  background?: Array<(ctx: PlaneContext) => {stop(): Promise<void>}>
 }
 
 export interface RunningServer {
@@ -174,6 +176,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const urlHost = host.includes(':') ? `[${host}]` : host
   baseUrl = `http://${urlHost}:${port}`
   authorities = allowedAuthorities(host, port)
+  const background = (opts.background ?? []).map((start) => start(ctx))
 
   let closed: Promise<void> | undefined
   return {
@@ -188,6 +191,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           h2.close()
           h1.close()
         })
+        for (const b of background) await b.stop()
         await opts.executor?.close()
         await ctx.auth?.close()
         ctx.closing = true

@@ -1,13 +1,13 @@
 /** GetVersion: the control plane reports the flytectl build that embeds it. */
 import {create} from '@bufbuild/protobuf'
 import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {GetVersionResponseSchema, VersionSchema, type GetVersionResponse} from '../gen/flyteidl/admin/version_pb.js'
-
-const ROOT = new URL('../../../', import.meta.url)
+import {PACKAGE_ROOT} from '../package-root.js'
 
 function readJson(rel: string): Record<string, string> {
   try {
-    return JSON.parse(readFileSync(new URL(rel, ROOT), 'utf8')) as Record<string, string>
+    return JSON.parse(readFileSync(join(PACKAGE_ROOT, rel), 'utf8')) as Record<string, string>
   } catch {
     return {}
   }

@@ -7,11 +7,11 @@ import {spawn} from 'node:child_process'
 import {existsSync, openSync, closeSync} from 'node:fs'
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
-import {dirname, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {dirname, join, resolve} from 'node:path'
 import {CliError} from '../cli/errors.js'
 import {EXIT_PORT_BUSY} from '../controlplane/daemon.js'
 import {demoConfigPath} from '../config/load.js'
+import {PACKAGE_ROOT} from '../package-root.js'
 import {
   defaultDataDir,
   formatUptime,
@@ -24,7 +24,7 @@ import {
   type DaemonInfo,
 } from './state.js'
 
-export const DAEMON_PATH = fileURLToPath(new URL('../controlplane/daemon.js', import.meta.url))
+export const DAEMON_PATH = join(PACKAGE_ROOT, 'dist', 'src', 'controlplane', 'daemon.js')
 
 export interface DemoPaths {
   home: string

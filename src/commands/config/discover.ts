@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {BaseCommand} from '../../cli/base-command.js'
 
 export default class ConfigDiscover extends BaseCommand<typeof ConfigDiscover> {
@@ -6,10 +7,7 @@ export default class ConfigDiscover extends BaseCommand<typeof ConfigDiscover> {
   static override examples = ['<%= config.bin %> config discover']
 
   async run(): Promise<{path: string | null; source: string; searched: string[]}> {
-    const [{discoverConfig, defaultConfigPath}, {existsSync}] = await Promise.all([
-      import('../../config/load.js'),
-      import('node:fs'),
-    ])
+    const {discoverConfig, defaultConfigPath} = await import('../../config/load.js')
     const location = discoverConfig({flag: this.flags.config, exists: existsSync})
     const searched = [
       ...(this.flags.config ? [this.flags.config] : []),

@@ -277,7 +277,7 @@ function resolveTarget(ctx: PlaneContext, spec: ExecutionSpec, userInputs: Liter
   }
 }
 
-interface NewExecution {
+export interface NewExecution {
   project: string
   domain: string
   name: string
@@ -285,7 +285,8 @@ interface NewExecution {
   userInputs: LiteralMap | undefined
 }
 
-function launch(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): ExecutionCreateResponse {
+/** Records a new execution (QUEUED) and hands it to the executor. */
+export function launchExecution(ctx: PlaneContext, n: NewExecution, sink: ExecutionSink): ExecutionCreateResponse {
   const target = resolveTarget(ctx, n.spec, n.userInputs)
   const name = n.name === '' ? generateExecutionName() : n.name
   const id = create(WorkflowExecutionIdentifierSchema, {project: n.project, domain: n.domain, name})
@@ -419,7 +420,11 @@ export function createExecution(
   validateLabels(req.spec.labels?.values)
   const userInputs = req.inputs ?? req.spec.inputs
   const spec = create(ExecutionSpecSchema, req.spec)
-  return launch(ctx, {project: req.project, domain: req.domain, name: req.name.toLowerCase(), spec, userInputs}, sink)
+  return launchExecution(
+    ctx,
+    {project: req.project, domain: req.domain, name: req.name.toLowerCase(), spec, userInputs},
+    sink,
+  )
 }
 
 export interface ChildLaunch {
@@ -463,7 +468,7 @@ export function launchChildExecution(
     overwriteCache: ps?.overwriteCache ?? false,
     envs: ps?.envs,
   })
-  const res = launch(
+  const res = launchExecution(
     ctx,
     {project: c.parent.project, domain: c.parent.domain, name: c.name, spec, userInputs: c.inputs},
     sink,
@@ -497,7 +502,11 @@ export function relaunchExecution(
   spec.metadata.referenceExecution = id
   spec.overwriteCache = req.overwriteCache
   const userInputs = userInputsOf(ctx, original)
-  return launch(ctx, {project: id.project, domain: id.domain, name: req.name.toLowerCase(), spec, userInputs}, sink)
+  return launchExecution(
+    ctx,
+    {project: id.project, domain: id.domain, name: req.name.toLowerCase(), spec, userInputs},
+    sink,
+  )
 }
 
 /** RecoverExecution: same spec and inputs, mode RECOVERED, referencing the original. */
@@ -515,7 +524,11 @@ export function recoverExecution(
   spec.metadata.mode = ExecutionMetadata_ExecutionMode.RECOVERED
   spec.metadata.referenceExecution = id
   const userInputs = userInputsOf(ctx, original)
-  return launch(ctx, {project: id.project, domain: id.domain, name: req.name.toLowerCase(), spec, userInputs}, sink)
+  return launchExecution(
+    ctx,
+    {project: id.project, domain: id.domain, name: req.name.toLowerCase(), spec, userInputs},
+    sink,
+  )
 }
 
 export function getExecution(ctx: PlaneContext, req: WorkflowExecutionGetRequest): Execution {

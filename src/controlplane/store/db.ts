@@ -105,6 +105,8 @@ const MIGRATIONS: string[] = [
   ALTER TABLE executions ADD COLUMN source_execution TEXT NOT NULL DEFAULT '';
   CREATE INDEX executions_parent ON executions (project, domain, parent_execution);
   `,
+  // 4: the scheduler's last fire time per schedule (project:domain:name:version), in ms since the epoch.
+  `CREATE TABLE schedule_snapshots (schedule_key TEXT PRIMARY KEY, last_fire INTEGER NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -10,6 +10,8 @@ import {create} from '@bufbuild/protobuf'
 import {createAdminClients} from '../../../src/admin/client.js'
 import {LocalExecutor} from '../../../src/controlplane/executor/local.js'
 import {childExecutionName} from '../../../src/controlplane/executor/ids.js'
+import {scheduledExecutionName} from '../../../src/controlplane/scheduler.js'
+import {FixedRateUnit} from '../../../src/gen/flyteidl/admin/schedule_pb.js'
 import {ResourceType, type Identifier} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {LiteralTypeSchema, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import type {TaskTemplate} from '../../../src/gen/flyteidl/core/tasks_pb.js'
@@ -232,3 +234,86 @@ describe('executor shapes through the CLI', () => {
     }
   })
 })
+
+describe('schedules of a running demo plane', () => {
+  it('fire a fixed-rate launch plan while active (SCHEDULED, flytescheduler names), and stop once deactivated', async () => {
+    const h = tempHome()
+    const port = await freePort()
+    // A "minute" of 300 ms: a one-minute fixed rate fires about three times a second.
+    const env = {HOME: h.home, FLYTECTL_DEMO_SCHEDULE_MINUTE_MS: '300'}
+    const started = await runCli(['demo', 'start', '--port', String(port)], {env})
+    assert.equal(started.code, 0, started.stderr)
+    const config = ['--config', `${h.home}/.flyte/config-sandbox.yaml`]
+    const clients = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
+    try {
+      const nap = nodeTask('e2e.tick', 'nap')
+      await clients.admin.createTask({id: nap.id, spec: {template: nap}})
+      const wfId = ident(ResourceType.WORKFLOW, 'e2e.tick')
+      const wf = closure('e2e.tick', [taskNode('n0', nap, [])], [], [nap])
+      await clients.admin.createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
+      const lpId = ident(ResourceType.LAUNCH_PLAN, 'e2e.tick')
+      await clients.admin.createLaunchPlan({
+        id: lpId,
+        spec: {
+          workflowId: wfId,
+          entityMetadata: {
+            schedule: {ScheduleExpression: {case: 'rate', value: {value: 1, unit: FixedRateUnit.MINUTE}}},
+          },
+        },
+      })
+      const scheduled = async () => {
+        const r = await runCli(
+          ['get', 'execution', ...P, '--filter.fieldSelector', 'mode=SCHEDULED', '-o', 'json', ...config],
+          {env},
+        )
+        assert.equal(r.code, 0, r.stderr)
+        const rows = JSON.parse(r.stdout || '[]') as Row | Row[]
+        return Array.isArray(rows) ? rows : [rows]
+      }
+      type Row = {id: {name: string}; spec: {launchPlan: {name: string}; metadata: {mode: string; scheduledAt: string}}}
+      assert.deepEqual(await scheduled(), [], 'an inactive launch plan does not fire')
+
+      const on = await runCli(
+        ['update', 'launchplan', ...P, 'e2e.tick', '--version', 'v1', '--activate', '--force', ...config],
+        {env},
+      )
+      assert.equal(on.code, 0, on.stderr)
+      const fired = await until('two scheduled executions', async () => {
+        const rows = await scheduled()
+        return rows.length >= 2 ? rows : undefined
+      })
+      for (const row of fired) {
+        assert.equal(row.spec.metadata.mode, 'SCHEDULED')
+        assert.equal(row.spec.launchPlan.name, 'e2e.tick')
+        assert.equal(row.id.name, scheduledExecutionName(lpId, new Date(row.spec.metadata.scheduledAt)))
+      }
+
+      const off = await runCli(
+        ['update', 'launchplan', ...P, 'e2e.tick', '--version', 'v1', '--deactivate', '--force', ...config],
+        {env},
+      )
+      assert.equal(off.code, 0, off.stderr)
+      // Ticks come every 75 ms: after a few of them the count stays where it is.
+      await new Promise((r) => setTimeout(r, 500))
+      const before = (await scheduled()).length
+      await new Promise((r) => setTimeout(r, 1000))
+      assert.equal((await scheduled()).length, before, 'no fires after deactivation')
+    } finally {
+      clients.close()
+      await runCli(['demo', 'teardown', '--volume'], {env})
+      h.cleanup()
+    }
+  })
+})
+
+async function freePort(): Promise<number> {
+  const {createServer} = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const {port} = srv.address() as {port: number}
+      srv.close(() => resolve(port))
+    })
+  })
+}

@@ -1,0 +1,132 @@
+// Bundles the CLI for start-up time: dist/bundle/main.js (src/cli/main.ts + an index of the commands
+// oclif finds in dist/) plus one chunk per command and per lazily imported service, with
+// `@oclif/core` mapped to src/cli/oclif-lite.ts. bin/run.js runs it; oclif (from dist/src) stays the
+// fallback for what the bundle leaves to it. Run after tsc (`npm run build` does).
+import {Plugin} from '@oclif/core'
+import {build} from 'esbuild'
+import {readFileSync, rmSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {builtinModules} from 'node:module'
+import {join} from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+// The commands as oclif sees them in dist/ (not the committed manifest, which may be regenerated later).
+const plugin = new Plugin({root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true})
+await plugin.load()
+const manifest = plugin.manifest
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+
+// Commands that need oclif's real Config (they run oclif's autocomplete plugin).
+const OCLIF_ONLY = new Set(['completion'])
+
+const loaders = []
+const ids = {}
+for (const [id, cmd] of Object.entries(manifest.commands)) {
+  if (OCLIF_ONLY.has(id) || cmd.pluginType !== 'core') continue
+  const rel = cmd.relativePath
+    .join('/')
+    .replace(/^dist\/src\//, 'src/')
+    .replace(/\.js$/, '.ts')
+  loaders.push(`  ${JSON.stringify(id)}: () => import(${JSON.stringify('./' + rel)}),`)
+  for (const name of [id, ...(cmd.aliases ?? []), ...(cmd.hiddenAliases ?? [])]) ids[name] = id
+}
+const topics = new Set()
+for (const id of Object.keys(manifest.commands)) {
+  const parts = id.split(':')
+  for (let i = 1; i < parts.length; i++) topics.add(parts.slice(0, i).join(':'))
+}
+
+const entry = `import {main} from './src/cli/main.ts'
+const index = {
+  version: ${JSON.stringify(pkg.version)},
+  loaders: {
+${loaders.join('\n')}
+  },
+  ids: ${JSON.stringify(ids)},
+  topics: ${JSON.stringify([...topics].sort())},
+}
+export function run(root, argv) {
+  return main(index, root, argv)
+}
+`
+
+const liteOclif = {
+  name: 'oclif-lite',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core$/}, () => ({path: join(root, 'src', 'cli', 'oclif-lite.ts')}))
+  },
+}
+
+const builtins = new Set(builtinModules.filter((m) => !m.startsWith('_')))
+
+// `await import('yaml')` of a CommonJS package in a split bundle yields only `default`; route such
+// imports through a module that re-exports, by name, what Node's own loader finds in the package.
+// (A built-in imported lazily stays an import of Node's own module.)
+const dynamicPackages = {
+  name: 'dynamic-packages',
+  setup(b) {
+    b.onResolve({filter: /^[^./]/}, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined
+      if (builtins.has(args.path.replace(/^node:/, ''))) return {path: args.path, external: true}
+      return {path: args.path, namespace: 'reexport'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'reexport'}, async (args) => {
+      const names = Object.keys(await import(import.meta.resolve(args.path))).filter((n) =>
+        /^[A-Za-z_$][\w$]*$/.test(n),
+      )
+      return {contents: `export {${names.join(', ')}} from ${JSON.stringify(args.path)}`, resolveDir: root}
+    })
+  },
+}
+
+// Connect builds a `Headers` per call; Node's global one loads all of undici on first use.
+const connectHeaders = {
+  name: 'connect-headers',
+  setup(b) {
+    const headers = JSON.stringify(join(root, 'src', 'admin', 'headers.ts'))
+    b.onLoad({filter: /[\\/]node_modules[\\/]@connectrpc[\\/].*\.js$/}, async (args) => ({
+      contents: `import {Headers} from ${headers};\n` + (await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }))
+  },
+}
+
+// An ESM import of a Node built-in builds its ESM facade, which reads every export: for node:http
+// that loads undici (WebSocket), for node:crypto every algorithm module. Require built-ins instead
+// (esbuild's interop keeps each property a lazy getter).
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onResolve({filter: /^[a-z]/}, (args) => {
+      const name = args.path.replace(/^node:/, '')
+      if (!builtins.has(name) || args.namespace === 'node-cjs') return undefined
+      return {path: name, namespace: 'node-cjs'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'node-cjs'}, (args) => ({
+      contents: `module.exports = require(${JSON.stringify('node:' + args.path)})`,
+      loader: 'js',
+    }))
+  },
+}
+
+rmSync(join(root, 'dist', 'bundle'), {recursive: true, force: true})
+await build({
+  stdin: {contents: entry, resolveDir: root, sourcefile: 'flytectl-main.ts', loader: 'ts'},
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  outdir: join(root, 'dist', 'bundle'),
+  entryNames: 'main',
+  chunkNames: 'chunk-[hash]',
+  // CommonJS dependencies call require(); give each chunk one.
+  banner: {
+    js: "import {createRequire as __flytectlRequire} from 'node:module';const require=__flytectlRequire(import.meta.url);",
+  },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [liteOclif, dynamicPackages, connectHeaders, requireBuiltins],
+})

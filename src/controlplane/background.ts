@@ -1,0 +1,16 @@
+/** What the daemon runs beside the services: the scheduler of launch-plan schedules. */
+import type {PlaneContext} from './context.js'
+import {Scheduler, SCHEDULE_MINUTE_ENV} from './scheduler.js'
+import {storeSink} from './services/events.js'
+
+export function startScheduler(ctx: PlaneContext, env: NodeJS.ProcessEnv = process.env): Scheduler {
+  const minute = Number(env[SCHEDULE_MINUTE_ENV])
+  const scheduler = new Scheduler(ctx, {
+    sink: storeSink(ctx),
+    ...(Number.isInteger(minute) && minute > 0
+      ? {minuteMs: minute, tickMs: Math.min(1000, Math.max(50, minute / 4))}
+      : {}),
+  })
+  scheduler.start()
+  return scheduler
+}
