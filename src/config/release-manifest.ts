@@ -36,11 +36,21 @@ const fileBase = {
 const helmChartFile = z.strictObject({
   ...fileBase,
   kind: z.literal('helm-chart'),
-  version: valueTemplate.optional().default('{tag}'),
+  /** `false`: leave `version` as it is (Flyte keeps a v0.1.10 placeholder in git). */
+  version: z
+    .union([valueTemplate, z.literal(false)])
+    .optional()
+    .default('{tag}'),
   appVersion: valueTemplate.optional(),
   /** Also set `dependencies[].version` entries whose line comment is this marker (Flyte: VERSION). */
   dependencyMarker: z.string().optional(),
 })
+
+/**
+ * A YAML value: a template with {version}/{tag} (an image tag), or a fixed text such as the
+ * release image repository (`cr.flyte.org/flyteorg/flyteadmin-release` at a `# FLYTEADMIN_IMAGE`).
+ */
+const yamlValue = z.string().min(1)
 
 /** A YAML file (values.yaml): scalars found by a marker comment (`# FLYTEADMIN_TAG`) or by a dotted path. */
 const yamlFile = z.strictObject({
@@ -49,8 +59,8 @@ const yamlFile = z.strictObject({
   set: z
     .array(
       z.union([
-        z.strictObject({marker: z.string().min(1), value: valueTemplate.optional().default('{tag}')}),
-        z.strictObject({yamlPath: z.string().min(1), value: valueTemplate.optional().default('{tag}')}),
+        z.strictObject({marker: z.string().min(1), value: yamlValue.optional().default('{tag}')}),
+        z.strictObject({yamlPath: z.string().min(1), value: yamlValue.optional().default('{tag}')}),
       ]),
     )
     .min(1),
@@ -148,12 +158,24 @@ export const releaseManifestSchema = z.strictObject({
         .array(z.strictObject({title: z.string().min(1), labels: z.array(z.string()).min(1)}))
         .optional()
         .default(CHANGELOG_DEFAULT_GROUPS),
+      /** `release beta` commits the beta's changelog file too (goreleaser needs one per tag). */
+      betas: z.boolean().optional().default(true),
     })
     .optional()
-    .default({path: 'CHANGELOG/CHANGELOG-v{version}.md', groups: CHANGELOG_DEFAULT_GROUPS}),
+    .default({path: 'CHANGELOG/CHANGELOG-v{version}.md', groups: CHANGELOG_DEFAULT_GROUPS, betas: true}),
   /** Default branch per repository when it is not release.defaultBranch. */
   repositories: z
-    .record(repoSlug, z.strictObject({defaultBranch: z.string().min(1)}))
+    .record(
+      repoSlug,
+      z.strictObject({
+        defaultBranch: z.string().min(1).optional(),
+        /** A local clone to read instead of GitHub (offline `status`, `lint`, `plan`): file:///path. */
+        url: z
+          .string()
+          .regex(/^file:\/\/\/./, 'expected a file:///absolute/path URL of a local clone')
+          .optional(),
+      }),
+    )
     .optional()
     .default({}),
   components: z.array(componentSchema).min(1),
@@ -247,4 +269,32 @@ export function manifestRepositories(manifest: ReleaseManifest): string[] {
     if (!repos.includes(r)) repos.push(r)
   }
   return repos
+}
+
+/** The manifest's `file://` repository URLs (offline mode). */
+export function localRepositoryUrls(manifest: ReleaseManifest): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [slug, r] of Object.entries(manifest.repositories)) if (r.url) out[slug] = r.url
+  return out
+}
+
+/**
+ * The manifest narrowed to the repositories that can be read (offline: those with a local clone).
+ * Components and files elsewhere are left out, each repository named once in the returned notes.
+ */
+export function restrictToRepositories(
+  manifest: ReleaseManifest,
+  repos: string[],
+): {manifest: ReleaseManifest; notes: string[]} {
+  const left = manifestRepositories(manifest).filter((r) => !repos.includes(r))
+  if (left.length === 0) return {manifest, notes: []}
+  const notes = left.map((r) => `${r}: no local clone given; its components are not checked (--repo-path ${r}=DIR)`)
+  return {
+    manifest: {
+      ...manifest,
+      components: manifest.components.filter((c) => repos.includes(c.repository)),
+      files: manifest.files.filter((f) => repos.includes(f.repository ?? manifest.release.repository)),
+    },
+    notes,
+  }
 }

@@ -20,14 +20,25 @@ export const releaseFlags = {
   ...forgeFlags,
 }
 
+/** Read-only commands also run on local clones, with git alone (status, lint, plan). */
+export const offlineFlags = {
+  'repo-path': Flags.string({
+    description:
+      'read a local clone instead of GitHub: DIR (the release repository) or owner/name=DIR (repeatable); API-only data is skipped with a note',
+    multiple: true,
+    helpGroup: 'RELEASE',
+  }),
+}
+
 export const applyFlags = {
   'dry-run': Flags.boolean({description: 'show what would happen; make no write'}),
   resume: Flags.boolean({description: 'finish the run recorded in the journal'}),
   abort: Flags.boolean({description: 'drop the unfinished run recorded in the journal (no remote change)'}),
   journal: Flags.string({description: 'journal file (default ~/.flyte/release-journal/<command>-<version>.json)'}),
+  strict: Flags.boolean({description: 'a values.yaml marker that matches nothing is an error (default: a warning)'}),
 }
 
-type Flagged = {manifest?: string; token?: string; 'github-url'?: string}
+type Flagged = {manifest?: string; token?: string; 'github-url'?: string; 'repo-path'?: string[]}
 
 export abstract class ReleaseCommand<T extends typeof Command> extends BaseCommand<T> {
   private get releaseFlagValues(): Flagged & {
@@ -35,23 +46,52 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     resume?: boolean
     abort?: boolean
     journal?: string
+    strict?: boolean
   } {
     return this.flags as unknown as Flagged
   }
 
+  private offline?: {notes: string[]; forge: Forge}
+
   protected async manifest(): Promise<ReleaseManifest> {
     const {loadReleaseManifest} = await import('./manifest.js')
-    const {DEFAULT_RELEASE_MANIFEST} = await import('../config/release-manifest.js')
-    return loadReleaseManifest(
+    const {DEFAULT_RELEASE_MANIFEST, localRepositoryUrls, restrictToRepositories} =
+      await import('../config/release-manifest.js')
+    const manifest = await loadReleaseManifest(
       this.releaseFlagValues.manifest || process.env.FLYTECTL_RELEASE_MANIFEST || DEFAULT_RELEASE_MANIFEST,
     )
+    const urls = localRepositoryUrls(manifest)
+    const given = this.releaseFlagValues['repo-path'] ?? []
+    if (given.length === 0 && Object.keys(urls).length === 0) return manifest
+    // Offline: local clones read with git; the manifest narrowed to the repositories that have one.
+    const {LocalGitForge, repoPathsFrom} = await import('../forge/local-git.js')
+    const paths = repoPathsFrom(given, manifest.release.repository, urls)
+    const forge = new LocalGitForge(paths)
+    if (!paths[manifest.release.repository]) {
+      const {CliError} = await import('../cli/errors.js')
+      throw new CliError('usage', `no local clone of the release repository ${manifest.release.repository}`, {
+        hint: `Pass --repo-path DIR (or --repo-path ${manifest.release.repository}=DIR) for it.`,
+      })
+    }
+    const narrowed = restrictToRepositories(manifest, Object.keys(paths))
+    this.offline = {notes: [...narrowed.notes], forge}
+    return narrowed.manifest
+  }
+
+  /** After an offline run: what was not read or not checked, on stderr. */
+  protected offlineNotes(): void {
+    if (!this.offline) return
+    const forgeNotes = (this.offline.forge as Forge & {notes?: string[]}).notes ?? []
+    for (const n of [...this.offline.notes, ...forgeNotes]) this.note(`note: ${n}`)
   }
 
   protected githubToken(): string | undefined {
     return this.releaseFlagValues.token || process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined
   }
 
+  /** The GitHub forge, or the offline one when the manifest() call found local clones (call manifest() first). */
   protected async forge(): Promise<Forge> {
+    if (this.offline) return this.offline.forge
     const {forgeFromFlags} = await import('../forge/cli.js')
     // Spacing of writes (default: GitHub's one second); a GHES or test server may allow less.
     const interval = process.env.FLYTECTL_GITHUB_WRITE_INTERVAL_MS
@@ -79,6 +119,16 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     }
     const [manifest, service] = await Promise.all([this.manifest(), import('./service.js')])
     service.checkRequest(req)
+    if (this.offline && !f['dry-run']) {
+      const {CliError} = await import('../cli/errors.js')
+      throw new CliError(
+        'usage',
+        'the manifest reads local clones (file:// repositories): only --dry-run can run offline',
+        {
+          hint: 'Add --dry-run, or use a manifest whose repositories are on GitHub.',
+        },
+      )
+    }
     const [forge, progress, {createGitLayer}] = await Promise.all([
       this.forge(),
       import('./progress.js'),
@@ -96,6 +146,7 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
       resume: f.resume,
       abort: f.abort,
       journalPath: f.journal,
+      strict: f.strict,
       git,
       runner: tty ? progress.listrRunner : undefined,
       onPlan: (plan: ReleasePlan) => {
@@ -104,6 +155,7 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
       onResult: tty ? undefined : (r) => this.note(progress.plainLine(r)),
     })
     this.out(service.renderReportText(report))
+    this.offlineNotes()
     const {publishToActions} = await import('./actions.js')
     await publishToActions(report)
     if (!f.abort) service.assertReportOk(report)

@@ -15,7 +15,7 @@ import {
   type ComponentTag,
   type TagAnomaly,
 } from '../versioning/tags.js'
-import {compareVersions, formatVersion, versionText} from '../versioning/version.js'
+import {formatVersion, versionText} from '../versioning/version.js'
 import {observe} from './observe.js'
 import {findSphinxRelease, UpdaterError, updateYamlValues} from './updaters.js'
 
@@ -38,7 +38,12 @@ export async function releaseStatus(
 ): Promise<ComponentStatus[]> {
   const components = names?.length ? manifest.components.filter((c) => names.includes(c.name)) : manifest.components
   const repos = [...new Set(components.map((c) => c.repository))]
-  const obs = await observe(forge, {repos, defaultBranch: (r) => defaultBranchOf(manifest, r), listBranches: true})
+  const obs = await observe(forge, {
+    repos,
+    defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranchPattern: manifest.release.releaseBranch,
+    listBranches: true,
+  })
   const branchPattern = new RegExp(
     '^' +
       manifest.release.releaseBranch.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(major|minor)\}/g, '\\d+') +
@@ -74,11 +79,15 @@ export type LintRule =
   | 'doubly-spelled-tag'
   | 'docs-release-mismatch'
   | 'marker-matches-nothing'
+  | 'chart-app-version'
   | 'tag-without-changelog'
   | 'aligned-out-of-step'
+  | 'tags-of-another-line'
 
 export interface LintFinding {
   rule: LintRule
+  /** Warnings fail `release lint` only with --strict. */
+  severity: 'error' | 'warning'
   repository: string
   subject: string
   message: string
@@ -99,7 +108,11 @@ export async function releaseLint(
 ): Promise<LintFinding[]> {
   const findings: LintFinding[] = []
   const repos = manifestRepositories(manifest)
-  const obs = await observe(forge, {repos, defaultBranch: (r) => defaultBranchOf(manifest, r)})
+  const obs = await observe(forge, {
+    repos,
+    defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranchPattern: manifest.release.releaseBranch,
+  })
   const tagsBy = new Map<string, ComponentTag[]>()
   for (const c of manifest.components) tagsBy.set(c.name, componentTags(obs.repos[c.repository]!.tags, c))
 
@@ -109,6 +122,7 @@ export async function releaseLint(
     if (inRepo.length === 0) continue
     for (const t of unreadableTags(obs.repos[repo]!.tags, inRepo)) {
       findings.push({
+        severity: 'error',
         rule: 'unreadable-tag',
         repository: repo,
         subject: t.name,
@@ -123,6 +137,7 @@ export async function releaseLint(
     for (const t of tags) {
       for (const a of t.anomalies) {
         findings.push({
+          severity: 'error',
           rule: 'malformed-tag',
           repository: c.repository,
           subject: t.name,
@@ -132,6 +147,7 @@ export async function releaseLint(
     }
     for (const group of doublySpelled(tags)) {
       findings.push({
+        severity: 'error',
         rule: 'doubly-spelled-tag',
         repository: c.repository,
         subject: group.map((t) => t.name).join(', '),
@@ -140,26 +156,42 @@ export async function releaseLint(
     }
   }
 
-  // Aligned components out of step with the root's latest release.
+  const home = manifest.release.repository
   const root = rootComponent(manifest)
-  const rootLatest = latestTag(tagsBy.get(root.name)!, {stable: true})
+  const rootTags = tagsBy.get(root.name)!
+  const others = componentTags(obs.repos[home]!.otherLineTags ?? [], root)
+  if (others.length > 0) {
+    const names = others.map((t) => t.name)
+    findings.push({
+      severity: 'warning',
+      rule: 'tags-of-another-line',
+      repository: home,
+      subject: `${names.at(-1)} … ${names[0]}`,
+      message: `${others.length} root tags (${names.at(-1)} … ${names[0]}) are not on ${defaultBranchOf(manifest, home)}: another product line; not checked against this manifest`,
+    })
+  }
+  const latestRoot = latestTag(rootTags)
+
+  // Aligned components out of step with the root's latest release (same X.Y; patches are their own).
+  const rootLatest = latestTag(rootTags, {stable: true})
   if (rootLatest) {
     for (const c of manifest.components.filter((x) => x.aligned && x.name !== root.name)) {
       const latest = latestTag(tagsBy.get(c.name)!, {stable: true})
-      if (!latest || compareVersions(latest.version, rootLatest.version) !== 0) {
+      if (
+        !latest ||
+        latest.version.major !== rootLatest.version.major ||
+        latest.version.minor !== rootLatest.version.minor
+      ) {
         findings.push({
+          severity: 'error',
           rule: 'aligned-out-of-step',
           repository: c.repository,
           subject: c.name,
-          message: `${c.name} is aligned but its latest release is ${latest?.name ?? 'none'}, not ${versionText(rootLatest.version)} (${rootLatest.name})`,
+          message: `${c.name} is aligned but its latest release is ${latest?.name ?? 'none'}, not on ${rootLatest.version.major}.${rootLatest.version.minor} (${rootLatest.name})`,
         })
       }
     }
   }
-
-  const home = manifest.release.repository
-  const rootTags = tagsBy.get(root.name)!
-  const latestRoot = latestTag(rootTags)
 
   // Docs `release =` at the latest root tag, and marker files on the default branch.
   for (const [i, f] of manifest.files.entries()) {
@@ -173,10 +205,34 @@ export async function releaseLint(
         .replaceAll('{version}', formatVersion(latestRoot.version, scheme))
       if (found?.value !== expected) {
         findings.push({
+          severity: 'error',
           rule: 'docs-release-mismatch',
           repository: repo,
           subject: `${f.path}@${latestRoot.name}`,
           message: `${f.path} at ${latestRoot.name} has release = ${found ? JSON.stringify(found.value) : '(none)'}, expected "${expected}"`,
+        })
+      }
+    }
+    if (f.kind === 'helm-chart' && f.appVersion !== undefined && rootLatest && repo === home) {
+      const file = await forge.getFile(repo, f.path, rootLatest.name)
+      const scheme = f.scheme ?? root.scheme
+      const expected = f.appVersion
+        .replaceAll('{tag}', `v${formatVersion(rootLatest.version, scheme)}`)
+        .replaceAll('{version}', formatVersion(rootLatest.version, scheme))
+      const {parse} = await import('yaml')
+      let found: unknown
+      try {
+        found = file ? (parse(file.text, {maxAliasCount: 100}) as {appVersion?: unknown} | null)?.appVersion : undefined
+      } catch {
+        found = undefined
+      }
+      if (String(found ?? '') !== expected) {
+        findings.push({
+          severity: 'error',
+          rule: 'chart-app-version',
+          repository: repo,
+          subject: `${f.path}@${rootLatest.name}`,
+          message: `${f.path} at ${rootLatest.name} has appVersion ${found === undefined ? '(none)' : JSON.stringify(String(found))}, expected "${expected}"`,
         })
       }
     }
@@ -190,6 +246,7 @@ export async function releaseLint(
         } catch (err) {
           if (!(err instanceof UpdaterError)) throw err
           findings.push({
+            severity: 'warning',
             rule: 'marker-matches-nothing',
             repository: repo,
             subject: `files.${i} ${s.marker}`,
@@ -200,14 +257,15 @@ export async function releaseLint(
     }
   }
 
-  // A changelog file for each recent stable root tag.
-  const depth = options.changelogDepth ?? 5
-  const stableRoot = rootTags.filter((t) => !t.version.pre && t.anomalies.length === 0).slice(0, depth)
+  // A changelog file at every release and beta tag of the line (the newest `changelogDepth` when given).
+  const needNotes = rootTags.filter((t) => t.anomalies.length === 0)
+  const checked = options.changelogDepth === undefined ? needNotes : needNotes.slice(0, options.changelogDepth)
   await Promise.all(
-    stableRoot.map(async (t) => {
+    checked.map(async (t) => {
       const path = manifest.changelog.path.replace('{version}', versionText(t.version))
       if (!(await forge.getFile(home, path, t.name))) {
         findings.push({
+          severity: 'error',
           rule: 'tag-without-changelog',
           repository: home,
           subject: t.name,

@@ -4,6 +4,8 @@
  */
 import {CliError} from '../cli/errors.js'
 import type {Forge, ForgeTag} from '../forge/types.js'
+import {parseReleaseVersion} from '../versioning/parse.js'
+import {compareVersions} from '../versioning/version.js'
 import type {ReleaseObservation, RepoObservation} from './types.js'
 
 export interface ObserveRequest {
@@ -21,6 +23,8 @@ export interface ObserveRequest {
   milestonesOf?: string
   /** Also list branches (status, lint). */
   listBranches?: boolean
+  /** The manifest's release branch pattern (`release-v{major}.{minor}`), to tell another line's tags. */
+  releaseBranchPattern?: string
 }
 
 export async function observe(forge: Forge, req: ObserveRequest): Promise<ReleaseObservation> {
@@ -55,6 +59,13 @@ async function observeRepo(forge: Forge, repo: string, req: ObserveRequest): Pro
       hint: `Cut the minor release first (\`flytectl release cut\`), or check the version line.`,
     })
   }
+  const split = await splitOtherLines(
+    forge,
+    repo,
+    headSha,
+    tags,
+    req.releaseBranchPattern ?? 'release-v{major}.{minor}',
+  )
   const ref = releaseBranchSha ?? headSha
   const paths = req.files?.[repo] ?? []
   const texts = await Promise.all(paths.map((p) => forge.getFile(repo, p, ref)))
@@ -65,13 +76,14 @@ async function observeRepo(forge: Forge, repo: string, req: ObserveRequest): Pro
     defaultBranch,
     headSha,
     branches,
-    tags,
+    tags: split.mine,
+    ...(split.others.length > 0 ? {otherLineTags: split.others} : {}),
     releaseBranchSha,
     files,
   }
   const since = req.changesSince?.[repo]
   if (since) {
-    const previousTag = since(tags)
+    const previousTag = since(split.mine)
     const base = releaseBranchSha && req.releaseBranch ? req.releaseBranch : defaultBranch
     const pullsP = forge.listPulls(repo, {state: 'closed', base})
     if (previousTag) {
@@ -86,4 +98,59 @@ async function observeRepo(forge: Forge, repo: string, req: ObserveRequest): Pro
     }
   }
   return observation
+}
+
+/**
+ * A repository can carry two product lines: flyteorg/flyte keeps Flyte 1 on master and Flyte 2
+ * (v2.x tags) on main. The tags of majors above the highest one whose newest tag the default
+ * branch or that tag's release branch (release-vX.Y) reaches belong to the other line; planners
+ * and lint leave them out (a compare or two per major checked, highest first; none when the
+ * repository has one major).
+ */
+export async function splitOtherLines(
+  forge: Forge,
+  repo: string,
+  headSha: string,
+  tags: ForgeTag[],
+  releaseBranchPattern = 'release-v{major}.{minor}',
+): Promise<{mine: ForgeTag[]; others: ForgeTag[]}> {
+  const majorOf = (name: string) => {
+    const parsed = parseReleaseVersion(name.slice(name.lastIndexOf('/') + 1))
+    return parsed.ok ? parsed.version.major : undefined
+  }
+  const byMajor = new Map<number, ForgeTag[]>()
+  for (const t of tags) {
+    const m = majorOf(t.name)
+    if (m !== undefined) byMajor.set(m, [...(byMajor.get(m) ?? []), t])
+  }
+  const majors = [...byMajor.keys()].sort((a, b) => b - a)
+  const other = new Set<number>()
+  for (const major of majors.slice(0, -1)) {
+    const group = byMajor.get(major)!
+    // Its newest tag by version: reachable from the head means this major is the head's line.
+    const top = group.reduce((best, t) => (compareTagVersions(t.name, best.name) > 0 ? t : best))
+    if (top.sha === headSha || (await forge.compare(repo, headSha, top.sha)).aheadBy === 0) break
+    const v = parseReleaseVersion(top.name.slice(top.name.lastIndexOf('/') + 1))
+    if (v.ok) {
+      const branch = releaseBranchPattern
+        .replace('{major}', String(v.version.major))
+        .replace('{minor}', String(v.version.minor))
+      const branchSha = await forge.getBranchSha(repo, branch)
+      if (branchSha && (branchSha === top.sha || (await forge.compare(repo, branchSha, top.sha)).aheadBy === 0)) break
+    }
+    other.add(major)
+  }
+  if (other.size === 0) return {mine: tags, others: []}
+  const isOther = (t: ForgeTag) => {
+    const m = majorOf(t.name)
+    return m !== undefined && other.has(m)
+  }
+  return {mine: tags.filter((t) => !isOther(t)), others: tags.filter(isOther)}
+}
+
+function compareTagVersions(a: string, b: string): number {
+  const va = parseReleaseVersion(a.slice(a.lastIndexOf('/') + 1))
+  const vb = parseReleaseVersion(b.slice(b.lastIndexOf('/') + 1))
+  if (!va.ok || !vb.ok) return 0
+  return compareVersions(va.version, vb.version)
 }

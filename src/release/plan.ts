@@ -120,6 +120,7 @@ export function cutObserveRequest(
   return {
     repos,
     defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranchPattern: manifest.release.releaseBranch,
     releaseBranch: releaseBranchName(manifest, version),
     files,
     changesSince,
@@ -129,30 +130,71 @@ export function cutObserveRequest(
 
 export function betaObserveRequest(manifest: ReleaseManifest, components: ReleaseComponent[]): ObserveRequest {
   const repos = [...new Set(components.map((c) => c.repository))]
-  return {repos, defaultBranch: (r) => defaultBranchOf(manifest, r)}
+  const root = rootComponent(manifest)
+  if (!manifest.changelog.betas || !components.some((c) => c.name === root.name)) {
+    return {
+      repos,
+      defaultBranch: (r) => defaultBranchOf(manifest, r),
+      releaseBranchPattern: manifest.release.releaseBranch,
+    }
+  }
+  // The beta's notes: what was merged since the previous stable release (never since a beta).
+  return {
+    repos,
+    defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranchPattern: manifest.release.releaseBranch,
+    changesSince: {
+      [root.repository]: (tags) =>
+        latestTag(
+          tagsFor(tags, root).filter((t) => t.anomalies.length === 0),
+          {stable: true},
+        )?.name,
+    },
+  }
 }
 
 export function patchObserveRequest(
   manifest: ReleaseManifest,
-  line: {major: number; minor: number},
+  line: {major: number; minor: number} | undefined,
   components: ReleaseComponent[],
 ): ObserveRequest {
   const home = manifest.release.repository
+  if (!line) {
+    // Components on their own lines only: tagged at their default branch head, no release branch.
+    return {
+      repos: [...new Set(components.map((c) => c.repository))],
+      defaultBranch: (r) => defaultBranchOf(manifest, r),
+      releaseBranchPattern: manifest.release.releaseBranch,
+    }
+  }
   const repos = [home, ...new Set(components.map((c) => c.repository).filter((r) => r !== home))]
   const files = filesByRepo(manifest)
   for (const r of Object.keys(files)) if (!repos.includes(r)) repos.push(r)
+  // A file may carry another component's release (the console tag): read that repository's tags too.
+  for (const f of manifest.files) {
+    const c = f.component ? manifest.components.find((x) => x.name === f.component) : undefined
+    if (c && !repos.includes(c.repository)) repos.push(c.repository)
+  }
   const root = rootComponent(manifest)
   return {
     repos,
     defaultBranch: (r) => defaultBranchOf(manifest, r),
+    releaseBranchPattern: manifest.release.releaseBranch,
     releaseBranch: releaseBranchName(manifest, line),
     requireReleaseBranch: [home],
     files,
     changesSince: {
-      [home]: (tags) => latestTag(tagsFor(tags, root), {line})?.name,
+      // The previous stable release on the line (a patch's notes start there, never at a beta).
+      [home]: (tags) => previousStable(tagsFor(tags, root), line),
     },
     milestonesOf: home,
   }
+}
+
+/** The newest stable tag on the line, else (a line's first patch after X.Y.0 betas only) the newest tag on it. */
+export function previousStable(tags: ComponentTag[], line: {major: number; minor: number}): string | undefined {
+  const clean = tags.filter((t) => t.anomalies.length === 0)
+  return (latestTag(clean, {line, stable: true}) ?? latestTag(tags, {line, stable: true}))?.name
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,13 +205,27 @@ function renderValue(template: string, v: ReleaseVersion, scheme: 'semver' | 'pe
   return template.replaceAll('{tag}', `v${spelled}`).replaceAll('{version}', spelled)
 }
 
-function bumpFile(text: string, f: BumpFile, v: ReleaseVersion, scheme: 'semver' | 'pep440'): string {
+/** How the bump treats a marker that matches nothing: a plan note (default) or an error (--strict). */
+export interface BumpOptions {
+  strict?: boolean
+  notes: string[]
+}
+
+function bumpFile(
+  text: string,
+  f: BumpFile,
+  v: ReleaseVersion,
+  scheme: 'semver' | 'pep440',
+  repo: string,
+  index: number,
+  options: BumpOptions,
+): string {
   switch (f.kind) {
     case 'helm-chart':
       return updateHelmChart(
         text,
         {
-          version: renderValue(f.version, v, scheme),
+          version: f.version === false ? undefined : renderValue(f.version, v, scheme),
           appVersion: f.appVersion === undefined ? undefined : renderValue(f.appVersion, v, scheme),
           dependencyMarker: f.dependencyMarker,
         },
@@ -180,6 +236,14 @@ function bumpFile(text: string, f: BumpFile, v: ReleaseVersion, scheme: 'semver'
         text,
         f.set.map((s) => ({...s, value: renderValue(s.value, v, scheme)})),
         f.path,
+        options.strict
+          ? {}
+          : {
+              onMissingMarker: (err) =>
+                options.notes.push(
+                  `warning: ${repo}: ${err.message} (files.${index} of the release manifest; an error with --strict)`,
+                ),
+            },
       )
     case 'sphinx-release':
       return updateSphinxRelease(text, renderValue(f.value, v, scheme), f.path)
@@ -193,6 +257,7 @@ function fileChanges(
   manifest: ReleaseManifest,
   obs: ReleaseObservation,
   releaseVersion: ReleaseVersion,
+  options: BumpOptions,
 ): Map<string, FileChange[]> {
   const texts = new Map<string, {repo: string; path: string; before: string; after: string}>()
   manifest.files.forEach((f, i) => {
@@ -221,11 +286,13 @@ function fileChanges(
       v = latest.version
     }
     try {
-      entry.after = bumpFile(entry.after, f, v, f.scheme ?? c?.scheme ?? 'semver')
+      entry.after = bumpFile(entry.after, f, v, f.scheme ?? c?.scheme ?? 'semver', repo, i, options)
     } catch (err) {
       if (err instanceof UpdaterError) {
         throw new CliError('invalid-input', `${repo}: ${err.message} (files.${i} of the release manifest)`, {
-          hint: 'Fix the marker or path in the release manifest, or the file itself (`flytectl release lint` lists all).',
+          hint: options.strict
+            ? 'Fix the marker or path in the release manifest, or the file itself (`flytectl release lint` lists all); without --strict a marker that matches nothing is only a warning.'
+            : 'Fix the marker or path in the release manifest, or the file itself (`flytectl release lint` lists all).',
         })
       }
       throw err
@@ -373,7 +440,7 @@ export function planCut(
   obs: ReleaseObservation,
   version: ReleaseVersion,
   now: Date,
-  options: {docsCandidates?: readonly string[]} = {},
+  options: {docsCandidates?: readonly string[]; strict?: boolean} = {},
 ): ReleasePlan {
   if (version.pre || version.patch !== 0) {
     throw new CliError('invalid-input', `release cut takes a minor version X.Y.0, not ${versionText(version)}`, {
@@ -407,7 +474,7 @@ export function planCut(
   const steps: ReleaseStep[] = []
   const notes: string[] = []
   const components: ComponentVersion[] = []
-  const files = fileChanges(manifest, obs, version)
+  const files = fileChanges(manifest, obs, version, {strict: options.strict, notes})
   const changelog = changelogStep(manifest, obs, repos, version, (repo) =>
     formatTag(version, leadComponent(manifest, repo)!),
   )
@@ -473,6 +540,9 @@ export function planBeta(
   const steps: ReleaseStep[] = []
   const notes: string[] = []
   const out: ComponentVersion[] = []
+  const root = rootComponent(manifest)
+  const home = manifest.release.repository
+  const planned: {c: ReleaseComponent; v: ReleaseVersion}[] = []
   for (const c of components) {
     const o = obs.repos[c.repository]!
     const tags = tagsOf(obs, c)
@@ -490,7 +560,7 @@ export function planBeta(
     } catch (err) {
       ruleError(err, `Cut the release first, or set a different prereleaseLabel for ${c.name}.`)
     }
-    steps.push(tagStep(c, v, {sha: o.headSha}, manifest.release.name))
+    planned.push({c, v})
     out.push({
       component: c.name,
       repo: c.repository,
@@ -499,9 +569,25 @@ export function planBeta(
       previous: tags[0]?.name,
     })
   }
-  const root = rootComponent(manifest)
+  // The root's beta carries its changelog file (goreleaser publishes CHANGELOG-<tag>.md as the
+  // release notes of every tag, betas included): one commit on the default branch, and the
+  // release repository's beta tags at that commit.
+  const rootBeta = planned.find((p) => p.c.name === root.name)
+  const withNotes = manifest.changelog.betas && rootBeta !== undefined
+  if (withNotes) {
+    const o = obs.repos[home]!
+    const changelog = changelogStep(manifest, obs, [home], rootBeta.v, () => formatTag(rootBeta.v, root))
+    steps.push(
+      commitStep(home, o.defaultBranch, `${manifest.release.name} ${versionText(rootBeta.v)} changelog`, [changelog]),
+    )
+  }
+  for (const {c, v} of planned) {
+    const o = obs.repos[c.repository]!
+    const at: TagTarget = withNotes && c.repository === home ? {branch: o.defaultBranch} : {sha: o.headSha}
+    steps.push(tagStep(c, v, at, manifest.release.name))
+  }
   const lead = out.find((x) => x.component === root.name) ?? out[0]
-  return {command: 'beta', version: lead?.version ?? '', components: out, steps, notes}
+  return {command: 'beta', version: lead?.version ?? '', components: out, steps: byRepo(steps), notes}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,12 +596,12 @@ export function planBeta(
 export function planPatch(
   manifest: ReleaseManifest,
   obs: ReleaseObservation,
-  line: {major: number; minor: number},
+  line: {major: number; minor: number} | undefined,
   components: ReleaseComponent[],
-  options: {beta: boolean; explicit: boolean},
+  options: {beta: boolean; explicit: boolean; strict?: boolean},
 ): ReleasePlan {
   const home = manifest.release.repository
-  const branch = releaseBranchName(manifest, line)
+  const branch = line ? releaseBranchName(manifest, line) : undefined
   const root = rootComponent(manifest)
   const steps: ReleaseStep[] = []
   const notes: string[] = []
@@ -524,6 +610,48 @@ export function planPatch(
   const tagSteps: ReleaseStep[] = []
   for (const c of components) {
     const o = obs.repos[c.repository]!
+    const tags = tagsOf(obs, c)
+    const onLine = line && tags.some((t) => t.version.major === line.major && t.version.minor === line.minor)
+    if (!c.aligned && (!line || !onLine)) {
+      // A component on its own line (flytectl/v0.9.x): its next patch at its default branch head.
+      const latest = latestTag(tags, {stable: true})
+      if (!latest) {
+        throw new CliError('not-found', `${c.name} has no release to patch`, {
+          hint: `Tag its first release (${formatTag({major: 0, minor: 1, patch: 0}, c)}) first.`,
+        })
+      }
+      const own = {major: latest.version.major, minor: latest.version.minor}
+      const atHead = tags.find((t) => t.sha === o.headSha && (options.beta || !t.version.pre))
+      if (atHead) {
+        notes.push(`${c.name}: ${o.defaultBranch} head ${o.headSha.slice(0, 7)} is already tagged ${atHead.name}`)
+        continue
+      }
+      let v: ReleaseVersion
+      try {
+        v = nextPatch(
+          tags.map((t) => t.version),
+          own,
+          {beta: options.beta, label: c.prereleaseLabel},
+        )
+      } catch (err) {
+        ruleError(err, `Check ${c.name}'s tags with \`flytectl release lint\`.`)
+      }
+      tagSteps.push(tagStep(c, v, {sha: o.headSha}, manifest.release.name))
+      out.push({
+        component: c.name,
+        repo: c.repository,
+        tag: formatTag(v, c),
+        version: versionText(v),
+        previous: latest.name,
+      })
+      notes.push(`${c.name} is on its own line ${own.major}.${own.minor}: tagged at ${o.defaultBranch} head`)
+      continue
+    }
+    if (!line || !branch) {
+      throw new CliError('usage', `release patch needs the minor line X.Y for ${c.name}`, {
+        hint: 'Aligned components are patched on their release branch.',
+      })
+    }
     if (!o.releaseBranchSha) {
       if (options.explicit) {
         throw new CliError('not-found', `branch ${branch} does not exist in ${c.repository} (component ${c.name})`, {
@@ -533,7 +661,6 @@ export function planPatch(
       notes.push(`${c.name}: no ${branch} branch in ${c.repository}; not patched`)
       continue
     }
-    const tags = tagsOf(obs, c)
     // Released at the branch head already: a stable tag there, or any tag when asked for a beta.
     // (A beta patch at the head is promoted by the final patch.)
     const atHead = tags.find(
@@ -567,9 +694,9 @@ export function planPatch(
       previous: latestTag(tags, {line})?.name,
     })
   }
-  if (rootVersion) {
+  if (rootVersion && branch) {
     const message = `Release ${manifest.release.name} ${versionText(rootVersion)}`
-    const files = fileChanges(manifest, obs, rootVersion)
+    const files = fileChanges(manifest, obs, rootVersion, {strict: options.strict, notes})
     const changelog = changelogStep(manifest, obs, [home], rootVersion, () => formatTag(rootVersion!, root))
     files.set(home, [...(files.get(home) ?? []), changelog])
     for (const repo of [...new Set([home, ...files.keys(), ...tagSteps.map((s) => s.repo)])]) {
@@ -595,7 +722,7 @@ export function planPatch(
   return {
     command: 'patch',
     version: lead?.version ?? '',
-    releaseBranch: branch,
+    ...(branch ? {releaseBranch: branch} : {}),
     components: out,
     steps: byRepo(steps),
     notes,

@@ -6,7 +6,8 @@ import {CliError} from '../cli/errors.js'
 import type {ReleaseComponent, ReleaseManifest} from '../config/release-manifest.js'
 import type {Forge} from '../forge/types.js'
 import type {GitLayer} from '../git/types.js'
-import {parseMinorLine, parseStableVersion, parseVersion, versionText} from '../versioning/version.js'
+import {parseReleaseLine, parseReleaseVersion, quoteValue, versionParseMessage} from '../versioning/parse.js'
+import {parseMinorLine, parseStableVersion, versionText} from '../versioning/version.js'
 import {applyPlan, type GroupRunner} from './apply.js'
 import {defaultJournalPath, Journal, readJournal} from './journal.js'
 import {observe} from './observe.js'
@@ -27,12 +28,15 @@ export interface RunOptions {
   onResult?: (r: StepResult) => void
   /** Called once the plan is known (before any write). */
   onPlan?: (plan: ReleasePlan) => void
+  /** A Helm marker that matches nothing is an error, not a warning. */
+  strict?: boolean
 }
 
 export type ReleaseRequest =
   | {command: 'cut'; version: string}
   | {command: 'beta'; components?: string[]; repositories?: string[]}
-  | {command: 'patch'; line: string; beta?: boolean; components?: string[]}
+  /** `line` X.Y for the aligned set; without it, only components on their own lines (--component). */
+  | {command: 'patch'; line?: string; beta?: boolean; components?: string[]}
 
 export function selectComponents(manifest: ReleaseManifest, names: string[] | undefined, fallback: ReleaseComponent[]) {
   if (!names || names.length === 0) return fallback
@@ -49,29 +53,50 @@ export function selectComponents(manifest: ReleaseManifest, names: string[] | un
 
 function journalKey(req: ReleaseRequest): string {
   if (req.command === 'cut') return `cut-${req.version}`
-  if (req.command === 'patch') return `patch-${req.line}${req.beta ? '-beta' : ''}`
+  if (req.command === 'patch') {
+    const what = req.line ?? (req.components ?? []).join('+')
+    return `patch-${what}${req.beta ? '-beta' : ''}`
+  }
   return 'beta'
 }
 
 /** Validate arguments before any API call. */
 export function checkRequest(req: ReleaseRequest): void {
-  if (req.command === 'cut' && !parseStableVersion(req.version)) {
-    throw new CliError('invalid-input', `"${req.version}" is not a release version`, {
-      hint: parseVersion(req.version)
-        ? 'release cut takes a stable version such as 1.4.0; betas come from `flytectl release beta`.'
-        : 'Use a version such as 1.4.0 (or v1.4.0).',
-    })
+  if (req.command === 'cut') {
+    const parsed = parseReleaseVersion(req.version)
+    if (!parsed.ok) {
+      throw new CliError('invalid-input', versionParseMessage(req.version, parsed.reason), {
+        hint: 'Use a version such as 1.4.0 (or v1.4.0).',
+      })
+    }
+    const v = parsed.version
+    if (v.pre) {
+      throw new CliError('invalid-input', `${quoteValue(req.version)} is not a release version (it is a prerelease)`, {
+        hint: 'release cut takes a stable version such as 1.4.0; betas come from `flytectl release beta`.',
+      })
+    }
+    if (v.patch !== 0) {
+      throw new CliError('invalid-input', `release cut takes a minor version X.Y.0, not ${versionText(v)}`, {
+        hint: `Patch releases are made with \`flytectl release patch ${v.major}.${v.minor}\`.`,
+      })
+    }
   }
-  const stable = req.command === 'cut' ? parseStableVersion(req.version) : undefined
-  if (stable && stable.patch !== 0) {
-    throw new CliError('invalid-input', `release cut takes a minor version X.Y.0, not ${versionText(stable)}`, {
-      hint: `Patch releases are made with \`flytectl release patch ${stable.major}.${stable.minor}\`.`,
-    })
+  if (req.command === 'patch' && req.line !== undefined) {
+    const line = parseReleaseLine(req.line)
+    if (!line.ok) {
+      throw new CliError('invalid-input', `${quoteValue(req.line)} is not a minor line: ${line.reason}`, {
+        hint: 'release patch takes the minor line, such as 1.3 (the branch release-v1.3).',
+      })
+    }
   }
-  if (req.command === 'patch' && !parseMinorLine(req.line)) {
-    throw new CliError('invalid-input', `"${req.line}" is not a minor line`, {
-      hint: 'release patch takes the minor line, such as 1.3 (the branch release-v1.3).',
-    })
+  if (req.command === 'patch' && req.line === undefined && !req.components?.length) {
+    throw new CliError(
+      'usage',
+      'release patch needs the minor line X.Y, or --component for a component on its own line',
+      {
+        hint: 'Run `flytectl release patch 1.16`, or `flytectl release patch --component flytectl`.',
+      },
+    )
   }
 }
 
@@ -80,13 +105,14 @@ export async function makePlan(
   manifest: ReleaseManifest,
   req: ReleaseRequest,
   now: Date,
+  options: {strict?: boolean} = {},
 ): Promise<ReleasePlan> {
   checkRequest(req)
   if (req.command === 'cut') {
     const v = parseStableVersion(req.version)!
     const {CONF_PY_CANDIDATES} = await import('../docs-versioning/pin.js')
     const obs = await observe(forge, cutObserveRequest(manifest, v, CONF_PY_CANDIDATES))
-    return planCut(manifest, obs, v, now, {docsCandidates: CONF_PY_CANDIDATES})
+    return planCut(manifest, obs, v, now, {docsCandidates: CONF_PY_CANDIDATES, strict: options.strict})
   }
   if (req.command === 'beta') {
     let components = selectComponents(manifest, req.components, manifest.components)
@@ -102,16 +128,29 @@ export async function makePlan(
     const obs = await observe(forge, betaObserveRequest(manifest, components))
     return planBeta(manifest, obs, components)
   }
-  const line = parseMinorLine(req.line)!
   const components = selectComponents(
     manifest,
     req.components,
     manifest.components.filter((c) => c.aligned),
   )
+  const line = req.line === undefined ? undefined : parseMinorLine(req.line)!
+  if (!line) {
+    const aligned = components.filter((c) => c.aligned)
+    if (aligned.length > 0) {
+      throw new CliError(
+        'usage',
+        `release patch needs the minor line X.Y for ${aligned.map((c) => c.name).join(', ')}`,
+        {
+          hint: `Aligned components are patched on their release branch: \`flytectl release patch X.Y --component ${aligned[0]!.name}\`.`,
+        },
+      )
+    }
+  }
   const obs = await observe(forge, patchObserveRequest(manifest, line, components))
   return planPatch(manifest, obs, line, components, {
     beta: Boolean(req.beta),
     explicit: Boolean(req.components?.length),
+    strict: options.strict,
   })
 }
 
@@ -169,7 +208,7 @@ export async function runRelease(
         {hint: 'Pass --resume to finish it, or --abort to drop it.'},
       )
     }
-    plan = await makePlan(forge, manifest, req, options.now ?? new Date())
+    plan = await makePlan(forge, manifest, req, options.now ?? new Date(), {strict: options.strict})
     options.onPlan?.(plan)
     // Betas are re-planned from the remote on every run (the CI bot); the others are journaled.
     if (!options.dryRun && plan.steps.length > 0 && req.command !== 'beta') {

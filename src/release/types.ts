@@ -86,7 +86,10 @@ export interface RepoObservation {
   /** Default branch head. */
   headSha: string
   branches: string[]
+  /** Tags of the line the default branch carries (see observe: `splitOtherLines`). */
   tags: ForgeTag[]
+  /** Tags of a higher major that the default branch does not reach (Flyte 2's v2.x beside master). */
+  otherLineTags?: ForgeTag[]
   /** Head of the release branch the command works on, when it exists. */
   releaseBranchSha?: string
   /** File texts keyed by path, read at the release branch if it exists, else at the default branch. */

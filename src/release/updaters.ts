@@ -77,14 +77,27 @@ function markerMiss(text: string, marker: string, path: string): UpdaterError {
 
 export type YamlSetting = {marker: string; value: string} | {yamlPath: string; value: string}
 
-/** values.yaml and friends: set scalars found by marker comment (all matches) or by dotted path. */
-export function updateYamlValues(text: string, settings: YamlSetting[], path = 'file'): string {
+/**
+ * values.yaml and friends: set scalars found by marker comment (all matches) or by dotted path. A
+ * marker that matches nothing throws, or goes to `onMissingMarker` when one is given (a warning).
+ */
+export function updateYamlValues(
+  text: string,
+  settings: YamlSetting[],
+  path = 'file',
+  options: {onMissingMarker?: (err: UpdaterError) => void} = {},
+): string {
   const doc = parseYaml(text, path)
   const edits: Edit[] = []
   for (const s of settings) {
     if ('marker' in s) {
       const nodes = scalarsWithMarker(doc, s.marker)
-      if (nodes.length === 0) throw markerMiss(text, s.marker, path)
+      if (nodes.length === 0) {
+        const miss = markerMiss(text, s.marker, path)
+        if (!options.onMissingMarker) throw miss
+        options.onMissingMarker(miss)
+        continue
+      }
       for (const n of nodes) {
         const e = scalarEdit(n, s.value)
         if (e) edits.push(e)

@@ -148,6 +148,14 @@ export function buildHistoryRepo(bare: string, history: History, options: BuildO
     if (c.line !== 'detached') lineTip.set(c.line, m)
     if (c.line === 'master') masterMarks.push({mark: m, date: c.date})
   }
+  // Work merged after the last tag of each branch (flyte master is 8 commits past v1.16.8).
+  for (const [line, tip] of lineTip) {
+    const last = commits.filter((c) => c.line === line).at(-1)
+    const when = last ? secs(last.date) + 3600 : first + 60
+    chunks.push(`commit refs/heads/${line}\ncommitter History <history@example.com> ${when} +0000\n`)
+    chunks.push(data(`Work merged after the last tag of ${line}`))
+    chunks.push(`from :${tip}\nM 100644 inline .history/${line}-tip\n${data('untagged\n')}`)
+  }
   for (const c of commits) {
     for (const t of c.tags) {
       if (t.kind === 'annotated') {
@@ -165,6 +173,7 @@ export function buildHistoryRepo(bare: string, history: History, options: BuildO
   const out = new Map<string, string>()
   const listing = git(bare, ['for-each-ref', 'refs/tags', '--format=%(refname:short) %(*objectname)%(objectname)'])
   for (const line of listing.split('\n')) {
+    if (!line) continue
     const [name, shas] = line.split(' ') as [string, string]
     // Annotated: peeled sha then the tag object's sha, concatenated; the first 40 are the commit.
     out.set(name, shas.slice(0, 40))

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {ReleaseCommand, releaseFlags} from '../../release/cli.js'
+import {offlineFlags, ReleaseCommand, releaseFlags} from '../../release/cli.js'
 import type {ComponentStatus} from '../../release/inspect.js'
 
 export default class ReleaseStatus extends ReleaseCommand<typeof ReleaseStatus> {
@@ -7,6 +7,7 @@ export default class ReleaseStatus extends ReleaseCommand<typeof ReleaseStatus> 
   static override examples = ['<%= config.bin %> release status', '<%= config.bin %> release status --json']
   static override flags = {
     ...releaseFlags,
+    ...offlineFlags,
     component: Flags.string({description: 'only these components (repeatable)', multiple: true}),
   }
 
@@ -35,6 +36,7 @@ export default class ReleaseStatus extends ReleaseCommand<typeof ReleaseStatus> 
         rows,
       ),
     )
+    this.offlineNotes()
     return rows
   }
 }

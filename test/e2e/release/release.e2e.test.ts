@@ -34,7 +34,10 @@ describe('flytectl release: bad input before any API call', () => {
   it('an invalid version: exit 2, one line, JSON envelope with --json', async () => {
     const r = await runCli(['release', 'cut', 'v1.x', '-m', template], {env})
     assert.equal(r.code, 2)
-    assert.equal(r.stderr, 'Error: "v1.x" is not a release version\nHint: Use a version such as 1.4.0 (or v1.4.0).\n')
+    assert.equal(
+      r.stderr,
+      'Error: version "v1.x" is not a release version: it has 1 number (1); a release version has three: X.Y.Z\nHint: Use a version such as 1.4.0 (or v1.4.0).\n',
+    )
     const j = await runCli(['release', 'patch', 'one', '-m', template, '--json'], {env})
     assert.equal(j.code, 2)
     const body = JSON.parse(j.stdout)

@@ -157,7 +157,9 @@ describe('release train on the GitHub simulator: monorepo', () => {
     assert.notEqual(tags.get('v1.0.1-b0'), head, 'the patch has its own bump commit')
     assert.match((await env.file('acme/flyte', 'docs/conf.py', 'v1.0.1'))!, /release = "1\.0\.1"/)
     const changelog = (await env.file('acme/flyte', 'CHANGELOG/CHANGELOG-v1.0.1.md', 'v1.0.1'))!
-    assert.match(changelog, /compare\/v1\.0\.1-b0\.\.\.v1\.0\.1/)
+    // The range starts at the previous stable release of the line, never at its beta.
+    assert.match(changelog, /compare\/v1\.0\.0\.\.\.v1\.0\.1/)
+    assert.match(changelog, /Fix crash in admin/)
     assert.equal(tags.has('v1.1.0'), false)
   })
 
@@ -176,8 +178,28 @@ describe('release train on the GitHub simulator: monorepo', () => {
       return true
     })
     const broken = await parseReleaseManifestText(MONOREPO.replace('FLYTEPROPELLER_TAG', 'FLYTEPropeller_TAG'))
+    // A marker that matches nothing: a warning in the plan by default, an error under --strict.
+    const warned = await runRelease(
+      env.forge,
+      broken,
+      {command: 'cut', version: '1.1.0'},
+      {home: join(tmp, 'w'), git: env.git, dryRun: true},
+    )
+    assert.ok(
+      warned.notes.some((n) =>
+        /^warning: acme\/flyte: charts\/flyte-core\/values\.yaml: no value is marked "# FLYTEPropeller_TAG"; did you mean "# FLYTEPROPELLER_TAG"/.test(
+          n,
+        ),
+      ),
+      warned.notes.join('\n'),
+    )
     await assert.rejects(
-      runRelease(env.forge, broken, {command: 'cut', version: '1.1.0'}, {home: join(tmp, 'x'), git: env.git}),
+      runRelease(
+        env.forge,
+        broken,
+        {command: 'cut', version: '1.1.0'},
+        {home: join(tmp, 'x'), git: env.git, strict: true},
+      ),
       (err: unknown) => {
         assert.ok(err instanceof CliError)
         assert.match(

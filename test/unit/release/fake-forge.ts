@@ -139,9 +139,11 @@ export class FakeForge {
   async compare(slug: string, base: string, head: string) {
     this.tick('compare', 'reads')
     const r = this.repo(slug)
-    const baseSha = this.resolve(r, base)
+    // GitHub's aheadBy: commits reachable from head and not from base.
+    const fromBase = new Set<string>()
+    for (let c = this.resolve(r, base); c; c = r.commits.get(c)!.parent) fromBase.add(c)
     const commits = []
-    for (let c = this.resolve(r, head); c && c !== baseSha; c = r.commits.get(c)!.parent) {
+    for (let c = this.resolve(r, head); c && !fromBase.has(c); c = r.commits.get(c)!.parent) {
       const commit = r.commits.get(c)!
       commits.unshift({
         sha: c,

@@ -59,7 +59,7 @@ describe('release lint', () => {
     const findings = await releaseLint(fake.asForge(), manifest)
     const lines = findings.map((f) => `${f.rule}: ${f.message}`)
     assert.deepEqual(lines, [
-      'aligned-out-of-step: flyteadmin is aligned but its latest release is flyteadmin/1.15.1, not 1.16.0 (v1.16.0)',
+      'aligned-out-of-step: flyteadmin is aligned but its latest release is flyteadmin/1.15.1, not on 1.16 (v1.16.0)',
       'docs-release-mismatch: docs/conf.py at v1.16.0 has release = "1.16.0-b4", expected "1.16.0"',
       'doubly-spelled-tag: flyteadmin 1.16.0-b4 is tagged 2 times: flyteadmin/v1.16.0-b4, flyteadmin/v1.16.0b4',
       'doubly-spelled-tag: flyte 1.15.1 is tagged 2 times: v1.15.1, 1.15.1',
@@ -71,7 +71,12 @@ describe('release lint', () => {
       'malformed-tag: flyte tag v1.16.0b0 uses the other scheme’s prerelease spelling (expected v1.16.0-b0)',
       'marker-matches-nothing: charts/flyteconnector/values.yaml: no value is marked "# FLYTECONNECTOR_IMAGE"; did you mean "# FLYTEconnector_IMAGE" (markers are case-sensitive)?',
       'tag-without-changelog: v1.16.0 has no CHANGELOG/CHANGELOG-v1.16.0.md',
+      // Betas need their notes too (goreleaser publishes CHANGELOG-<tag>.md for each).
+      'tag-without-changelog: v1.16.0-b0 has no CHANGELOG/CHANGELOG-v1.16.0-b0.md',
     ])
+    const severity = Object.fromEntries(findings.map((f) => [f.rule, f.severity]))
+    assert.equal(severity['marker-matches-nothing'], 'warning')
+    assert.equal(severity['malformed-tag'], 'error')
     assert.equal(fake.counters.writes, 0)
   })
 

@@ -378,7 +378,8 @@ describe('release beta and patch (in-memory forge)', () => {
     )
     assert.equal(flyte.tags.get('v1.17.1'), flyte.branches.get('release-v1.17'))
     const changelog = flyte.commits.get(flyte.branches.get('release-v1.17')!)!.files['CHANGELOG/CHANGELOG-v1.17.1.md']!
-    assert.match(changelog, /compare\/v1\.17\.1-b0\.\.\.v1\.17\.1/)
+    // From the previous stable release of the line, not from the beta patch.
+    assert.match(changelog, /compare\/v1\.17\.0\.\.\.v1\.17\.1/)
     // Patch again without new commits: the branch head is released, nothing to write.
     const writes = fake.counters.writes
     const again = await runRelease(
