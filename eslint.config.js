@@ -26,6 +26,7 @@ export default tseslint.config(
         location: 'readonly',
         history: 'readonly',
         fetch: 'readonly',
+        atob: 'readonly',
         EventSource: 'readonly',
         URLSearchParams: 'readonly',
         setTimeout: 'readonly',

@@ -112,7 +112,8 @@ export async function parseConfigText(text: string, location: ConfigLocation, st
     const reason = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
     throw new CliError('config-invalid', `config file ${where} is not valid YAML${at}: ${reason}`)
   }
-  const raw: unknown = doc.toJS() ?? {}
+  const {yamlToJs} = await import('./yaml-read.js')
+  const raw: unknown = yamlToJs(doc, `config file ${where}`) ?? {}
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new CliError('config-invalid', `config file ${where} must be a YAML mapping of sections (admin:, task:, …)`)
   }

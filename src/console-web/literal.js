@@ -3,9 +3,25 @@
 import {h} from 'preact'
 import {useState} from 'preact/hooks'
 import htm from 'htm'
+import {decode} from '@msgpack/msgpack'
 import {api} from './api.js'
 
 const html = htm.bind(h)
+
+/** A binary scalar's value: flytekit writes dataclasses, dicts and Pydantic models as MessagePack. */
+export function binaryValue(binary) {
+  if (binary?.tag !== 'msgpack') return undefined
+  try {
+    const bytes = Uint8Array.from(atob(binary.value ?? ''), (ch) => ch.charCodeAt(0))
+    return decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+function jsonText(v) {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)
+}
 
 function primitiveValue(p) {
   if ('integer' in p) return p.integer
@@ -22,6 +38,7 @@ export function plainValue(lit) {
   const s = lit?.scalar
   if (s?.primitive) return primitiveValue(s.primitive)
   if (s?.generic) return s.generic
+  if (s?.binary) return binaryValue(s.binary)
   if (s?.none_type) return null
   if (s?.union) return plainValue(s.union.value)
   if (s?.blob) return s.blob.uri
@@ -68,6 +85,9 @@ export function LiteralView({lit}) {
     return html`<span class="blob"><span class="tag">dataframe</span> <code>${s.structured_dataset.uri}</code></span>`
   }
   if (s?.generic) return html`<pre class="json">${JSON.stringify(s.generic, null, 2)}</pre>`
+  if (s?.binary && binaryValue(s.binary) !== undefined) {
+    return html`<pre class="json">${jsonText(binaryValue(s.binary))}</pre>`
+  }
   if (s?.binary) {
     const size = Math.floor(((s.binary.value ?? '').length * 3) / 4)
     return html`<span><span class="tag">${s.binary.tag || 'binary'}</span> ${size} bytes</span>`

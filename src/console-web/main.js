@@ -6,33 +6,11 @@ import htm from 'htm'
 import {api, paths, links} from './api.js'
 import {RunsPage} from './runs.js'
 import {ExecutionPage} from './execution.js'
-import {EntityPage, EntityListPage, ENTITY_KINDS} from './entity.js'
+import {EntityPage, EntityListPage} from './entity.js'
+import {matchRoute} from './routes.js'
 
 const html = htm.bind(h)
 const DOMAINS = ['development', 'staging', 'production']
-
-/** The page a console path shows, with its parameters (FlyteConsole's route table). */
-export function matchRoute(pathname) {
-  const seg = pathname.replace(/\/+$/, '').split('/').slice(1).map(decodeURIComponent)
-  if (seg[0] !== 'console') return {page: 'notFound'}
-  if (seg.length === 1 || seg[1] === 'select-project') return {page: 'projects'}
-  if (seg[1] !== 'projects' || !seg[2]) return {page: 'notFound'}
-  const project = seg[2]
-  if (seg.length === 3 || seg[3] !== 'domains') return {page: 'redirect', to: links.runs(project, 'development')}
-  const domain = seg[4]
-  if (!domain) return {page: 'redirect', to: links.runs(project, 'development')}
-  const section = seg[5]
-  if (!section || section === 'executions') {
-    if (seg[6]) return {page: 'execution', project, domain, name: seg[6]}
-    return {page: 'runs', project, domain}
-  }
-  if (ENTITY_KINDS[section]) {
-    if (!seg[6]) return {page: 'entities', project, domain, kindSegment: section}
-    const version = seg[7] === 'version' ? seg[8] : undefined
-    return {page: 'entity', project, domain, kindSegment: section, name: seg[6], version}
-  }
-  return {page: 'notFound'}
-}
 
 function ProjectsPage() {
   const [projects, setProjects] = useState(null)

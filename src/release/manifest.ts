@@ -33,7 +33,8 @@ export async function parseReleaseManifestText(text: string, where = 'release ma
     )
   }
   try {
-    return validateReleaseManifest(doc.toJS())
+    const {yamlToJs} = await import('../config/yaml-read.js')
+    return validateReleaseManifest(yamlToJs(doc, where))
   } catch (err) {
     if (err instanceof ReleaseManifestError) {
       throw new CliError('config-invalid', `${where}: ${err.message}`, {

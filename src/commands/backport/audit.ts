@@ -27,11 +27,15 @@ export default class BackportAudit extends BaseCommand<typeof BackportAudit> {
     const config = await loadBackportConfig(await this.loadConfig())
     const repos = [...(this.flags.repo ?? [])]
     if (this.flags.manifest) {
-      const [{readFile}, {parse}] = await Promise.all([import('node:fs/promises'), import('yaml')])
+      const [{readFile}, {readYamlText}] = await Promise.all([
+        import('node:fs/promises'),
+        import('../../config/yaml-read.js'),
+      ])
       const text = await readFile(this.flags.manifest, 'utf8').catch((err: Error) => {
         throw new CliError('invalid-input', `cannot read manifest ${this.flags.manifest}: ${err.message}`)
       })
-      for (const r of reposFromManifest(parse(text))) if (!repos.includes(r)) repos.push(r)
+      const doc = await readYamlText(text, `manifest ${this.flags.manifest}`)
+      for (const r of reposFromManifest(doc)) if (!repos.includes(r)) repos.push(r)
     }
     if (repos.length === 0) {
       throw new CliError('usage', 'no repositories to audit', {hint: 'Pass --repo owner/name or --manifest <file>.'})

@@ -50,8 +50,14 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
 }
 
-/** The directory the build writes the bundle to (`dist/src/console-web/`). */
-export const ASSET_DIR = fileURLToPath(new URL('../../console-web/', import.meta.url))
+/**
+ * The directory the build writes the bundle to (`dist/src/console-web/`), whether this module runs
+ * from `dist/src/controlplane/console/` or from a chunk of the CLI bundle in `dist/bundle/`.
+ */
+export const ASSET_DIR =
+  ['../../console-web/', '../src/console-web/']
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((dir) => existsSync(`${dir}app.js`)) ?? fileURLToPath(new URL('../../console-web/', import.meta.url))
 
 interface Asset {
   body: Buffer

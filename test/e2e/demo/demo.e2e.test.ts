@@ -114,6 +114,9 @@ describe('flytectl demo', () => {
     assert.match(again.stdout, new RegExp(`^Console: http://127\\.0\\.0\\.1:${port}/console$`, 'm'))
     const page = await fetch(`http://127.0.0.1:${port}/console`)
     assert.equal(page.status, 200, 'the printed console URL answers')
+    assert.match(await page.text(), /src="\/console\/assets\/app\.js\?v=/, 'with the console bundle')
+    const bundle = await fetch(`http://127.0.0.1:${port}/console/assets/app.js`)
+    assert.equal(bundle.status, 200)
     const otherPort = await runCli(['demo', 'start', '--port', String(port + 1)], {env: {HOME: h}})
     assert.equal(otherPort.code, 0)
     assert.match(

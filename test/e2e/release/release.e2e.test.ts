@@ -20,6 +20,18 @@ describe('flytectl release: bad input before any API call', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /)
   })
 
+  it('a YAML alias bomb in the manifest: exit 3 naming the file, no stack, nothing else read', async () => {
+    const path = join(home, 'bomb.yaml')
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for (const [i, n] of [...'bcdefghi'].entries())
+      levels.push(`${n}: &${n} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)
+    writeFileSync(path, levels.join('\n') + '\n')
+    const r = await runCli(['release', 'lint', '-m', path], {env})
+    assert.equal(r.code, 3, r.stderr)
+    assert.match(r.stderr, /^Error: .*bomb\.yaml: its YAML aliases expand too far/)
+    assert.doesNotMatch(r.stderr, /\n\s+at /)
+  })
+
   it('an invalid manifest names the key: exit 3', async () => {
     const path = join(home, 'bad.yaml')
     writeFileSync(path, 'release: {repository: o/r}\ncomponents: [{name: r, repository: o/r, scheme: calver}]\n')

@@ -108,6 +108,18 @@ describe('console served by the plane', () => {
       body: body({n: 1}),
     })
     assert.equal(foreign.status, 403, foreign.body)
+    const crossSite = await call(launchUrl(), {
+      method: 'POST',
+      headers: {'content-type': 'application/json', 'sec-fetch-site': 'cross-site'},
+      body: body({n: 1}),
+    })
+    assert.equal(crossSite.status, 403, 'a page on another site cannot launch, even without an Origin')
+    const rebound = await call(launchUrl(), {
+      method: 'POST',
+      headers: {'content-type': 'application/json', host: `rebound.example:${plane.port}`},
+      body: body({n: 1}),
+    })
+    assert.equal(rebound.status, 403, 'a DNS-rebound name is not this plane')
     const form = await call(launchUrl(), {
       method: 'POST',
       headers: {'content-type': 'application/x-www-form-urlencoded'},
