@@ -2,7 +2,7 @@
 // oclif finds in dist/) plus one chunk per command and per lazily imported service, with
 // `@oclif/core` mapped to src/cli/oclif-lite.ts. bin/run.js runs it; oclif (from dist/src) stays the
 // fallback for what the bundle leaves to it. Run after tsc (`npm run build` does).
-import {Plugin} from '@oclif/core'
+import {Config, Plugin} from '@oclif/core'
 import {build} from 'esbuild'
 import {readFileSync, rmSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
@@ -30,8 +30,13 @@ for (const [id, cmd] of Object.entries(manifest.commands)) {
   loaders.push(`  ${JSON.stringify(id)}: () => import(${JSON.stringify('./' + rel)}),`)
   for (const name of [id, ...(cmd.aliases ?? []), ...(cmd.hiddenAliases ?? [])]) ids[name] = id
 }
+// Commands oclif runs (plugins, `help`, the ones above): the bundle hands them over untouched.
+const full = await Config.load(root)
+const oclifIds = full.commands
+  .flatMap((c) => [c.id, ...(c.aliases ?? []), ...(c.hiddenAliases ?? [])])
+  .filter((id) => !(id in ids))
 const topics = new Set()
-for (const id of Object.keys(manifest.commands)) {
+for (const id of [...Object.keys(manifest.commands), ...oclifIds]) {
   const parts = id.split(':')
   for (let i = 1; i < parts.length; i++) topics.add(parts.slice(0, i).join(':'))
 }
@@ -44,6 +49,7 @@ ${loaders.join('\n')}
   },
   ids: ${JSON.stringify(ids)},
   topics: ${JSON.stringify([...topics].sort())},
+  oclifIds: ${JSON.stringify(oclifIds.sort())},
 }
 export function run(root, argv) {
   return main(index, root, argv)

@@ -18,6 +18,8 @@ export interface CommandIndex {
   /** Command id or alias → command id. */
   ids: Record<string, string>
   topics: string[]
+  /** Commands oclif runs itself (plugins, `help`, `completion`). */
+  oclifIds: string[]
 }
 
 /** The file the build writes a command's or topic's help text to. */
@@ -33,6 +35,49 @@ function printHelp(root: string, idOrTopic: string): boolean {
     return false
   }
   process.stdout.write(text)
+  return true
+}
+
+/**
+ * Words that name no command: a usage error (exit 2) naming the closest command or topic under the
+ * longest topic the words start with, and where to list them.
+ */
+async function notACommand(index: CommandIndex, words: string[]): Promise<true> {
+  const {closest} = await import('../config/keys.js')
+  let k = words.length - 1
+  while (k > 0 && !index.topics.includes(words.slice(0, k).join(':'))) k--
+  const scope = words.slice(0, k)
+  const prefix = scope.length ? scope.join(':') + ':' : ''
+  const next = new Set<string>()
+  for (const name of [...Object.keys(index.ids), ...index.topics, ...index.oclifIds]) {
+    if (!name.startsWith(prefix)) continue
+    const rest = name.slice(prefix.length)
+    if (rest && !rest.includes(':')) next.add(rest)
+  }
+  const near = closest(words[k]!, [...next])
+  const typed = `flytectl ${words.slice(0, k + 1).join(' ')}`
+  const suggestion = near ? `; did you mean \`flytectl ${[...scope, near].join(' ')}\`?` : ''
+  const list = scope.length ? `flytectl ${scope.join(' ')} --help` : 'flytectl --help'
+  process.stderr.write(
+    `Error: \`${typed}\` is not a command${suggestion}\nHint: Run \`${list}\` to see the commands.\n`,
+  )
+  process.exitCode = 2
+  return true
+}
+
+/** A flag before any command that is neither --version nor a global flag (src/cli/argv.ts moved those). */
+async function unknownRootFlag(flag: string): Promise<true> {
+  const {closest} = await import('../config/keys.js')
+  const known = ['version', 'help', 'config', 'project', 'domain', 'output', 'verbose', 'json']
+  const name = flag.replace(/^--?/, '').split('=')[0]!
+  const hint = 'Hint: Run `flytectl --help` to see the commands.\n'
+  if (known.includes(name) || ['c', 'p', 'd', 'o'].includes(name)) {
+    process.stderr.write(`Error: no command given (${flag} is a flag of the commands)\n${hint}`)
+  } else {
+    const near = flag.startsWith('--') ? closest(name, known) : undefined
+    process.stderr.write(`Error: unknown flag ${flag}${near ? `; did you mean --${near}?` : ''}\n${hint}`)
+  }
+  process.exitCode = 2
   return true
 }
 
@@ -57,7 +102,9 @@ export async function main(index: CommandIndex, root: string, argv: string[]): P
     const topic = argv.slice(0, words).join(':')
     const onlyHelp = argv.slice(words).every((a) => a === '--help')
     if (words > 0 && onlyHelp && index.topics.includes(topic)) return printHelp(root, topic)
-    return false
+    if (words === 0) return argv[0] === '--version' ? false : unknownRootFlag(argv[0]!)
+    for (let k = words; k > 0; k--) if (index.oclifIds.includes(argv.slice(0, k).join(':'))) return false
+    return notACommand(index, argv.slice(0, words))
   }
   // oclif's only help flag for commands is --help (before any `--`).
   if (before.includes('--help')) return printHelp(root, id)

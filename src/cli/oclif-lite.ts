@@ -6,11 +6,15 @@
  * hands the same argv to oclif, which prints oclif's own message).
  *
  * The parser accepts the common, unambiguous forms only: `--name value`, `--name=value`, `-c value`,
- * `-cvalue`, booleans, `--no-name`, `--`, positional args. Anything else (an unknown or repeated
- * flag, a missing required one, a value outside `options`, exclusive or dependent flags broken,
- * greedy multi-value flags, deprecated flags) goes to oclif.
+ * `-cvalue`, booleans, `--no-name`, `--`, positional args. It reports an unknown flag (with the
+ * closest known one) and a missing argument (by name) itself, as usage errors (exit 2). Anything
+ * else (a repeated flag, a missing required flag, a value outside `options` or refused by its
+ * parser, exclusive or dependent flags broken, greedy multi-value flags, deprecated flags) goes to
+ * oclif.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import {closest} from '../config/keys.js'
+import {CliError} from './errors.js'
 
 /** Thrown when oclif's full parser must decide (bin/run.js re-runs the argv through oclif). */
 export class UseOclif extends Error {
@@ -135,6 +139,13 @@ const jsonFlag: FlagDef = {
   parse: async (b) => b,
 }
 
+/** An unknown flag of a strict command names the closest known one (others pass unknown flags on). */
+function unknownFlag(token: string, key: string | undefined, known: string[], strict: boolean): Error {
+  if (!strict) return new UseOclif(`unknown flag ${token} of a command that passes them on`)
+  const near = key === undefined ? undefined : closest(key, known)
+  return new CliError('usage', `unknown flag ${token}${near ? `; did you mean --${near}?` : ''}`)
+}
+
 /** A value a flag's or arg's own parser refuses: oclif words the error. */
 async function parseOrDecline(parse: Parse, input: unknown, context: unknown, def: unknown): Promise<unknown> {
   try {
@@ -193,13 +204,13 @@ export async function parseArgv(
         const eq = token.indexOf('=')
         const key = eq === -1 ? token.slice(2) : token.slice(2, eq)
         const hit = byLong.get(key)
-        if (!hit) throw new UseOclif(`unknown flag ${token}`)
+        if (!hit) throw unknownFlag(token, key, [...byLong.keys()], strict)
         name = hit.name
         negated = hit.negated
         if (eq !== -1) inline = token.slice(eq + 1)
       } else {
         name = byChar.get(token[1]!)
-        if (!name) throw new UseOclif(`unknown flag ${token}`)
+        if (!name) throw unknownFlag(token, undefined, [], strict)
         if (token.length > 2) {
           if (flags[name]!.type === 'boolean' || token[2] === '=') throw new UseOclif(`short flag form ${token}`)
           inline = token.slice(2)
@@ -279,7 +290,10 @@ export async function parseArgv(
     const [name, a] = argDefs[i]!
     const input = positional[i]
     if (input === undefined) {
-      if (a.required) throw new UseOclif(`missing argument ${name}`)
+      if (a.required) {
+        const what = typeof a.description === 'string' ? ` (${a.description})` : ''
+        throw new CliError('usage', `missing required argument ${name.toUpperCase()}${what}`)
+      }
       if (a.default !== undefined) {
         args[name] = typeof a.default === 'function' ? await (a.default as () => unknown)() : a.default
       }
@@ -325,11 +339,17 @@ export abstract class Command {
 
   protected async parse(options?: any, argv: string[] = this.argv): Promise<any> {
     const o = options ?? this.ctor
-    return parseArgv(
-      argv,
-      {flags: o.flags, baseFlags: o.baseFlags, args: o.args, strict: o.strict, enableJsonFlag: o.enableJsonFlag},
-      this,
-    )
+    try {
+      return await parseArgv(
+        argv,
+        {flags: o.flags, baseFlags: o.baseFlags, args: o.args, strict: o.strict, enableJsonFlag: o.enableJsonFlag},
+        this,
+      )
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err
+      const help = `flytectl ${this.id.replaceAll(':', ' ')} --help`
+      throw new CliError(err.code, err.message, {hint: `Run \`${help}\` to see its arguments and flags.`})
+    }
   }
 
   jsonEnabled(): boolean {

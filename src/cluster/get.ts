@@ -74,6 +74,30 @@ export async function getProject(admin: AdminClient, id: string): Promise<Projec
   return found
 }
 
+/**
+ * An empty listing in a project or domain that does not exist is "not found" (exit 4), not 0 rows:
+ * a mistyped -p/-d must not look like an empty project.
+ */
+async function emptyScopeExists(admin: AdminClient, scope: Scope, listing: Listing): Promise<Listing> {
+  if (listing.rows.length > 0 || listing.nextToken) return listing
+  let project: Project
+  try {
+    project = await getProject(admin, scope.project)
+  } catch (err) {
+    const missing =
+      (err instanceof CliError && err.code === 'not-found') ||
+      (err instanceof ConnectError && err.code === Code.NotFound)
+    if (missing) throw notFound('project', scope.project)
+    throw err
+  }
+  if (project.domains.length > 0 && !project.domains.some((d) => d.id === scope.domain)) {
+    throw new CliError('not-found', `domain ${scope.domain} not found in project ${scope.project}`, {
+      hint: `Its domains: ${project.domains.map((d) => d.id).join(', ')}.`,
+    })
+  }
+  return listing
+}
+
 function notFound(kind: string, what: string): CliError {
   return new CliError('not-found', `${kind} ${what} not found`, {
     hint: `List what exists with \`flytectl get ${kind}\`${kind === 'project' ? '' : ' -p <project> -d <domain>'}.`,
@@ -121,7 +145,7 @@ export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery)
   if (one) return one
   const res = await admin.listTasks(listRequest(scope, q.name ?? '', listParams(q.filter)))
   if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
-  return {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'}
+  return emptyScopeExists(admin, scope, {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'})
 }
 
 export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQuery): Promise<Listing> {
@@ -141,7 +165,8 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     }
     try {
       const res = await admin.listNamedEntities({resourceType: ResourceType.WORKFLOW, ...req})
-      return {rows: res.entities.map((e) => messageJson(e)), nextToken: res.token, shape: 'list'}
+      const rows = res.entities.map((e) => messageJson(e))
+      return emptyScopeExists(admin, scope, {rows, nextToken: res.token, shape: 'list'})
     } catch (err) {
       if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
     }
@@ -151,7 +176,7 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
       resourceType: 'WORKFLOW',
       id: {project: e.project, domain: e.domain, name: e.name},
     }))
-    return {rows, nextToken: ids.token, shape: 'list'}
+    return emptyScopeExists(admin, scope, {rows, nextToken: ids.token, shape: 'list'})
   }
   if (q.latest || q.version) {
     let version = q.version
@@ -203,7 +228,8 @@ export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: Launch
   const res = await admin.listLaunchPlans(listRequest(scope, q.name ?? '', p))
   if (q.name && res.launchPlans.length === 0)
     throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
-  return {rows: res.launchPlans.map(toRow), nextToken: res.token, shape: q.name ? 'detail' : 'list'}
+  const listing: Listing = {rows: res.launchPlans.map(toRow), nextToken: res.token, shape: q.name ? 'detail' : 'list'}
+  return emptyScopeExists(admin, scope, listing)
 }
 
 export async function getExecutions(
@@ -217,5 +243,6 @@ export async function getExecutions(
     return {rows: [messageJson(e)], nextToken: '', shape: 'detail'}
   }
   const res = await admin.listExecutions(listRequest(scope, '', listParams(filter)))
-  return {rows: res.executions.map((e) => messageJson(e)), nextToken: res.token, shape: 'list'}
+  const rows = res.executions.map((e) => messageJson(e))
+  return emptyScopeExists(admin, scope, {rows, nextToken: res.token, shape: 'list'})
 }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {Config, Parser} from '@oclif/core'
+import {CliError} from '../../../src/cli/errors.js'
 import {parseArgv, UseOclif} from '../../../src/cli/oclif-lite.js'
 import {REPO_ROOT} from '../../support/cli.js'
 
@@ -19,12 +20,13 @@ async function both(id: string, argv: string[]) {
     strict: cmd.strict,
     enableJsonFlag: cmd.enableJsonFlag,
   }
-  let lite: Awaited<ReturnType<typeof parseArgv>> | 'declined'
+  let lite: Awaited<ReturnType<typeof parseArgv>> | 'declined' | 'rejected'
   try {
     lite = await parseArgv(argv, opts as never, {})
   } catch (err) {
-    if (!(err instanceof UseOclif)) throw err
-    lite = 'declined'
+    if (err instanceof UseOclif) lite = 'declined'
+    else if (err instanceof CliError && err.exitCode === 2) lite = 'rejected'
+    else throw err
   }
   let real: {flags: unknown; args: unknown; argv: unknown} | 'error'
   try {
@@ -73,10 +75,26 @@ const cases: [string, string[]][] = [
 ]
 
 describe('oclif-lite argv parser', () => {
+  it('names the closest flag when a flag is unknown, and a missing argument by name', async () => {
+    await assert.rejects(
+      parseArgv(['--filter.limt', '5'], {flags: (await config.findCommand('get:project')!.load()).flags}, {}),
+      (err: CliError) =>
+        err.exitCode === 2 && err.message === 'unknown flag --filter.limt; did you mean --filter.limit?',
+    )
+    const checkPr = await config.findCommand('triage:check-pr')!.load()
+    await assert.rejects(parseArgv([], {args: checkPr.args, flags: checkPr.flags}, {}), (err: CliError) =>
+      /^missing required argument PR \(Pull request number\)$/.test(err.message),
+    )
+  })
+
   for (const [id, argv] of cases) {
     it(`${id} ${argv.join(' ')}: same as oclif or declined`, async () => {
       const {lite, real} = await both(id, argv)
       if (lite === 'declined') return
+      if (lite === 'rejected') {
+        assert.equal(real, 'error', `the lite parser rejects ${argv.join(' ')} but oclif accepts it`)
+        return
+      }
       assert.notEqual(real, 'error', `oclif rejects ${argv.join(' ')} but the lite parser accepted it`)
       if (real === 'error') return
       assert.deepEqual(lite.flags, real.flags)
@@ -97,7 +115,7 @@ describe('oclif-lite argv parser', () => {
   })
 
   it('declines what only oclif reports well', async () => {
-    for (const argv of [['--nope'], ['a', 'b'], ['-o'], ['--filter.limit', 'x']]) {
+    for (const argv of [['a', 'b'], ['-o'], ['--filter.limit', 'x']]) {
       const {lite} = await both('get:project', argv)
       assert.equal(lite, 'declined', argv.join(' '))
     }

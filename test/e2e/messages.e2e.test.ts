@@ -1,0 +1,105 @@
+/**
+ * What a newcomer meets first when a word is mistyped: one usage error (exit 2) naming the problem
+ * and the nearest valid spelling, a hint with the real command to run, and no stack trace.
+ */
+import assert from 'node:assert/strict'
+import {after, before, describe, it} from 'node:test'
+import {runCli, tempHome} from '../support/cli.js'
+import {startControlPlane, type TestControlPlane} from '../support/controlplane.js'
+
+const {home, cleanup} = tempHome()
+const env = {HOME: home}
+let plane: TestControlPlane
+before(async () => {
+  plane = await startControlPlane()
+  const created = await runCli(['create', 'project', '--id', 'msgproj', '--name', 'msgproj', '-c', plane.configPath], {
+    env,
+  })
+  assert.equal(created.code, 0, created.stderr)
+})
+after(async () => {
+  await plane.stop()
+  cleanup()
+})
+
+async function usageError(argv: string[]): Promise<string> {
+  const r = await runCli(argv, {env})
+  assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`)
+  assert.equal(r.stdout, '')
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace')
+  return r.stderr
+}
+
+describe('did you mean', () => {
+  it('names the closest command under the topic typed', async () => {
+    assert.equal(
+      await usageError(['get', 'projct']),
+      'Error: `flytectl get projct` is not a command; did you mean `flytectl get project`?\n' +
+        'Hint: Run `flytectl get --help` to see the commands.\n',
+    )
+    assert.match(
+      await usageError(['get', 'projct', 'flytesnacks', '-o', 'yaml']),
+      /did you mean `flytectl get project`/,
+    )
+    assert.match(await usageError(['release', 'pln', '1.4.0']), /did you mean `flytectl release plan`\?/)
+  })
+
+  it('names the closest topic, and says when nothing is close', async () => {
+    assert.match(
+      await usageError(['gte', 'project']),
+      /^Error: `flytectl gte` is not a command; did you mean `flytectl get`\?\n/,
+    )
+    assert.equal(
+      await usageError(['frobnicate']),
+      'Error: `flytectl frobnicate` is not a command\nHint: Run `flytectl --help` to see the commands.\n',
+    )
+  })
+
+  it('names the closest flag, before or after the command', async () => {
+    assert.match(await usageError(['--versoin']), /^Error: unknown flag --versoin; did you mean --version\?\n/)
+    assert.equal(
+      await usageError(['get', 'project', '--filter.limt', '5']),
+      'Error: unknown flag --filter.limt; did you mean --filter.limit?\n' +
+        'Hint: Run `flytectl get project --help` to see its arguments and flags.\n',
+    )
+  })
+
+  it('names a missing argument and what it is', async () => {
+    assert.equal(
+      await usageError(['release', 'plan']),
+      'Error: missing required argument VERSION (the minor release, X.Y.0)\n' +
+        'Hint: Run `flytectl release plan --help` to see its arguments and flags.\n',
+    )
+  })
+
+  it('leaves the commands oclif runs itself alone', async () => {
+    const r = await runCli(['help', 'get'], {env})
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /get project/)
+  })
+})
+
+describe('lists in a project or domain that does not exist', () => {
+  it('are not found (exit 4), not an empty table', async () => {
+    for (const noun of ['launchplan', 'task', 'workflow', 'execution']) {
+      const r = await runCli(['get', noun, '-p', 'nosuchproj', '-d', 'development', '-c', plane.configPath], {env})
+      assert.equal(r.code, 4, `${noun}: ${r.stderr}`)
+      assert.equal(r.stdout, '')
+      assert.match(
+        r.stderr,
+        /^Error: project nosuchproj not found\nHint: List what exists with `flytectl get project`\.\n$/,
+      )
+    }
+    const domain = await runCli(['get', 'task', '-p', 'msgproj', '-d', 'dev', '-c', plane.configPath], {env})
+    assert.equal(domain.code, 4)
+    assert.match(
+      domain.stderr,
+      /^Error: domain dev not found in project msgproj\nHint: Its domains: development, staging, production\.\n$/,
+    )
+  })
+
+  it('stay an empty listing (exit 0) where the project and domain exist', async () => {
+    const r = await runCli(['get', 'launchplan', '-p', 'msgproj', '-d', 'staging', '-c', plane.configPath], {env})
+    assert.equal(r.code, 0, r.stderr)
+  })
+})
