@@ -86,13 +86,15 @@ export async function loadConfigFile(
   }
   if (!options.cache) return parseConfigText(text, location, strict)
   const {readCachedConfig, writeCachedConfig} = await import('./parse-cache.js')
-  const cached = readCachedConfig(location.path, text)
+  // The source is part of the key: an empty file is fine as ~/.flyte/config.yaml, not when named.
+  const key = `${location.source} ${location.path}`
+  const cached = readCachedConfig(key, text)
   // --strict turns warnings into an error: let the parser raise it.
   if (cached && !(strict && cached.warnings.length > 0)) {
     return {location, config: cached.config as LoadedConfig['config'], warnings: cached.warnings}
   }
   const loaded = await parseConfigText(text, location, strict)
-  writeCachedConfig(location.path, text, {config: loaded.config, warnings: loaded.warnings})
+  writeCachedConfig(key, text, {config: loaded.config, warnings: loaded.warnings})
   return loaded
 }
 
@@ -113,7 +115,14 @@ export async function parseConfigText(text: string, location: ConfigLocation, st
     throw new CliError('config-invalid', `config file ${where} is not valid YAML${at}: ${reason}`)
   }
   const {yamlToJs} = await import('./yaml-read.js')
-  const raw: unknown = yamlToJs(doc, `config file ${where}`) ?? {}
+  const parsed: unknown = yamlToJs(doc, `config file ${where}`)
+  if ((parsed === null || parsed === undefined) && (location.source === 'flag' || location.source === 'env')) {
+    const from = location.source === 'flag' ? '--config' : 'FLYTECTL_CONFIG'
+    throw new CliError('config-invalid', `config file ${where} (from ${from}) is empty`, {
+      hint: 'Put at least admin.endpoint in it (`flytectl config init` writes a whole file), or leave it out to use the defaults.',
+    })
+  }
+  const raw: unknown = parsed ?? {}
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new CliError('config-invalid', `config file ${where} must be a YAML mapping of sections (admin:, task:, …)`)
   }

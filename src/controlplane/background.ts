@@ -1,5 +1,6 @@
-/** What the daemon runs beside the services: the scheduler of launch-plan schedules. */
+/** What the daemon runs beside the services: the scheduler of launch-plan schedules, the webhook notifier. */
 import type {PlaneContext} from './context.js'
+import {WebhookNotifier} from './notifications.js'
 import {Scheduler, SCHEDULE_MINUTE_ENV} from './scheduler.js'
 import {storeSink} from './services/events.js'
 
@@ -13,4 +14,8 @@ export function startScheduler(ctx: PlaneContext, env: NodeJS.ProcessEnv = proce
   })
   scheduler.start()
   return scheduler
+}
+
+export function startWebhookNotifier(ctx: PlaneContext, url: string): WebhookNotifier {
+  return new WebhookNotifier(ctx.dataDir, url).start()
 }

@@ -12,6 +12,7 @@ import {join, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import type {WorkflowExecutionIdentifier} from '../gen/flyteidl/core/identifier_pb.js'
+import type {PlaneContext} from './context.js'
 import type {ExecutionJob, ExecutionSink, Executor} from './executor/types.js'
 
 export const EXIT_PORT_BUSY = 10
@@ -30,6 +31,8 @@ export interface DaemonOptions {
   opaUrl?: string
   /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
   maxTasks?: number
+  /** POST every notification message here too (the outbox keeps them either way). */
+  notifyWebhook?: string
 }
 
 export interface RunningDaemon {
@@ -83,6 +86,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       auth: {type: 'boolean', default: false},
       'opa-url': {type: 'string'},
       'max-tasks': {type: 'string'},
+      'notify-webhook': {type: 'string'},
     },
     strict: true,
   })
@@ -100,6 +104,10 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     if (!Number.isSafeInteger(n) || n < 1) throw new Error(`invalid --${name} ${v} (a number of bytes)`)
     return n
   }
+  const notifyWebhook = values['notify-webhook']
+  if (notifyWebhook !== undefined && !/^https?:\/\/[^\s]+$/.test(notifyWebhook)) {
+    throw new Error(`invalid --notify-webhook ${notifyWebhook}: an http(s) URL is needed`)
+  }
   const opaUrl = values['opa-url']
   if (opaUrl !== undefined) {
     if (!values.auth) throw new Error('--opa-url needs --auth')
@@ -114,12 +122,16 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     auth: values.auth === true,
     ...(opaUrl ? {opaUrl} : {}),
     ...(maxTasks ? {maxTasks} : {}),
+    ...(notifyWebhook ? {notifyWebhook} : {}),
   }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true})
-  const [{startServer}, {startScheduler}] = await Promise.all([import('./server.js'), import('./background.js')])
+  const [{startServer}, {startScheduler, startWebhookNotifier}] = await Promise.all([
+    import('./server.js'),
+    import('./background.js'),
+  ])
   const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
@@ -131,7 +143,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
     ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
-    background: [(ctx) => startScheduler(ctx)],
+    background: [
+      (ctx) => startScheduler(ctx),
+      ...(opts.notifyWebhook ? [(ctx: PlaneContext) => startWebhookNotifier(ctx, opts.notifyWebhook!)] : []),
+    ],
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
   const info = {

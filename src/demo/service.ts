@@ -109,6 +109,8 @@ export interface StartOptions {
   opaUrl?: string
   /** Concurrent task processes the plane runs (the rest queue). */
   maxTasks?: number
+  /** POST every notification message to this URL too. */
+  notifyWebhook?: string
 }
 
 export interface StartResult {
@@ -273,6 +275,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxMessageBytes ? ['--max-message-size', String(opts.maxMessageBytes)] : []),
     ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
+    ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
   ]
 }
 

@@ -3,6 +3,8 @@
  * and the nearest valid spelling, a hint with the real command to run, and no stack trace.
  */
 import assert from 'node:assert/strict'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {runCli, tempHome} from '../support/cli.js'
 import {startControlPlane, type TestControlPlane} from '../support/controlplane.js'
@@ -101,5 +103,18 @@ describe('lists in a project or domain that does not exist', () => {
   it('stay an empty listing (exit 0) where the project and domain exist', async () => {
     const r = await runCli(['get', 'launchplan', '-p', 'msgproj', '-d', 'staging', '-c', plane.configPath], {env})
     assert.equal(r.code, 0, r.stderr)
+  })
+})
+
+describe('an empty config file named by --config or FLYTECTL_CONFIG', () => {
+  it('is exit 3 naming the file, not a silent switch to the local default', async () => {
+    const empty = join(home, 'empty.yaml')
+    writeFileSync(empty, '# nothing here yet\n')
+    const flag = await runCli(['get', 'project', '-c', empty], {env})
+    assert.equal(flag.code, 3, flag.stderr)
+    assert.match(flag.stderr, new RegExp(`^Error: config file ${empty} \\(from --config\\) is empty\\nHint: `))
+    const fromEnv = await runCli(['get', 'project'], {env: {...env, FLYTECTL_CONFIG: empty}})
+    assert.equal(fromEnv.code, 3, fromEnv.stderr)
+    assert.match(fromEnv.stderr, /\(from FLYTECTL_CONFIG\) is empty/)
   })
 })

@@ -29,6 +29,10 @@ Running it again while it is up changes nothing, and says so when this shell's F
     maxUploadSize: Flags.string({
       description: 'Largest blob upload (pyflyte packages, FlyteFile data) the plane accepts, e.g. 4GiB (default 1GiB)',
     }),
+    'notify-webhook': Flags.string({
+      description:
+        'Also POST each notification message (JSON) to this http(s) URL; they are always written to <dataDir>/notifications/outbox',
+    }),
     'max-tasks': Flags.integer({
       description:
         'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
@@ -52,6 +56,13 @@ Running it again while it is up changes nothing, and says so when this shell's F
   }
 
   async run(): Promise<StartResult> {
+    const hook = this.flags['notify-webhook']
+    if (hook !== undefined && !/^https?:\/\/[^\s]+$/.test(hook)) {
+      const {CliError} = await import('../../cli/errors.js')
+      throw new CliError('usage', `--notify-webhook ${hook} is not an http(s) URL`, {
+        hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
+      })
+    }
     const [{startDemo}, {parseByteSize}] = await Promise.all([
       import('../../demo/service.js'),
       import('../../demo/limits.js'),
@@ -66,6 +77,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags.auth ? {auth: true} : {}),
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
+      ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -91,6 +103,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
         head,
         `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
+        `Notifications: ${r.dataDir}/notifications/outbox (one JSON file per message)`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
         r.port === 30080 && !r.auth ? 'With no config file at all, flytectl already targets localhost:30080.' : '',

@@ -53,6 +53,7 @@ import type {PlaneContext} from '../context.js'
 import {alreadyExists, failedPrecondition, invalidArgument, missing, notFound} from '../errors.js'
 import type {ExecutionSink} from '../executor/types.js'
 import {getOrCreateSignal} from './signals.js'
+import {publishNotifications} from '../notifications.js'
 import {SignalGetOrCreateRequestSchema} from '../../gen/flyteidl/admin/signal_pb.js'
 import {durationFromMicros, microsFromTimestamp, nowMicros, timestampFromMicros} from '../time.js'
 import {
@@ -97,7 +98,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
   if (!e) throw invalidArgument('Workflow event handler was called without event')
   if (!e.executionId) throw invalidArgument("Workflow event handler request event doesn't have an execution id")
   const id = requireExecutionId(e.executionId)
-  ctx.db.transaction(() => {
+  const saved = ctx.db.transaction(() => {
     const execution = requireExecution(ctx, id)
     const c = execution.closure!
     const cur = c.phase
@@ -140,7 +141,10 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
       default:
     }
     saveExecution(ctx, execution)
+    return execution
   })
+  // As FlyteAdmin: notifications go out after the terminal phase is recorded.
+  if (TERMINAL_WORKFLOW_PHASES.has(e.phase)) publishNotifications(ctx, saved)
 }
 
 // ---- node events ----

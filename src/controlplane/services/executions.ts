@@ -303,6 +303,14 @@ export function launchExecution(ctx: PlaneContext, n: NewExecution, sink: Execut
     }),
   })
   execution.spec!.metadata ??= create(ExecutionMetadataSchema)
+  // As FlyteAdmin does: the request's notifications, else the launch plan's; none with disable_all.
+  const overrides = execution.spec!.notificationOverrides
+  execution.closure!.notifications =
+    overrides.case === 'notifications' && overrides.value.notifications.length > 0
+      ? overrides.value.notifications
+      : overrides.case === 'disableAll' && overrides.value
+        ? []
+        : (target.launchPlanSpec?.entityMetadata?.notifications ?? [])
   // As FlyteAdmin does: the launch plan's max_parallelism unless the request sets one.
   if (!execution.spec!.maxParallelism && target.launchPlanSpec?.maxParallelism) {
     execution.spec!.maxParallelism = target.launchPlanSpec.maxParallelism

@@ -223,12 +223,15 @@ describe('executor shapes through the CLI', () => {
     )
   })
 
-  it('demo start refuses a --max-tasks below 1 before starting anything', async () => {
+  it('demo start refuses a --max-tasks below 1 and a webhook that is not http(s) before starting anything', async () => {
     const h = tempHome()
     try {
       const r = await runCli(['demo', 'start', '--max-tasks', '0', '--port', '1'], {env: {HOME: h.home}})
       assert.equal(r.code, 2)
       assert.match(r.stderr, /max-tasks/)
+      const hook = await runCli(['demo', 'start', '--notify-webhook', 'ftp://x', '--port', '1'], {env: {HOME: h.home}})
+      assert.equal(hook.code, 2)
+      assert.match(hook.stderr, /--notify-webhook ftp:\/\/x is not an http\(s\) URL/)
     } finally {
       h.cleanup()
     }

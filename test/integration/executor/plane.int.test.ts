@@ -4,7 +4,10 @@
  * would have (execution data, node executions, task executions with logs).
  */
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after, before, describe, it} from 'node:test'
 import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
@@ -20,6 +23,7 @@ import {startControlPlane, type TestControlPlane} from '../../support/controlpla
 import {create} from '@bufbuild/protobuf'
 import {durationFromMs} from '@bufbuild/protobuf/wkt'
 import {childExecutionName} from '../../../src/controlplane/executor/ids.js'
+import {WebhookNotifier} from '../../../src/controlplane/notifications.js'
 import {ExecutionMetadata_ExecutionMode} from '../../../src/gen/flyteidl/admin/execution_pb.js'
 import {LiteralTypeSchema, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import {
@@ -395,6 +399,75 @@ describe('local executor behind the control plane', () => {
         windows[i]![0] >= windows[i - 1]![1] - 100,
         `task ${i} started before the one before it ended: ${JSON.stringify(windows)}`,
       )
+    }
+  })
+
+  it('writes a notification to the outbox when an execution reaches a phase it lists, and a webhook gets it once', async () => {
+    const double = nodeTask('plane.notify.double', 'double', {inputs: ['x'], outputs: ['o0']})
+    const wf = closure(
+      'plane.notify',
+      [taskNode('n0', double, [bind('x', promise('start-node', 'x'))])],
+      [],
+      [double],
+      {
+        inputs: ['x'],
+      },
+    )
+    await c.admin.createTask({id: double.id, spec: {template: double}})
+    const wfId = ident(ResourceType.WORKFLOW, 'plane.notify')
+    await c.admin.createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
+    const lp = ident(ResourceType.LAUNCH_PLAN, 'plane.notify')
+    await c.admin.createLaunchPlan({
+      id: lp,
+      spec: {
+        workflowId: wfId,
+        entityMetadata: {
+          notifications: [
+            {phases: [WP.SUCCEEDED], type: {case: 'slack', value: {recipientsEmail: ['team@example.com']}}},
+            {phases: [WP.FAILED], type: {case: 'email', value: {recipientsEmail: ['oncall@example.com']}}},
+          ],
+        },
+      },
+    })
+    const {id} = await c.admin.createExecution({
+      project: P,
+      domain: D,
+      spec: {launchPlan: lp},
+      inputs: {literals: {x: int(2)}},
+    })
+    assert.equal(WP[(await waitTerminal(id!)).closure!.phase], 'SUCCEEDED')
+    const outbox = join(plane.dataDir, 'notifications', 'outbox')
+    const files = readdirSync(outbox).filter((f) => f.includes(id!.name))
+    assert.equal(files.length, 1, 'only the SUCCEEDED notification fires')
+    const msg = JSON.parse(readFileSync(join(outbox, files[0]!), 'utf8')) as Record<string, unknown>
+    assert.deepEqual(msg.recipients_email, ['team@example.com'])
+    assert.equal(msg.type, 'slack')
+    assert.equal(msg.subject_line, `Notice: Execution "${id!.name}" has succeeded in "development".`)
+    assert.match(
+      String(msg.body),
+      new RegExp(`/console/projects/flytesnacks/domains/development/executions/${id!.name}`),
+    )
+
+    const got: string[] = []
+    const srv = createServer((req, res) => {
+      let b = ''
+      req.on('data', (d: Buffer) => (b += d.toString()))
+      req.on('end', () => {
+        got.push(b)
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    try {
+      const notifier = new WebhookNotifier(
+        plane.dataDir,
+        `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`,
+      )
+      assert.ok((await notifier.deliver()) >= 1)
+      assert.ok(got.some((b) => (JSON.parse(b) as {execution: {name: string}}).execution.name === id!.name))
+      assert.equal(await notifier.deliver(), 0, 'delivered messages are not sent again')
+    } finally {
+      srv.close()
     }
   })
 })
