@@ -13,7 +13,7 @@ export class BlobStore {
 
   constructor(dataDir: string) {
     this.root = resolve(dataDir, 'blobs')
-    mkdirSync(this.root, {recursive: true})
+    mkdirSync(this.root, {recursive: true, mode: 0o700})
   }
 
   /** Path of a key (slash-separated, no `..`), or undefined when the key escapes the store. */
@@ -65,11 +65,11 @@ export class BlobStore {
   write(key: string, data: Uint8Array, opts: {fresh?: boolean} = {}): string {
     const path = this.pathOf(key)
     if (!path) throw new Error(`invalid blob key ${key}`)
-    mkdirSync(dirname(path), {recursive: true})
-    if (opts.fresh) writeFileSync(path, data)
+    mkdirSync(dirname(path), {recursive: true, mode: 0o700})
+    if (opts.fresh) writeFileSync(path, data, {mode: 0o600})
     else {
       const tmp = `${path}.${process.pid}.tmp`
-      writeFileSync(tmp, data)
+      writeFileSync(tmp, data, {mode: 0o600})
       renameSync(tmp, path)
     }
     return pathToFileURL(path).href

@@ -127,7 +127,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
-  mkdirSync(opts.dataDir, {recursive: true})
+  mkdirSync(opts.dataDir, {recursive: true, mode: 0o700})
   const [{startServer}, {startScheduler, startWebhookNotifier}] = await Promise.all([
     import('./server.js'),
     import('./background.js'),
@@ -185,6 +185,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
 }
 
 async function main(): Promise<void> {
+  // Everything the plane and its tasks create (database, WAL, logs, blobs) is private to the user.
+  process.umask(0o077)
   module.enableCompileCache?.()
   let opts: DaemonOptions
   try {

@@ -19,8 +19,11 @@ export interface FieldSpec {
 
 /** The fields one list endpoint accepts: the primary entity's own and those of entities it may join. */
 export interface EntityFields {
+  /** FlyteAdmin's entity code (common/entity.go): e, l, t, w, nen, nem, p, ne, te, … */
   entity: string
+  /** Filterable columns the plane stores, by FlyteAdmin's column name (models/*.go). */
   fields: Record<string, FieldSpec>
+  /** Other entities' columns, by entity code. */
   joins?: Record<string, Record<string, FieldSpec>>
   /** Sort keys (FlyteAdmin: the entity's model columns) → SQL column; the filter fields when absent. */
   sortKeys?: Record<string, string>
@@ -29,34 +32,159 @@ export interface EntityFields {
 export interface Condition {
   fn: string
   field: string
-  /** Entity prefix as written, or the primary entity. */
+  /** The entity code the field belongs to. */
   entity: string
   column: string
   sql: string
   params: SQLInputValue[]
 }
 
+/** Field prefixes naming another entity (manager/impl/util/filters.go filterFieldEntityPrefix). */
+const ENTITY_PREFIXES: Record<string, string> = {
+  task: 't',
+  workflow: 'w',
+  launch_plan: 'l',
+  execution: 'e',
+  node_execution: 'ne',
+  task_execution: 'te',
+  entities: 'nen',
+  named_entity_metadata: 'nem',
+  project: 'p',
+  signal: 's',
+  admin_tag: 'at',
+  execution_admin_tag: 'eat',
+  execution_tag: 'et',
+}
+
+/** Which entities a primary entity's filters may name (manager/impl/util/filters.go allowedJoinEntities). */
+const ALLOWED_JOINS: Record<string, string[]> = {
+  e: ['e', 'l', 'w', 't', 'at', 'et'],
+  l: ['l', 'w'],
+  ne: ['ne', 'e'],
+  nee: ['nee'],
+  t: ['t'],
+  te: ['te', 't', 'e', 'ne'],
+  w: ['w'],
+  nen: ['nen', 'nem'],
+  nem: ['nem'],
+  p: ['p'],
+  s: ['s'],
+  at: ['at'],
+  et: ['et'],
+}
+
+const BASE = ['id', 'created_at', 'updated_at', 'deleted_at']
+const EXEC_KEY = ['execution_project', 'execution_domain', 'execution_name']
+const ENTITY_KEY = ['project', 'domain', 'name', 'version']
+
+/** Each entity's columns as FlyteAdmin's GORM models name them (repositories/models/*.go). */
+export const ADMIN_COLUMNS: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries({
+    e: [
+      ...BASE,
+      ...EXEC_KEY,
+      'launch_plan_id',
+      'workflow_id',
+      'task_id',
+      'phase',
+      'closure',
+      'spec',
+      'started_at',
+      'execution_created_at',
+      'execution_updated_at',
+      'duration',
+      'abort_cause',
+      'mode',
+      'source_execution_id',
+      'parent_node_execution_id',
+      'cluster',
+      'inputs_uri',
+      'user_inputs_uri',
+      'error_kind',
+      'error_code',
+      'user',
+      'state',
+      'launch_entity',
+    ],
+    l: [
+      ...BASE,
+      ...ENTITY_KEY,
+      'spec',
+      'workflow_id',
+      'closure',
+      'state',
+      'digest',
+      'schedule_type',
+      'launch_condition_type',
+    ],
+    t: [...BASE, ...ENTITY_KEY, 'closure', 'digest', 'type', 'short_description'],
+    w: [...BASE, ...ENTITY_KEY, 'typed_interface', 'remote_closure_identifier', 'digest', 'short_description'],
+    nen: ['resource_type', 'project', 'domain', 'name', 'description', 'state'],
+    nem: [...BASE, 'resource_type', 'project', 'domain', 'name', 'description', 'state'],
+    p: [...BASE, 'identifier', 'name', 'description', 'labels', 'state'],
+    ne: [
+      ...BASE,
+      ...EXEC_KEY,
+      'node_id',
+      'phase',
+      'input_uri',
+      'closure',
+      'started_at',
+      'node_execution_created_at',
+      'node_execution_updated_at',
+      'duration',
+      'node_execution_metadata',
+      'parent_id',
+      'parent_task_execution_id',
+      'error_kind',
+      'error_code',
+      'cache_status',
+      'dynamic_workflow_remote_closure_reference',
+      'internal_data',
+    ],
+    te: [
+      ...BASE,
+      ...ENTITY_KEY,
+      ...EXEC_KEY,
+      'node_id',
+      'retry_attempt',
+      'phase',
+      'phase_version',
+      'input_uri',
+      'closure',
+      'started_at',
+      'task_execution_created_at',
+      'task_execution_updated_at',
+      'duration',
+    ],
+    at: [...BASE, 'name'],
+    et: [...BASE, ...EXEC_KEY, 'key', 'value'],
+  }).map(([k, v]) => [k, new Set(v)]),
+)
+
 const FUNCTIONS = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'not_like', 'value_in', 'value_not_in'])
-const TERM = /^([a-z_]+)\(([^,]+),\s?(.+)\)$/
+
+// Matches filters of the form `func(field,value)` or `func(field, value)`, as FlyteAdmin's regex
+// (unanchored and greedy: `eq(name,a,b)` has the field `name,a`).
+const TERM = /(.+)\((.+),\s?(.+)\)/
 
 export function parseFilters(filters: string, spec: EntityFields): Condition[] {
-  const text = filters.trim()
-  if (text === '') return []
+  if (filters === '') return []
   const out: Condition[] = []
-  for (const raw of text.split('+')) {
-    const term = raw.trim()
+  for (const term of filters.split('+')) {
     const m = TERM.exec(term)
-    if (!m) throw invalidArgument(`invalid value for filters: '${term}'`)
+    if (!m) throw invalidArgument('invalid value for filters')
     const [, fn, rawField, rawValue] = m as unknown as [string, string, string, string]
+    const {entity, field, fieldSpec} = resolveField(rawField, spec)
+    const repeated = fn === 'value_in' || fn === 'value_not_in'
+    const values = rawValue.split(';')
+    const params = values.map((v) => convertValue(v, field, fieldSpec, fn))
     if (!FUNCTIONS.has(fn)) throw invalidArgument(`unrecognized filter function: ${fn}`)
-    const {entity, field, fieldSpec} = resolveField(rawField.trim(), spec)
-    const values = fn === 'value_in' || fn === 'value_not_in' ? rawValue.split(';') : [rawValue]
-    const params = values.map((v) => convertValue(v.trim(), field, fieldSpec, fn))
-    let sql = conditionSql(fn, fieldSpec.column, params.length)
+    let sql = conditionSql(fn, fieldSpec.column, repeated ? params.length : 1)
     if (fieldSpec.exists) {
       sql = `EXISTS (SELECT 1 FROM ${fieldSpec.exists.table} WHERE ${fieldSpec.exists.correlate} AND ${sql})`
     }
-    out.push({fn, field, entity, column: fieldSpec.column, sql, params})
+    out.push({fn, field, entity, column: fieldSpec.column, sql, params: repeated ? params : params.slice(0, 1)})
   }
   return out
 }
@@ -64,17 +192,22 @@ export function parseFilters(filters: string, spec: EntityFields): Condition[] {
 function resolveField(raw: string, spec: EntityFields): {entity: string; field: string; fieldSpec: FieldSpec} {
   let entity = spec.entity
   let field = raw
-  const dot = raw.indexOf('.')
-  if (dot >= 0) {
-    entity = raw.slice(0, dot)
-    field = raw.slice(dot + 1)
+  for (const [prefix, code] of Object.entries(ENTITY_PREFIXES)) {
+    if (raw.startsWith(`${prefix}.`)) {
+      entity = code
+      field = raw.slice(prefix.length + 1)
+      break
+    }
   }
-  let fields: Record<string, FieldSpec> | undefined
-  if (entity === spec.entity) fields = spec.fields
-  else fields = spec.joins?.[entity]
-  if (!fields) throw invalidArgument(`'${entity}' entity is not allowed in filters`)
-  const fieldSpec = fields[field]
-  if (!fieldSpec) throw invalidArgument(`'${entity}.${field}' is invalid filter`)
+  if (!(ALLOWED_JOINS[spec.entity] ?? [spec.entity]).includes(entity)) {
+    throw invalidArgument(`'${entity}' entity is not allowed in filters`)
+  }
+  if (!ADMIN_COLUMNS[entity]?.has(field)) throw invalidArgument(`'${entity}.${field}' is invalid filter`)
+  const fields = entity === spec.entity ? spec.fields : spec.joins?.[entity]
+  const fieldSpec = fields?.[field]
+  if (!fieldSpec) {
+    throw invalidArgument(`filter on '${entity}.${field}' is not supported by the embedded control plane`)
+  }
   return {entity, field, fieldSpec}
 }
 
@@ -121,18 +254,13 @@ function convertValue(value: string, field: string, spec: FieldSpec, fn: string)
     }
     case 'time': {
       const micros = parseTimeMicros(value)
-      if (micros === undefined) {
-        throw invalidArgument(`invalid value '${value}' for filter on ${field}: expected an RFC3339 timestamp`)
-      }
+      // FlyteAdmin's message for a timestamp it cannot parse (manager/impl/util/filters.go prepareValues).
+      if (micros === undefined) throw invalidArgument(`Timestamp ${value} must conform to RFC3339 Nano spec`)
       return micros
     }
     case 'duration': {
       const micros = parseDurationMicros(value)
-      if (micros === undefined) {
-        throw invalidArgument(
-          `invalid value '${value}' for filter on ${field}: expected seconds or a duration like 1m30s`,
-        )
-      }
+      if (micros === undefined) throw invalidArgument(`Failed to parse duration [${value}]`)
       return micros
     }
   }
@@ -167,10 +295,10 @@ export function parseDurationMicros(value: string): number | undefined {
 /** `ORDER BY` for a sort key (a column of the primary entity), or undefined when none is given. */
 export function sortSql(sort: {key: string; direction: number} | undefined, spec: EntityFields): string | undefined {
   if (!sort) return undefined
+  const known = spec.sortKeys ? Object.hasOwn(spec.sortKeys, sort.key) : ADMIN_COLUMNS[spec.entity]?.has(sort.key)
+  if (!known) throw invalidArgument(`invalid sort key '${sort.key}'`)
   const column = spec.sortKeys ? spec.sortKeys[sort.key] : spec.fields[sort.key]?.column
-  if (!column || !Object.hasOwn(spec.sortKeys ?? spec.fields, sort.key)) {
-    throw invalidArgument(`invalid sort key '${sort.key}'`)
-  }
+  if (!column) throw invalidArgument(`sort key '${sort.key}' is not supported by the embedded control plane`)
   return `${column} ${sort.direction === 1 ? 'ASC' : 'DESC'}`
 }
 

@@ -89,7 +89,7 @@ const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0')
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const dataDir = resolve(opts.dataDir)
-  mkdirSync(dataDir, {recursive: true})
+  mkdirSync(dataDir, {recursive: true, mode: 0o700})
   const db = new Database(join(dataDir, 'flyteadmin.db'))
   let baseUrl = ''
   const ctx: PlaneContext = {

@@ -5,11 +5,12 @@
  */
 import {spawn} from 'node:child_process'
 import {existsSync, openSync, closeSync} from 'node:fs'
-import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {lstat, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {CliError} from '../cli/errors.js'
 import {EXIT_PORT_BUSY} from '../controlplane/daemon.js'
+import {PASSED_ENV, taskEnvironment} from '../controlplane/executor/task-env.js'
 import {demoConfigPath} from '../config/load.js'
 import {PACKAGE_ROOT} from '../package-root.js'
 import {
@@ -103,6 +104,8 @@ export interface StartOptions {
   maxMessageBytes?: number
   /** Largest blob upload the plane accepts, in bytes (its default when unset). */
   maxUploadBytes?: number
+  /** Variables passed to tasks beyond the allow-list (`--env NAME` / `--env NAME=value`), already resolved. */
+  passEnv?: Record<string, string>
   /** Start the plane with auth on (its OAuth2 server; a token on every call). */
   auth?: boolean
   /** With auth: an OPA data-API URL that decides each call instead of policy.yaml. */
@@ -188,11 +191,11 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
     staleCleaned = true
   }
 
-  await mkdir(paths.dataDir, {recursive: true})
+  await prepareDataDir(paths.dataDir, note)
   const {settingsFromEnv, writeSettings} = await import('./settings.js')
   await writeSettings(paths.dataDir, settingsFromEnv(process.env))
   const started = performance.now()
-  const child = await spawnDaemon(paths.dataDir, opts.port, [
+  const child = await spawnDaemon(paths.dataDir, opts.port, daemonEnvironment(opts.passEnv ?? {}), [
     ...(opts.auth ? ['--auth'] : []),
     ...(opts.opaUrl ? ['--opa-url', opts.opaUrl] : []),
     ...limitArgs(opts),
@@ -222,6 +225,18 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
     settingsDiffer: [],
     restarted,
   }
+}
+
+/**
+ * The data directory, private to the user (0700; an existing one readable by others is tightened, with a
+ * note) and marked as the plane's when start made it, so that `teardown --volume` may delete it.
+ */
+async function prepareDataDir(dataDir: string, note: (line: string) => void): Promise<void> {
+  const {makePrivateDir, markDataDir, tightenDataDir} = await import('../controlplane/private-files.js')
+  makePrivateDir(dataDir)
+  const tightened = tightenDataDir(dataDir)
+  if (tightened > 0) note(`Made ${dataDir} private to you (0700 directories, no group/other access to files).`)
+  markDataDir(dataDir)
 }
 
 /** Polls until a healthy daemon shows up in the data dir, or the time is up (then the last state). */
@@ -279,13 +294,27 @@ function limitArgs(opts: StartOptions): string[] {
   ]
 }
 
-async function spawnDaemon(dataDir: string, port: number, extraArgs: string[]): Promise<SpawnedDaemon> {
-  const log = openSync(logFilePath(dataDir), 'a')
+/**
+ * The daemon's environment, which is also what its tasks see: the allow-list of this shell's variables
+ * (see controlplane/executor/task-env.ts) plus the ones passed with `--env`, listed by name.
+ */
+export function daemonEnvironment(passEnv: Record<string, string>): NodeJS.ProcessEnv {
+  const names = Object.keys(passEnv)
+  return {...taskEnvironment(process.env, []), ...passEnv, [PASSED_ENV]: names.join(',')}
+}
+
+async function spawnDaemon(
+  dataDir: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[],
+): Promise<SpawnedDaemon> {
+  const log = openSync(logFilePath(dataDir), 'a', 0o600)
   try {
     const child = spawn(
       process.execPath,
       [DAEMON_PATH, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, ...extraArgs],
-      {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env: process.env},
+      {detached: true, stdio: ['ignore', log, log], cwd: dataDir, env},
     )
     const exited = new Promise<number | null>((res) => {
       child.once('exit', (code) => res(code))
@@ -386,6 +415,7 @@ export interface TeardownResult {
 
 export async function teardownDemo(opts: {dataDir?: string; home?: string; volume?: boolean; timeoutMs?: number}) {
   const paths = demoPaths(opts)
+  if (opts.volume) await refuseUnmarkedDataDir(paths.dataDir)
   const s = await inspectDaemon(paths.dataDir)
   let stopped = false
   let pid: number | undefined
@@ -406,6 +436,25 @@ export async function teardownDemo(opts: {dataDir?: string; home?: string; volum
     removedData = true
   }
   return {stopped, pid, dataDir: paths.dataDir, removedData, removedConfig} satisfies TeardownResult
+}
+
+/** `teardown --volume` deletes only a real directory that `demo start` made (it carries the marker). */
+async function refuseUnmarkedDataDir(dataDir: string): Promise<void> {
+  const {DATA_DIR_MARKER, hasDataDirMarker} = await import('../controlplane/private-files.js')
+  const st = await lstat(dataDir).catch(() => undefined)
+  if (!st) return
+  if (st.isSymbolicLink() || !st.isDirectory()) {
+    throw new CliError('usage', `refusing to delete ${dataDir}: it is not a directory (a symlink or a file)`, {
+      hint: 'Give the data directory itself with --dataDir, or delete it yourself.',
+    })
+  }
+  if (!hasDataDirMarker(dataDir)) {
+    throw new CliError(
+      'usage',
+      `refusing to delete ${dataDir}: it has no ${DATA_DIR_MARKER} marker, so \`flytectl demo start\` did not create it`,
+      {hint: 'Check --dataDir; if it really is a control plane data directory, delete it yourself.'},
+    )
+  }
 }
 
 /** SIGTERM, wait for a graceful exit, SIGKILL if it does not come. */

@@ -8,7 +8,8 @@
 import {createHash} from 'node:crypto'
 import {basename} from 'node:path'
 import {Code, ConnectError} from '@connectrpc/connect'
-import {CliError} from '../../cli/errors.js'
+import {CliError, type ErrorCode} from '../../cli/errors.js'
+import {isAdminRpcError} from '../../admin/errors.js'
 import type {AdminClient, DataProxyClient} from '../../admin/client.js'
 import {ResourceType} from '../../gen/flyteidl/core/identifier_pb.js'
 import {LaunchPlanState} from '../../gen/flyteidl/admin/launch_plan_pb.js'
@@ -81,10 +82,7 @@ export async function uploadFastArchive(
   try {
     location = await dataProxy.createUploadLocation({...where, filename: basename(file.name), contentMd5: md5})
   } catch (err) {
-    throw new CliError('unavailable', `cannot get an upload location for ${basename(file.name)}: ${errorText(err)}`, {
-      hint: 'The control plane must offer DataProxyService.CreateUploadLocation for fast registration.',
-      cause: err,
-    })
+    throw uploadLocationError(err, basename(file.name))
   }
   let res: Response
   try {
@@ -101,9 +99,37 @@ export async function uploadFastArchive(
     throw new CliError('unavailable', `cannot upload ${basename(file.name)}: ${errorText(err)}`, {cause: err})
   }
   if (!res.ok) {
-    throw new CliError('unavailable', `cannot upload ${basename(file.name)}: HTTP ${res.status} ${await res.text()}`)
+    // The blob store answered: a refusal, not an outage.
+    const code: ErrorCode = res.status === 401 || res.status === 403 ? 'permission-denied' : 'internal'
+    throw new CliError(code, `cannot upload ${basename(file.name)}: HTTP ${res.status} ${(await res.text()).trim()}`, {
+      hint: 'The upload URL came from the control plane; check its storage configuration.',
+    })
   }
   return location.nativeUrl
+}
+
+/**
+ * CreateUploadLocation failed. When the control plane answered (e.g. Internal "failed to create a
+ * signed url" from a FlyteAdmin whose storage cannot sign URLs), its message and code decide the
+ * error and exit status; only an unreachable control plane is `unavailable`.
+ */
+function uploadLocationError(err: unknown, name: string): CliError {
+  const base = isAdminRpcError(err) ? err.toCliError() : undefined
+  const code: ErrorCode =
+    base?.code ??
+    (err instanceof ConnectError && err.code !== Code.Unavailable && err.code !== Code.DeadlineExceeded
+      ? 'internal'
+      : 'unavailable')
+  let hint = base?.hint
+  if (err instanceof ConnectError && err.code === Code.Unimplemented)
+    hint = 'The control plane must offer DataProxyService.CreateUploadLocation for fast registration.'
+  else if (err instanceof ConnectError && err.code === Code.Internal)
+    hint =
+      'The control plane could not prepare the upload (its storage may not sign URLs); check its storage configuration, or register a package built without fast registration.'
+  return new CliError(code, `cannot get an upload location for ${name}: ${base?.message ?? errorText(err)}`, {
+    cause: err,
+    ...(hint ? {hint} : {}),
+  })
 }
 
 async function createEntity(admin: AdminClient, entity: Entity, opts: RegisterOptions): Promise<string> {

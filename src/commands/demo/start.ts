@@ -10,6 +10,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start',
     '<%= config.bin %> demo start --port 30081',
     '<%= config.bin %> demo start --dataDir /tmp/flyte-demo',
+    '<%= config.bin %> demo start --env AWS_PROFILE --env MY_SETTING=1',
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --max-tasks 4',
@@ -23,6 +24,11 @@ Running it again while it is up changes nothing, and says so when this shell's F
       max: 65535,
     }),
     dataDir: Flags.string({description: 'Directory for its database, blobs and logs (default ~/.flyte/demo)'}),
+    env: Flags.string({
+      description:
+        'Pass a variable of this shell (NAME) or a value (NAME=value) to tasks; they otherwise see only PATH, HOME, locale, TZ and Python/virtualenv variables',
+      multiple: true,
+    }),
     maxMessageSize: Flags.string({
       description: 'Largest REST body or gRPC/Connect message the plane accepts, e.g. 64MiB (default 16MiB)',
     }),
@@ -63,9 +69,9 @@ Running it again while it is up changes nothing, and says so when this shell's F
         hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
       })
     }
-    const [{startDemo}, {parseByteSize}] = await Promise.all([
+    const [{startDemo}, {parseByteSize, resolveEnvFlags}] = await Promise.all([
       import('../../demo/service.js'),
-      import('../../demo/limits.js'),
+      import('../../demo/start-flags.js'),
     ])
     const {maxMessageSize, maxUploadSize} = this.flags
     const r = await startDemo({
@@ -74,12 +80,18 @@ Running it again while it is up changes nothing, and says so when this shell's F
       restart: this.flags.restart,
       maxMessageBytes: maxMessageSize === undefined ? undefined : parseByteSize(maxMessageSize, 'maxMessageSize'),
       maxUploadBytes: maxUploadSize === undefined ? undefined : parseByteSize(maxUploadSize, 'maxUploadSize'),
+      passEnv: resolveEnvFlags(this.flags.env ?? []),
       ...(this.flags.auth ? {auth: true} : {}),
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
       note: (l) => this.note(l),
     })
+    if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize)) {
+      this.note(
+        'Note: the running control plane keeps the --env and size limits it was started with; add --restart to apply these.',
+      )
+    }
     if (r.alreadyRunning && r.port !== this.flags.port) {
       this.note(
         `Note: it listens on ${r.port}, not ${this.flags.port}; run \`flytectl demo teardown\` first to change the port ` +

@@ -27,6 +27,7 @@ import {
 import {SimpleType, type LiteralType} from '../../gen/flyteidl/core/types_pb.js'
 import {fileUri, localPath, readErrorDocument, readLiteralMap, readOptional, writeLiteralMap} from './storage.js'
 import {renderArgs, serializeLiteral, TemplateError, type TemplateParams} from './template.js'
+import {taskEnvironment} from './task-env.js'
 
 /** The environment variable whose directories are searched before PATH for task commands. */
 export const DEMO_PATH_ENV = 'FLYTECTL_DEMO_PATH'
@@ -155,7 +156,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   // that path on this machine (e.g. /root); unpack into the attempt's own working directory instead.
   if (spec.cwd) argv = localDestDir(argv, spec.cwd)
 
-  const baseEnv = spec.env ?? process.env
+  // Never the daemon's whole environment: the allow-list plus what the user passed with `demo start --env`.
+  const baseEnv = spec.env ?? taskEnvironment(process.env)
   const pathList = searchPath(baseEnv)
   const executable = await findExecutable(argv[0]!, pathList)
   if (!executable) {

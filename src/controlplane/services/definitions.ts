@@ -74,7 +74,7 @@ const COMMON: Record<string, FieldSpec> = {
 }
 
 export const TASK_FIELDS: EntityFields = {
-  entity: 'task',
+  entity: 't',
   fields: {
     ...COMMON,
     type: {column: 'type', kind: 'text'},
@@ -83,7 +83,7 @@ export const TASK_FIELDS: EntityFields = {
 }
 
 export const WORKFLOW_FIELDS: EntityFields = {
-  entity: 'workflow',
+  entity: 'w',
   fields: {...COMMON, short_description: {column: 'short_description', kind: 'text'}},
 }
 
@@ -95,13 +95,13 @@ const WORKFLOW_JOIN: Record<string, FieldSpec> = {
 }
 
 export const LAUNCH_PLAN_FIELDS: EntityFields = {
-  entity: 'launch_plan',
+  entity: 'l',
   fields: {
     ...COMMON,
     state: {column: 'state', kind: 'int', names: {INACTIVE: 0, ACTIVE: 1}},
     schedule_type: {column: 'schedule_type', kind: 'text'},
   },
-  joins: {workflow: WORKFLOW_JOIN},
+  joins: {w: WORKFLOW_JOIN},
 }
 
 type Table = 'tasks' | 'workflows' | 'launch_plans'
@@ -230,8 +230,21 @@ export function resourceListWhere(req: {id?: {project: string; domain: string; n
   return where
 }
 
+const LIST_RPC: Record<Table, string> = {
+  tasks: 'ListTasks',
+  workflows: 'ListWorkflows',
+  launch_plans: 'ListLaunchPlans',
+}
+// The bad-token message names these (task_manager.go, workflow_manager.go; launch plan ids name none).
+const IDS_RPC: Record<Table, string | undefined> = {
+  tasks: 'ListUniqueTaskIdentifiers',
+  workflows: 'ListWorkflowIdentifiers',
+  launch_plans: undefined,
+}
+
 function listDefinitions(ctx: PlaneContext, table: Table, fields: EntityFields, req: ResourceListRequest) {
   return listPage<{data: Uint8Array}>(ctx.db, {
+    rpc: LIST_RPC[table],
     table,
     fields,
     where: resourceListWhere(req),
@@ -258,6 +271,7 @@ export function listIds(
   requireString(req.domain, 'domain')
   const fields = table === 'tasks' ? TASK_FIELDS : table === 'workflows' ? WORKFLOW_FIELDS : LAUNCH_PLAN_FIELDS
   const page = listPage<{project: string; domain: string; name: string}>(ctx.db, {
+    rpc: IDS_RPC[table],
     table: `(SELECT project, domain, name, MIN(created_at) AS created_at, MAX(updated_at) AS updated_at FROM ${table}
              WHERE project = ? AND domain = ? GROUP BY project, domain, name)`,
     fields: {
@@ -543,6 +557,7 @@ export function listActiveLaunchPlans(ctx: PlaneContext, req: ActiveLaunchPlanLi
   requireString(req.project, 'project')
   requireString(req.domain, 'domain')
   const page = listPage<{data: Uint8Array}>(ctx.db, {
+    rpc: 'ListActiveLaunchPlans',
     table: 'launch_plans',
     fields: LAUNCH_PLAN_FIELDS,
     where: [

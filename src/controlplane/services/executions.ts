@@ -75,12 +75,15 @@ const joinFields = (prefix: string): Record<string, FieldSpec> => ({
   version: {column: `${prefix}_version`, kind: 'text'},
 })
 
+const TAG_EXISTS = {
+  table: 'execution_tags t',
+  correlate: 't.project = executions.project AND t.domain = executions.domain AND t.execution_name = executions.name',
+}
+
+/** FlyteAdmin's execution columns (models/execution.go) the plane stores, and the joins it allows. */
 export const EXECUTION_FIELDS: EntityFields = {
-  entity: 'execution',
+  entity: 'e',
   fields: {
-    project: {column: 'project', kind: 'text'},
-    domain: {column: 'domain', kind: 'text'},
-    name: {column: 'name', kind: 'text'},
     phase: {column: 'phase', kind: 'text'},
     mode: {column: 'mode', kind: 'int', names: ExecutionMetadata_ExecutionMode as unknown as Record<string, number>},
     state: {column: 'state', kind: 'int', names: {EXECUTION_ACTIVE: 0, EXECUTION_ARCHIVED: 1, ACTIVE: 0, ARCHIVED: 1}},
@@ -91,7 +94,7 @@ export const EXECUTION_FIELDS: EntityFields = {
     duration: {column: 'duration', kind: 'duration'},
     created_at: {column: 'created_at', kind: 'time'},
     updated_at: {column: 'updated_at', kind: 'time'},
-    // FlyteAdmin's own column names for the same fields.
+    inputs_uri: {column: 'inputs_uri', kind: 'text'},
     execution_project: {column: 'project', kind: 'text'},
     execution_domain: {column: 'domain', kind: 'text'},
     execution_name: {column: 'name', kind: 'text'},
@@ -103,20 +106,12 @@ export const EXECUTION_FIELDS: EntityFields = {
     source_execution: {column: 'source_execution', kind: 'text'},
   },
   joins: {
-    launch_plan: joinFields('launch_plan'),
-    workflow: joinFields('workflow'),
-    task: joinFields('task'),
-    execution_tag: {
-      key: {
-        column: 't.key',
-        kind: 'text',
-        exists: {
-          table: 'execution_tags t',
-          correlate:
-            't.project = executions.project AND t.domain = executions.domain AND t.execution_name = executions.name',
-        },
-      },
-    },
+    l: joinFields('launch_plan'),
+    w: joinFields('workflow'),
+    t: joinFields('task'),
+    et: {key: {column: 't.key', kind: 'text', exists: TAG_EXISTS}},
+    // admin_tag.name is the tag key (common/filters.go customizeField/customizeEntity).
+    at: {name: {column: 't.key', kind: 'text', exists: TAG_EXISTS}},
   },
 }
 
@@ -324,7 +319,10 @@ export function launchExecution(ctx: PlaneContext, n: NewExecution, sink: Execut
     if (
       ctx.db.get('SELECT 1 FROM executions WHERE project = ? AND domain = ? AND name = ?', n.project, n.domain, name)
     ) {
-      throw alreadyExists(`value with matching already exists (execution ${executionText(id)})`)
+      // FlyteAdmin passes the database's unique-violation text through (repositories/errors/postgres.go).
+      throw alreadyExists(
+        'value with matching already exists (duplicate key value violates unique constraint "executions_pkey")',
+      )
     }
     const inputsUri = ctx.blobs.write(`${base}/inputs.pb`, inputsBytes, {fresh: true})
     const lp = target.launchPlanId

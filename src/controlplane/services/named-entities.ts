@@ -37,9 +37,16 @@ const TABLE_OF: Partial<Record<ResourceType, string>> = {
   [ResourceType.LAUNCH_PLAN]: 'launch_plans',
 }
 
+const NAMED_ENTITY_STATE = {
+  column: 'state',
+  kind: 'int',
+  names: {NAMED_ENTITY_ACTIVE: 0, NAMED_ENTITY_ARCHIVED: 1, SYSTEM_GENERATED: 2},
+} as const
+const TEXT = (column: string) => ({column, kind: 'text'}) as const
+
+/** models.NamedEntityColumns; `state`/`description` live in the metadata (common/filters.go customizeEntity). */
 const NAMED_ENTITY_FIELDS: EntityFields = {
-  entity: 'entities',
-  // models.NamedEntityColumns (named_entity_manager.go ListNamedEntities): no timestamps.
+  entity: 'nen',
   sortKeys: {
     resource_type: 'project',
     project: 'project',
@@ -49,26 +56,33 @@ const NAMED_ENTITY_FIELDS: EntityFields = {
     state: 'state',
   },
   fields: {
-    name: {column: 'name', kind: 'text'},
-    created_at: {column: 'created_at', kind: 'time'},
-    updated_at: {column: 'updated_at', kind: 'time'},
+    name: TEXT('name'),
+    project: TEXT('project'),
+    domain: TEXT('domain'),
+    state: NAMED_ENTITY_STATE,
+    description: TEXT('description'),
   },
   joins: {
-    named_entity_metadata: {
-      state: {
-        column: 'state',
-        kind: 'int',
-        names: {NAMED_ENTITY_ACTIVE: 0, NAMED_ENTITY_ARCHIVED: 1, SYSTEM_GENERATED: 2},
-      },
-      description: {column: 'description', kind: 'text'},
+    nem: {
+      name: TEXT('name'),
+      project: TEXT('project'),
+      domain: TEXT('domain'),
+      state: NAMED_ENTITY_STATE,
+      description: TEXT('description'),
     },
   },
 }
-// Unprefixed `state` and `description` are accepted too (flytectl and the console send them bare).
-NAMED_ENTITY_FIELDS.fields.state = NAMED_ENTITY_FIELDS.joins!.named_entity_metadata!.state!
-NAMED_ENTITY_FIELDS.fields.description = NAMED_ENTITY_FIELDS.joins!.named_entity_metadata!.description!
+
+const ENTITY_CODE: Partial<Record<ResourceType, string>> = {
+  [ResourceType.TASK]: 't',
+  [ResourceType.WORKFLOW]: 'w',
+  [ResourceType.LAUNCH_PLAN]: 'l',
+}
 
 function tableOf(rt: ResourceType): string {
+  // ValidateResourceType (validation.go): unspecified or unknown values are refused first.
+  if (rt === ResourceType.UNSPECIFIED || ResourceType[rt] === undefined)
+    throw invalidArgument('invalid value for resource_type')
   const table = TABLE_OF[rt]
   if (!table) throw invalidArgument(`Unsupported resource type: ${ResourceType[rt] ?? rt}`)
   return table
@@ -156,6 +170,7 @@ export function listNamedEntities(ctx: PlaneContext, req: NamedEntityListRequest
   requireString(req.project, 'project')
   requireString(req.domain, 'domain')
   const page = listPage<EntityRow>(ctx.db, {
+    rpc: 'ListNamedEntities',
     table: entitiesSubquery(req.resourceType),
     tableParams: [req.project, req.domain],
     fields: NAMED_ENTITY_FIELDS,
@@ -173,8 +188,18 @@ export function listNamedEntities(ctx: PlaneContext, req: NamedEntityListRequest
   })
 }
 
+/** Filters on the task/workflow/launch-plan columns, sorted by models.DescriptionEntityColumns. */
 const DESCRIPTION_FIELDS: EntityFields = {
-  entity: 'description_entity',
+  entity: 't',
+  sortKeys: {
+    created_at: 'created_at',
+    updated_at: 'updated_at',
+    project: 'project',
+    domain: 'domain',
+    name: 'name',
+    version: 'version',
+    short_description: 'short_description',
+  },
   fields: {
     name: {column: 'name', kind: 'text'},
     version: {column: 'version', kind: 'text'},
@@ -201,8 +226,10 @@ export function getDescriptionEntity(ctx: PlaneContext, req: ObjectGetRequest): 
 export function listDescriptionEntities(ctx: PlaneContext, req: DescriptionEntityListRequest): DescriptionEntityList {
   const where = [{sql: 'resource_type = ?', params: [req.resourceType as number]}, ...resourceListWhere(req)]
   const page = listPage<{data: Uint8Array}>(ctx.db, {
+    // FlyteAdmin's description entity list names ListWorkflows here (description_entity_manager.go).
+    rpc: 'ListWorkflows',
     table: 'description_entities',
-    fields: DESCRIPTION_FIELDS,
+    fields: {...DESCRIPTION_FIELDS, entity: ENTITY_CODE[req.resourceType] ?? 't'},
     where,
     filters: req.filters,
     sortBy: req.sortBy,

@@ -49,9 +49,12 @@ const TIMES = {
 } as const
 
 export const NODE_EXECUTION_FIELDS: EntityFields = {
-  entity: 'node_execution',
+  entity: 'ne',
   fields: {
     node_id: {column: 'node_id', kind: 'text'},
+    input_uri: {column: 'input_uri', kind: 'text'},
+    node_execution_created_at: {column: 'created_at', kind: 'time'},
+    node_execution_updated_at: {column: 'updated_at', kind: 'time'},
     phase: {column: 'phase', kind: 'text'},
     error_kind: {column: 'error_kind', kind: 'text'},
     error_code: {column: 'error_code', kind: 'text'},
@@ -60,10 +63,17 @@ export const NODE_EXECUTION_FIELDS: EntityFields = {
 }
 
 export const TASK_EXECUTION_FIELDS: EntityFields = {
-  entity: 'task_execution',
-  fields: {retry_attempt: {column: 'retry_attempt', kind: 'int'}, phase: {column: 'phase', kind: 'text'}, ...TIMES},
+  entity: 'te',
+  fields: {
+    retry_attempt: {column: 'retry_attempt', kind: 'int'},
+    phase: {column: 'phase', kind: 'text'},
+    phase_version: {column: 'phase_version', kind: 'int'},
+    task_execution_created_at: {column: 'created_at', kind: 'time'},
+    task_execution_updated_at: {column: 'updated_at', kind: 'time'},
+    ...TIMES,
+  },
   joins: {
-    task: {
+    t: {
       project: {column: 'task_project', kind: 'text'},
       domain: {column: 'task_domain', kind: 'text'},
       name: {column: 'task_name', kind: 'text'},
@@ -101,6 +111,7 @@ export function listNodeExecutions(ctx: PlaneContext, req: NodeExecutionListRequ
     requireNode(ctx, create(NodeExecutionIdentifierSchema, {executionId: ex, nodeId: req.uniqueParentId}))
   }
   const page = listPage<{data: Uint8Array}>(ctx.db, {
+    rpc: 'ListNodeExecutions',
     table: 'node_executions',
     fields: NODE_EXECUTION_FIELDS,
     where: [
@@ -131,6 +142,7 @@ function requireTaskId(id: TaskExecutionIdentifier | undefined): TaskExecutionId
 export function listNodeExecutionsForTask(ctx: PlaneContext, req: NodeExecutionForTaskListRequest): NodeExecutionList {
   const id = requireTaskId(req.taskExecutionId)
   const page = listPage<{data: Uint8Array}>(ctx.db, {
+    rpc: 'ListNodeExecutions',
     table: 'node_executions',
     fields: NODE_EXECUTION_FIELDS,
     where: [{sql: 'parent_task_key = ?', params: [taskExecutionKey(id)]}],
@@ -225,6 +237,7 @@ export function listTaskExecutions(ctx: PlaneContext, req: TaskExecutionListRequ
   requireNode(ctx, id)
   const ex = id.executionId!
   const page = listPage<{data: Uint8Array}>(ctx.db, {
+    rpc: 'ListTaskExecutions',
     table: 'task_executions',
     fields: TASK_EXECUTION_FIELDS,
     where: [

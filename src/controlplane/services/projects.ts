@@ -27,7 +27,7 @@ import {validateProject, validateProjectRegister} from '../validation.js'
 const STATE_NAMES = {ACTIVE: 0, ARCHIVED: 1, SYSTEM_GENERATED: 2, SYSTEM_ARCHIVED: 3}
 
 export const PROJECT_FIELDS: EntityFields = {
-  entity: 'project',
+  entity: 'p',
   fields: {
     identifier: {column: 'identifier', kind: 'text'},
     name: {column: 'name', kind: 'text'},
@@ -68,7 +68,10 @@ export function registerProject(ctx: PlaneContext, req: ProjectRegisterRequest):
   const now = nowMicros()
   ctx.db.transaction(() => {
     if (ctx.db.get('SELECT 1 FROM projects WHERE identifier = ?', project.id)) {
-      throw alreadyExists(`value with matching already exists (project [${project.id}] is already registered)`)
+      // FlyteAdmin passes the database's unique-violation text through (repositories/errors/postgres.go).
+      throw alreadyExists(
+        'value with matching already exists (duplicate key value violates unique constraint "projects_pkey")',
+      )
     }
     ctx.db.run(
       'INSERT INTO projects (identifier, name, description, state, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -127,6 +130,7 @@ export function getProject(ctx: PlaneContext, req: ProjectGetRequest): Project {
  */
 export function listProjects(ctx: PlaneContext, req: ProjectListRequest): Projects {
   const page = listPage<{data: Uint8Array}>(ctx.db, {
+    rpc: 'ListProjects',
     table: 'projects',
     fields: PROJECT_FIELDS,
     where: [],

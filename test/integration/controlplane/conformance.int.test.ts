@@ -44,6 +44,199 @@ const ok = (check: (res: Loose) => void = () => {}): Answer => ({ok: check})
 
 const rid = (name = '') => ({project: P, domain: D, name})
 
+interface FilterCase {
+  rpc: string
+  /** FlyteAdmin's primary entity code and the manager it is listed by. */
+  source: string
+  list: (c: AdminClients, filters: string) => Promise<unknown>
+  valid: string[]
+  invalid: Array<[string, string]>
+}
+
+const FILTER_CASES: FilterCase[] = [
+  {
+    rpc: 'ListExecutions',
+    source: 'manager/impl/execution_manager.go ListExecutions (common.Execution, models.ExecutionColumns)',
+    list: (c, filters) => c.admin.listExecutions({id: rid(), limit: 5, filters}),
+    valid: [
+      'eq(execution_name,x)',
+      'value_in(phase,FAILED;SUCCEEDED)',
+      'lt(execution.duration,200)',
+      'eq(launch_plan.name,wf.hello)',
+      'eq(workflow.version,v1)',
+      'eq(task.name,t)',
+      'eq(execution_tag.key,k)',
+      'eq(admin_tag.name,k)',
+      'gte(execution_created_at,2024-01-01T00:00:00Z)',
+    ],
+    invalid: [
+      ['contains(execution.name,x)', "'e.name' is invalid filter"],
+      ['eq(project,x)', "'e.project' is invalid filter"],
+      ['eq(node_execution.phase,x)', "'ne' entity is not allowed in filters"],
+      ['eq(project.name,x)', "'p' entity is not allowed in filters"],
+      ['eq(launch_plan.bogus,x)', "'l.bogus' is invalid filter"],
+      ['gt(duration,soon)', 'Failed to parse duration [soon]'],
+    ],
+  },
+  {
+    rpc: 'ListTasks',
+    source: 'manager/impl/task_manager.go ListTasks (common.Task, models.TaskColumns)',
+    list: (c, filters) => c.admin.listTasks({id: rid(), limit: 5, filters}),
+    valid: ['eq(name,wf.say_hello)', 'eq(type,python-task)', 'contains(short_description,hello)', 'eq(version,v1)'],
+    invalid: [
+      ['eq(workflow.name,x)', "'w' entity is not allowed in filters"],
+      ['eq(task_type,x)', "'t.task_type' is invalid filter"],
+    ],
+  },
+  {
+    rpc: 'ListWorkflows',
+    source: 'manager/impl/workflow_manager.go ListWorkflows (common.Workflow, models.WorkflowColumns)',
+    list: (c, filters) => c.admin.listWorkflows({id: rid(), limit: 5, filters}),
+    valid: ['eq(name,wf.hello)', 'eq(workflow.version,v1)'],
+    invalid: [
+      ['eq(state,0)', "'w.state' is invalid filter"],
+      ['eq(task.name,x)', "'t' entity is not allowed in filters"],
+    ],
+  },
+  {
+    rpc: 'ListLaunchPlans',
+    source: 'manager/impl/launch_plan_manager.go ListLaunchPlans (common.LaunchPlan, models.LaunchPlanColumns)',
+    list: (c, filters) => c.admin.listLaunchPlans({id: rid(), limit: 5, filters}),
+    valid: ['eq(state,1)', 'eq(workflow.name,wf.hello)', 'eq(schedule_type,NONE)'],
+    invalid: [
+      ['eq(execution.phase,x)', "'e' entity is not allowed in filters"],
+      ['eq(workflow_name,x)', "'l.workflow_name' is invalid filter"],
+    ],
+  },
+  {
+    rpc: 'ListProjects',
+    source: 'manager/impl/project_manager.go ListProjects (common.Project, models.ProjectColumns)',
+    list: (c, filters) => c.admin.listProjects({limit: 5, filters}),
+    valid: ['eq(identifier,conf)', 'contains(name,conf)', 'eq(state,1)'],
+    invalid: [['eq(id2,x)', "'p.id2' is invalid filter"]],
+  },
+  {
+    rpc: 'ListNamedEntities',
+    source: 'manager/impl/named_entity_manager.go ListNamedEntities (common.NamedEntity, models.NamedEntityColumns)',
+    list: (c, filters) => c.admin.listNamedEntities({resourceType: WORKFLOW, project: P, domain: D, limit: 5, filters}),
+    valid: ['eq(name,wf.hello)', 'eq(state,0)', 'contains(named_entity_metadata.description,x)'],
+    invalid: [
+      ['gt(created_at,2024-01-01T00:00:00Z)', "'nen.created_at' is invalid filter"],
+      ['eq(workflow.name,x)', "'w' entity is not allowed in filters"],
+    ],
+  },
+]
+
+function filterRows(): Row[] {
+  return FILTER_CASES.flatMap((fc) => [
+    ...fc.valid.map((f): Row => ({
+      rule: `${fc.rpc} accepts ${f}`,
+      source: fc.source,
+      call: (c) => fc.list(c, f),
+      answer: ok(),
+    })),
+    ...fc.invalid.map(([f, message]): Row => ({
+      rule: `${fc.rpc} refuses ${f}`,
+      source: `manager/impl/util/filters.go ParseFilters; ${fc.source}`,
+      call: (c) => fc.list(c, f),
+      answer: fail(Code.InvalidArgument, message),
+    })),
+  ])
+}
+
+function sortRows(): Row[] {
+  const cases: Array<[string, string, (c: AdminClients, key: string) => Promise<unknown>, string[], string[]]> = [
+    [
+      'ListExecutions',
+      'manager/impl/execution_manager.go ListExecutions',
+      (c, key) => c.admin.listExecutions({id: rid(), limit: 5, sortBy: {key}}),
+      ['created_at', 'execution_name', 'phase'],
+      ['name'],
+    ],
+    [
+      'ListLaunchPlans',
+      'manager/impl/launch_plan_manager.go ListLaunchPlans',
+      (c, key) => c.admin.listLaunchPlans({id: rid(), limit: 5, sortBy: {key}}),
+      ['created_at', 'version'],
+      ['workflow_name'],
+    ],
+    [
+      'ListWorkflows',
+      'manager/impl/workflow_manager.go ListWorkflows',
+      (c, key) => c.admin.listWorkflows({id: rid(), limit: 5, sortBy: {key}}),
+      ['created_at'],
+      ['state'],
+    ],
+    [
+      'ListProjects',
+      'manager/impl/project_manager.go ListProjects',
+      (c, key) => c.admin.listProjects({limit: 5, sortBy: {key}}),
+      ['identifier', 'name'],
+      ['id2'],
+    ],
+  ]
+  return cases.flatMap(([rpc, source, list, valid, invalid]) => [
+    ...valid.map((key): Row => ({rule: `${rpc} sorts by ${key}`, source, call: (c) => list(c, key), answer: ok()})),
+    ...invalid.map((key): Row => ({
+      rule: `${rpc} refuses sort key ${key}`,
+      source: `common/sorting.go NewSortParameter; ${source}`,
+      call: (c) => list(c, key),
+      answer: fail(Code.InvalidArgument, `invalid sort key '${key}'`),
+    })),
+  ])
+}
+
+function tokenRows(): Row[] {
+  const cases: Array<[string, string, (c: AdminClients, token: string) => Promise<unknown>]> = [
+    [
+      'ListTasks',
+      'manager/impl/task_manager.go ListTasks',
+      (c, token) => c.admin.listTasks({id: rid(), limit: 1, token}),
+    ],
+    [
+      'ListWorkflows',
+      'manager/impl/workflow_manager.go ListWorkflows',
+      (c, token) => c.admin.listWorkflows({id: rid(), limit: 1, token}),
+    ],
+    [
+      'ListLaunchPlans',
+      'manager/impl/launch_plan_manager.go ListLaunchPlans',
+      (c, token) => c.admin.listLaunchPlans({id: rid(), limit: 1, token}),
+    ],
+    [
+      'ListExecutions',
+      'manager/impl/execution_manager.go ListExecutions',
+      (c, token) => c.admin.listExecutions({id: rid(), limit: 1, token}),
+    ],
+    [
+      'ListProjects',
+      'manager/impl/project_manager.go ListProjects',
+      (c, token) => c.admin.listProjects({limit: 1, token}),
+    ],
+    [
+      'ListNamedEntities',
+      'manager/impl/named_entity_manager.go ListNamedEntities',
+      (c, token) => c.admin.listNamedEntities({resourceType: WORKFLOW, project: P, domain: D, limit: 1, token}),
+    ],
+    [
+      'ListUniqueTaskIdentifiers',
+      'manager/impl/task_manager.go ListUniqueTaskIdentifiers',
+      (c, token) => c.admin.listTaskIds({project: P, domain: D, limit: 1, token}),
+    ],
+    [
+      'ListWorkflowIdentifiers',
+      'manager/impl/workflow_manager.go ListWorkflowIdentifiers',
+      (c, token) => c.admin.listWorkflowIds({project: P, domain: D, limit: 1, token}),
+    ],
+  ]
+  return cases.map(([rpc, source, list]): Row => ({
+    rule: `${rpc} refuses a token that is not an offset, naming the RPC`,
+    source: `${source}; manager/impl/validation/validation.go ValidateToken`,
+    call: (c) => list(c, 'abc'),
+    answer: fail(Code.InvalidArgument, `invalid pagination token abc for ${rpc}`),
+  }))
+}
+
 const rows: Row[] = [
   // ---- ListProjects: archived projects, filters, sort, pagination ----
   {
@@ -366,6 +559,223 @@ const rows: Row[] = [
     call: (c) => c.admin.listTasks({id: rid(), limit: 10, sortBy: {key: 'bogus'}}),
     answer: fail(Code.InvalidArgument, "invalid sort key 'bogus'"),
   },
+
+  // ---- filters: FlyteAdmin's column names, entity codes and joins per entity ----
+  ...filterRows(),
+
+  // ---- sort keys per entity (models.*Columns) ----
+  ...sortRows(),
+
+  // ---- pagination tokens and limits ----
+  ...tokenRows(),
+  {
+    rule: 'ListTasks with limit 0 is refused',
+    source: 'manager/impl/validation/validation.go ValidateLimit',
+    call: (c) => c.admin.listTasks({id: rid(), limit: 0}),
+    answer: fail(Code.InvalidArgument, 'invalid value for limit'),
+  },
+  {
+    rule: 'ListExecutions with limit 0 is refused',
+    source: 'manager/impl/validation/validation.go ValidateResourceListRequest',
+    call: (c) => c.admin.listExecutions({id: rid(), limit: 0}),
+    answer: fail(Code.InvalidArgument, 'invalid value for limit'),
+  },
+  {
+    rule: 'ListNamedEntities with limit 0 is refused',
+    source: 'manager/impl/validation/named_entity_validator.go ValidateNamedEntityListRequest',
+    call: (c) => c.admin.listNamedEntities({resourceType: WORKFLOW, project: P, domain: D, limit: 0}),
+    answer: fail(Code.InvalidArgument, 'invalid value for limit'),
+  },
+  {
+    rule: 'ListTasks without a project says `missing project`',
+    source: 'manager/impl/validation/validation.go ValidateResourceListRequest',
+    call: (c) => c.admin.listTasks({id: {project: '', domain: D}, limit: 1}),
+    answer: fail(Code.InvalidArgument, 'missing project'),
+  },
+  {
+    rule: 'ListTasks without a domain says `missing domain`',
+    source: 'manager/impl/validation/validation.go ValidateResourceListRequest',
+    call: (c) => c.admin.listTasks({id: {project: P, domain: ''}, limit: 1}),
+    answer: fail(Code.InvalidArgument, 'missing domain'),
+  },
+  {
+    rule: 'a full page answers the next offset as its token (even when nothing follows); a short page answers none',
+    source: 'manager/impl/task_manager.go ListTasks (token = offset + len when len == limit)',
+    call: async (c) => {
+      const first = await c.admin.listTasks({id: rid(), limit: 1})
+      const rest = await c.admin.listTasks({id: rid(), limit: 5, token: first.token})
+      return {first: first.token, rest: rest.token, n: rest.tasks.length}
+    },
+    answer: ok((res) => assert.deepEqual(res, {first: '1', rest: '', n: 0})),
+  },
+
+  // ---- idempotency and duplicates ----
+  {
+    rule: 'RegisterProject twice is AlreadyExists with the database unique-violation text',
+    source: 'repositories/errors/postgres.go uniqueConstraintViolation',
+    call: (c) => c.admin.registerProject({project: {id: P, name: 'again'}}),
+    answer: fail(
+      Code.AlreadyExists,
+      'value with matching already exists (duplicate key value violates unique constraint "projects_pkey")',
+    ),
+  },
+  {
+    rule: 'CreateExecution with a name in use is AlreadyExists with the database unique-violation text',
+    source: 'repositories/errors/postgres.go uniqueConstraintViolation',
+    call: async (c) => {
+      const req = {project: P, domain: D, name: 'dup-exec', spec: {launchPlan: fixtures.launchPlanId(P, D)}}
+      await c.admin.createExecution({...req, inputs: {literals: {name: fixtures.stringLiteral('x')}}})
+      return c.admin.createExecution({...req, inputs: {literals: {name: fixtures.stringLiteral('x')}}})
+    },
+    answer: fail(
+      Code.AlreadyExists,
+      'value with matching already exists (duplicate key value violates unique constraint "executions_pkey")',
+    ),
+  },
+  {
+    rule: 'CreateTask of an identical task is AlreadyExists',
+    source: 'errors/errors.go NewTaskExistsIdenticalStructureError',
+    call: (c) => {
+      const id = fixtures.taskId(P, D)
+      return c.admin.createTask({id, spec: fixtures.taskSpec(id)})
+    },
+    answer: fail(Code.AlreadyExists, 'task with identical structure already exists'),
+  },
+  {
+    rule: 'CreateTask of a different task at the same id lists the differing paths',
+    source: 'errors/errors.go NewTaskExistsDifferentStructureError',
+    call: (c) => {
+      const id = fixtures.taskId(P, D)
+      return c.admin.createTask({id, spec: fixtures.taskSpec(id, 'other:image')})
+    },
+    answer: fail(
+      Code.InvalidArgument,
+      /^wf\.say_hello task with different structure already exists\. \(Please register a new version of the task\):\n\/template\/Target\/Container\/image:\n\t- ghcr\.io\/flyteorg\/flytekit:py3\.11 \n\t\+ other:image$/,
+    ),
+  },
+  {
+    rule: 'CreateWorkflow of an identical workflow is AlreadyExists',
+    source: 'errors/errors.go NewWorkflowExistsIdenticalStructureError',
+    call: (c) => {
+      const id = fixtures.workflowId(P, D)
+      return c.admin.createWorkflow({id, spec: fixtures.workflowSpec(id, fixtures.taskId(P, D))})
+    },
+    answer: fail(Code.AlreadyExists, 'workflow with identical structure already exists'),
+  },
+  {
+    rule: 'UpdateProject twice with the same state succeeds both times',
+    source: 'manager/impl/project_manager.go UpdateProject',
+    call: async (c) => {
+      await c.admin.updateProject({id: P, state: 0})
+      return c.admin.updateProject({id: P, state: 0})
+    },
+    answer: ok(),
+  },
+  {
+    rule: 'UpdateProject without an id says `missing project_id`',
+    source: 'manager/impl/validation/project_validator.go ValidateProject',
+    call: (c) => c.admin.updateProject({id: '', name: 'x'}),
+    answer: fail(Code.InvalidArgument, 'missing project_id'),
+  },
+  {
+    rule: 'GetProject of an unknown id is NotFound',
+    source: 'repositories/gormimpl/project_repo.go Get',
+    call: (c) => c.admin.getProject({id: 'nope'}),
+    answer: fail(Code.NotFound, 'project [nope] not found'),
+  },
+  {
+    rule: 'GetProject without an id says `missing project_id`',
+    source: 'manager/impl/validation/project_validator.go ValidateProjectGetRequest',
+    call: (c) => c.admin.getProject({id: ''}),
+    answer: fail(Code.InvalidArgument, 'missing project_id'),
+  },
+
+  // ---- archived / active ----
+  {
+    rule: 'registering a task in an archived project is refused',
+    source: 'errors/errors.go NewInactiveProjectError (via validation.ValidateProjectAndDomain)',
+    call: (c) => {
+      const id = fixtures.taskId(ARCHIVED, D)
+      return c.admin.createTask({id, spec: fixtures.taskSpec(id)})
+    },
+    answer: fail(Code.InvalidArgument, `project [${ARCHIVED}] is not active`),
+  },
+  {
+    rule: 'registering in an unknown domain is refused',
+    source: 'manager/impl/validation/project_validator.go ValidateProjectAndDomain',
+    call: (c) => {
+      const id = fixtures.taskId(P, 'qa')
+      return c.admin.createTask({id, spec: fixtures.taskSpec(id)})
+    },
+    answer: fail(Code.InvalidArgument, 'domain [qa] is unrecognized by system'),
+  },
+  {
+    rule: 'ListExecutions hides archived executions unless a filter names state',
+    source: 'manager/impl/execution_manager.go addStateFilter',
+    call: async (c) => {
+      const e = await c.admin.createExecution({
+        project: P,
+        domain: D,
+        name: 'to-archive',
+        spec: {launchPlan: fixtures.launchPlanId(P, D)},
+        inputs: {literals: {name: fixtures.stringLiteral('x')}},
+      })
+      await c.admin.updateExecution({id: e.id, state: 1})
+      const plain = await c.admin.listExecutions({id: rid(), limit: 100})
+      const archived = await c.admin.listExecutions({id: rid(), limit: 100, filters: 'eq(state,1)'})
+      return {
+        plain: plain.executions.some((x: {id?: {name: string}}) => x.id?.name === 'to-archive'),
+        archived: archived.executions.map((x: {id?: {name: string}}) => x.id?.name),
+      }
+    },
+    answer: ok((res) => assert.deepEqual(res, {plain: false, archived: ['to-archive']})),
+  },
+  {
+    rule: 'UpdateNamedEntity may archive a launch plan (tasks, workflows and launch plans are archivable)',
+    source: 'manager/impl/validation/named_entity_validator.go archivableResourceTypes',
+    call: async (c) => {
+      const id = {project: P, domain: D, name: 'wf.hello'}
+      await c.admin.updateNamedEntity({resourceType: 3, id, metadata: {state: 1}})
+      const got = await c.admin.getNamedEntity({resourceType: 3, id})
+      await c.admin.updateNamedEntity({resourceType: 3, id, metadata: {state: 0}})
+      return got.metadata?.state
+    },
+    answer: ok((state) => assert.equal(state, 1)),
+  },
+  {
+    rule: 'UpdateNamedEntity without a resource type says `invalid value for resource_type`',
+    source: 'manager/impl/validation/validation.go ValidateResourceType',
+    call: (c) =>
+      c.admin.updateNamedEntity({resourceType: 0, id: {project: P, domain: D, name: 'wf.hello'}, metadata: {}}),
+    answer: fail(Code.InvalidArgument, 'invalid value for resource_type'),
+  },
+  {
+    rule: 'ListNamedEntities filtered on state finds archived entities (metadata state)',
+    source: 'manager/impl/named_entity_manager.go getQueryFilters (COALESCE(state, 0))',
+    call: async (c) => {
+      await c.admin.updateNamedEntity({
+        resourceType: 1,
+        id: {project: P, domain: D, name: 'wf.say_hello'},
+        metadata: {state: 1, description: 'archived task'},
+      })
+      const archived = await c.admin.listNamedEntities({
+        resourceType: 1,
+        project: P,
+        domain: D,
+        limit: 10,
+        filters: 'eq(state,1)',
+      })
+      const active = await c.admin.listNamedEntities({
+        resourceType: 1,
+        project: P,
+        domain: D,
+        limit: 10,
+        filters: 'eq(named_entity_metadata.state,0)',
+      })
+      return {archived: archived.entities.length, active: active.entities.length}
+    },
+    answer: ok((res) => assert.deepEqual(res, {archived: 1, active: 0})),
+  },
 ]
 
 let plane: TestControlPlane
@@ -377,7 +787,6 @@ before(async () => {
   await registerHello(c.admin, P, D)
   await c.admin.registerProject({project: {id: ARCHIVED, name: 'conf archived'}})
   await c.admin.updateProject({id: ARCHIVED, state: 1})
-  void fixtures
 })
 
 after(async () => {

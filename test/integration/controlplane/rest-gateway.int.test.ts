@@ -66,7 +66,7 @@ test('POST with a JSON body, then list; errors carry the gRPC code and message',
   assert.deepEqual(missing.body, {code: 5, message: 'project [ghost] not found', details: []})
   const bad = await json('/api/v1/executions/rest/development?limit=5&filters=eq(bogus,1)')
   assert.equal(bad.status, 400)
-  assert.equal(bad.body.message, "'execution.bogus' is invalid filter")
+  assert.equal(bad.body.message, "'e.bogus' is invalid filter")
   const none = await json('/api/v1/nothing-here')
   assert.equal(none.status, 404)
 })
