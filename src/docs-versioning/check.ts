@@ -6,13 +6,23 @@
  */
 import type {Forge, RepoSlug} from '../forge/types.js'
 import {CliError} from '../cli/errors.js'
-import {pinConfPy} from './conf-py.js'
+import {pinConfPy, readConfPy} from './conf-py.js'
+
+/** The `git describe` call in the statement starting at `line` (1-based; up to 5 lines), if any. */
+function describeLine(text: string, line: number): string | undefined {
+  const statement = text
+    .split('\n')
+    .slice(line - 1, line + 4)
+    .join('\n')
+  const m = /git\s+describe[^"'\n)]*/.exec(statement) ?? /["']describe["']/.exec(statement)
+  return m ? m[0].trim().slice(0, 64) : undefined
+}
 import {parseDocsVersion, type DocsProject} from './projects.js'
 import {CONF_PY_CANDIDATES, resolveSlug, type DocsRepo} from './pin.js'
 
 export interface DocsFinding {
   line: number
-  kind: 'unpinned-link' | 'release-mismatch' | 'not-checked'
+  kind: 'unpinned-link' | 'release-mismatch' | 'release-from-describe' | 'not-checked'
   message: string
 }
 
@@ -67,8 +77,21 @@ export function docsFindings(
       message: `release = "${result.release.before}" does not match ${result.release.after}`,
     })
   }
+  // `release = re.sub("^v", "", os.popen("git describe").read().strip())` (flytesnacks, flyteidl and
+  // flytectl docs): in a monorepo or between tags the docs then show a describe string such as
+  // 1.9.2-1612-g89cf9cc736, not the release.
+  const info = readConfPy(text)
+  const describeAt = info.release && info.release.value === null ? describeLine(text, info.release.line) : undefined
+  if (info.release && describeAt !== undefined) {
+    findings.push({
+      line: info.release.line,
+      kind: 'release-from-describe',
+      message: `release is computed at build time from \`git describe\` (${describeAt}); docs built at a tag or branch then show a describe string such as 1.9.2-1612-g89cf9cc736. Write release = "<version>" and let \`docs pin\` set it`,
+    })
+  }
   for (const note of result.notes) {
     const line = Number(/^line (\d+)/.exec(note)?.[1] ?? 0)
+    if (describeAt !== undefined && line === info.release?.line) continue
     findings.push({line, kind: 'not-checked', message: note})
   }
   return findings

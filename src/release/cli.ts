@@ -81,7 +81,9 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
   /** After an offline run: what was not read or not checked, on stderr. */
   protected offlineNotes(): void {
     if (!this.offline) return
-    const forgeNotes = (this.offline.forge as Forge & {notes?: string[]}).notes ?? []
+    const forge = this.offline.forge as Forge & {notes?: string[]; close?: () => void}
+    forge.close?.()
+    const forgeNotes = forge.notes ?? []
     for (const n of [...this.offline.notes, ...forgeNotes]) this.note(`note: ${n}`)
   }
 

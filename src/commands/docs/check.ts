@@ -21,6 +21,11 @@ export default class DocsCheck extends BaseCommand<typeof DocsCheck> {
     }),
     aligned: Flags.string({description: 'Docs project that follows the aligned release (repeatable)', multiple: true}),
     'slug-format': Flags.string({description: 'Docs version slug', default: 'v{major}.{minor}'}),
+    'repo-path': Flags.string({
+      description:
+        'read a local clone instead of GitHub: DIR (with one --repo) or owner/name=DIR (repeatable); git alone, no token',
+      multiple: true,
+    }),
   }
 
   async run(): Promise<DocsCheckResult> {
@@ -30,7 +35,13 @@ export default class DocsCheck extends BaseCommand<typeof DocsCheck> {
     ])
     const targets = await (await import('../../triage/targets.js')).resolveTargets(this.flags)
     const repos = targets.repos
-    const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
+    let forge
+    if (this.flags['repo-path']?.length) {
+      const {LocalGitForge, repoPathsFrom} = await import('../../forge/local-git.js')
+      forge = new LocalGitForge(repoPathsFrom(this.flags['repo-path'], repos.length === 1 ? repos[0] : undefined))
+    } else {
+      forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
+    }
     const result = await support.forgeCall(
       checkDocs(forge, {
         repos: repos.map((repo) => ({repo, confPath: this.flags['conf-path']})),
@@ -50,6 +61,7 @@ export default class DocsCheck extends BaseCommand<typeof DocsCheck> {
         else this.out(`  ${drift ? '' : 'note: '}${where}: ${f.message}`)
       }
     }
+    ;(forge as {close?: () => void}).close?.()
     if (result.ok) return result
     if (this.jsonEnabled()) this.logJson({ok: false, command: this.id, result})
     return this.exit(1)
