@@ -22,8 +22,8 @@ import {WorkflowGraph} from './graph.js'
 const html = htm.bind(h)
 
 async function loadExecution(p, d, n) {
-  const execution = await api.get(paths.execution(p, d, n))
-  const [data, nodes] = await Promise.all([
+  const [execution, data, nodes] = await Promise.all([
+    api.get(paths.execution(p, d, n)),
     api.get(paths.executionData(p, d, n)).catch(() => ({})),
     api.get(paths.nodeExecutions(p, d, n), {limit: 10000}).catch(() => ({node_executions: []})),
   ])
