@@ -80,13 +80,16 @@ async function main(): Promise<void> {
     const {child, port} = await startDaemon(join(root, 'main'))
     const base = `http://127.0.0.1:${port}`
     const c = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
-    const {launchPlan} = await registerHello(c.admin, 'flytesnacks', 'development', {registerProject: false})
+    const {launchPlan} = await registerHello(c.admin, 'flytesnacks', 'development', {
+      registerProject: false,
+      defaultName: 'bench',
+    })
     for (let i = 0; i < 300; i++) {
       await c.admin.createExecution({
         project: 'flytesnacks',
         domain: 'development',
         name: `e${i}`,
-        spec: {launchPlan, inputs: {literals: {}}},
+        spec: {launchPlan},
       })
     }
     const listP50 = async () => {

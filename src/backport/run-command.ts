@@ -3,6 +3,7 @@
  * service call, and the Actions outputs. Returns what the command prints or throws.
  */
 import {CliError} from '../cli/errors.js'
+import {checkBranchName, pullNumber} from '../cli/validate-forge.js'
 import {reportAnnotations} from './bot.js'
 import {finishBotRun, readEvent} from './bot-run.js'
 import type {BackportConfig} from './config.js'
@@ -28,10 +29,25 @@ export type BackportCommandResult =
   | {kind: 'report'; report: BackportReport; ok: boolean; annotations: string[]}
 
 export function parsePullNumbers(args: string[]): number[] {
-  return args.map((a) => {
-    if (!/^#?\d+$/.test(a)) throw new CliError('usage', `"${a}" is not a pull request number`)
-    return Number(a.replace('#', ''))
-  })
+  return args.map((a) => pullNumber(a))
+}
+
+/** Everything the request names, checked before credentials, clones or GitHub. */
+function checkRequest(input: BackportCommandInput): void {
+  if (input.repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(input.repo))
+    throw new CliError('usage', `--repo ${JSON.stringify(input.repo.slice(0, 60))} is not owner/name`, {
+      hint: 'Pass --repo flyteorg/flyte.',
+    })
+  for (const branch of input.to ?? []) checkBranchName(branch, '--to')
+  for (const sha of input.commit ?? [])
+    if (!/^[0-9a-f]{4,40}$/i.test(sha))
+      throw new CliError('usage', `--commit ${JSON.stringify(sha.slice(0, 60))} is not a commit sha`, {
+        hint: 'Pass a full or abbreviated hex sha, e.g. --commit 1a2b3c4.',
+      })
+  if (input.label !== undefined && (input.label.trim() === '' || input.label.length > 50))
+    throw new CliError('usage', `--label ${JSON.stringify(input.label.slice(0, 60))} is not a GitHub label name`, {
+      hint: 'Label names are 1 to 50 characters, e.g. --label needs-backport.',
+    })
 }
 
 export async function runBackportCommand(
@@ -39,6 +55,7 @@ export async function runBackportCommand(
   config: BackportConfig,
   note: (line: string) => void,
 ): Promise<BackportCommandResult> {
+  checkRequest(input)
   const event = input.event ? await readEvent(input.event, config) : undefined
   if (event && !event.run) {
     return {kind: 'skipped', reason: event.reason, annotations: await finishBotRun(undefined, event, true)}

@@ -128,7 +128,9 @@ export function toCliError(err: unknown): CliError {
     const flagParse = /^Parsing (--[\w.-]+)\s*\n\s*(.+)/.exec(err.message)
     if (flagParse) return new CliError('usage', `${flagParse[1]}: ${flagParse[2]!.trim()}`, {cause: err})
     if (OCLIF_PARSE_ERRORS.has(ctor) || OCLIF_PARSE_ERRORS.has(err.name)) {
-      return new CliError('usage', firstLine(err.message), {cause: err})
+      // oclif lists its findings under a header line: the first finding is the message.
+      const text = err.message.replace(/^\s*The following errors? occurred:\s*\n/, '')
+      return new CliError('usage', firstLine(text), {cause: err})
     }
     return new CliError('internal', firstLine(err.message) || err.name, {cause: err})
   }

@@ -192,13 +192,9 @@ export async function parseAttrFile(
   text: string,
   where: string,
 ): Promise<{scope: AttributeScope; value: Message}> {
-  const {parse} = await import('yaml')
-  let raw: unknown
-  try {
-    raw = parse(text)
-  } catch (err) {
-    throw new CliError('invalid-input', `attrFile ${where} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
-  }
+  const checked = (await import('../cli/validate-yaml.js')).parseYamlChecked(text)
+  if (!checked.doc) throw new CliError('invalid-input', `attrFile ${where} ${checked.problem}`)
+  const raw: unknown = checked.doc.toJS({maxAliasCount: 100})
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new CliError('invalid-input', `attrFile ${where} must be a YAML mapping (project:, domain:, …)`)
   const {project, domain, workflow, ...rest} = raw as Record<string, unknown>

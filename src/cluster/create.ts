@@ -81,15 +81,9 @@ export function parseKeyValues(values: string[] | undefined, flag: string): Reco
 }
 
 export async function parseProjectFile(path: string, text: string): Promise<ProjectFile> {
-  const {parseDocument} = await import('yaml')
-  const doc = parseDocument(text)
-  if (doc.errors.length > 0) {
-    throw new CliError(
-      'invalid-input',
-      `project file ${path}: malformed YAML: ${doc.errors[0]!.message.split('\n')[0]}`,
-    )
-  }
-  const value = doc.toJS() as unknown
+  const checked = (await import('../cli/validate-yaml.js')).parseYamlChecked(text)
+  if (!checked.doc) throw new CliError('invalid-input', `project file ${path} ${checked.problem}`)
+  const value = checked.doc.toJS({maxAliasCount: 100}) as unknown
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new CliError('invalid-input', `project file ${path}: expected a map with id, name, description, labels`)
   }
@@ -106,6 +100,17 @@ export async function parseProjectFile(path: string, text: string): Promise<Proj
       throw new CliError('invalid-input', `project file ${path}: "labels" must look like {values: {key: value}}`)
     }
   }
+  const {labelProblem, unknownProjectKeys} = await import('./validation/project-file.js')
+  const values = (labels as {values?: Record<string, unknown>} | null | undefined)?.values
+  const problem = values ? labelProblem(values) : undefined
+  if (problem)
+    throw new CliError('invalid-input', `project file ${path}: ${problem}`, {
+      hint: 'Write labels as {values: {team: ml}}; quote a value that YAML would read as a number or boolean.',
+    })
+  for (const [key, value] of Object.entries(values ?? {})) values![key] = String(value)
+  for (const warning of unknownProjectKeys(file, path))
+    process.stderr.write(`Warning: ${warning}
+`)
   return file as ProjectFile
 }
 

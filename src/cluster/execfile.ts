@@ -3,7 +3,8 @@
  * `get task|launchplan <name> --execFile`. Same keys and order as Go flytectl; reading is lenient
  * (an unknown key is a warning with the closest known key), but a wrong type is an error.
  */
-import {isMap, isScalar, parseDocument, type Pair, type Scalar, type YAMLMap} from 'yaml'
+import {isMap, isScalar, type Pair, type Scalar, type YAMLMap} from 'yaml'
+import {parseYamlChecked} from '../cli/validate-yaml.js'
 import {yamlDocument, yamlDocumentText} from '../cli/yaml-text.js'
 import {CliError} from '../cli/errors.js'
 import {closest} from '../config/keys.js'
@@ -70,12 +71,9 @@ function invalid(source: string, message: string, hint?: string): CliError {
  * `workflow` is required; everything else is optional.
  */
 export function parseExecFile(text: string, source = 'execFile'): ParsedExecFile {
-  const doc = parseDocument(text, {intAsBigInt: true, uniqueKeys: true, prettyErrors: false})
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!
-    const line = e.linePos?.[0]?.line
-    throw invalid(source, `malformed YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`)
-  }
+  const checked = parseYamlChecked(text, {intAsBigInt: true})
+  if (!checked.doc) throw invalid(source, checked.problem.replace(/^is /, ''))
+  const doc = checked.doc
   const root: unknown = doc.toJS({maxAliasCount: 100})
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw invalid(source, 'expected a map of keys such as workflow, version and inputs at the top level')

@@ -30,13 +30,20 @@ export interface ProjectChange {
 
 /** `--file` for project create/update: `{id, name, description, labels: {values: {}}}`, unknown keys rejected. */
 export async function readProjectFile(path: string): Promise<Omit<ProjectChange, 'state'>> {
-  const [{readFile}, {parse}] = await Promise.all([import('node:fs/promises'), import('yaml')])
-  let raw: unknown
+  const [{readFile}, {parseYamlChecked}] = await Promise.all([
+    import('node:fs/promises'),
+    import('../cli/validate-yaml.js'),
+  ])
+  let text: string
   try {
-    raw = parse(await readFile(path, 'utf8'))
+    text = await readFile(path, 'utf8')
   } catch (err) {
-    throw new CliError('invalid-input', `cannot read project file ${path}: ${(err as Error).message.split('\n')[0]}`)
+    const code = (err as NodeJS.ErrnoException).code
+    throw new CliError('invalid-input', `cannot read project file ${path}: ${code ?? (err as Error).message}`)
   }
+  const checked = parseYamlChecked(text)
+  if (!checked.doc) throw new CliError('invalid-input', `project file ${path} ${checked.problem}`)
+  const raw: unknown = checked.doc.toJS({maxAliasCount: 100})
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new CliError('invalid-input', `project file ${path} must be a YAML mapping (id:, name:, …)`)
   const known = new Set(['id', 'name', 'description', 'labels'])

@@ -166,6 +166,17 @@ function nanosFromDuration(d: Duration): bigint {
 export function parseTimestamp(text: string): Timestamp | undefined {
   const s = text.trim()
   if (!RFC3339.test(s)) return undefined
+  // Date would roll 2026-02-30 over to March 2: the fields must exist on the calendar.
+  const [y, mo, d, h, mi, sec] = s.match(/\d+/g)!.slice(0, 6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate()
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59) return undefined
   const date = new Date(s.replace(/(\.\d{3})\d+/, '$1'))
   if (Number.isNaN(date.getTime())) return undefined
   const ts = timestampFromDate(date)
@@ -227,9 +238,14 @@ function simpleLiteral(value: unknown, simple: SimpleType, path: string, kind: K
       if (value === null || value === undefined) return noneLiteral()
       return fail()
     case SimpleType.INTEGER: {
-      if (typeof value === 'bigint') return primitiveLiteral({case: 'integer', value})
+      const int64 = (n: bigint) => n <= 2n ** 63n - 1n && n >= -(2n ** 63n)
+      if (typeof value === 'bigint') {
+        if (!int64(value)) return fail(`${value} does not fit in 64 bits`)
+        return primitiveLiteral({case: 'integer', value})
+      }
       if (typeof value === 'number') {
         if (!Number.isInteger(value)) return fail(`${value} is not a whole number`)
+        if (!int64(BigInt(value))) return fail(`${value} does not fit in 64 bits`)
         return primitiveLiteral({case: 'integer', value: BigInt(value)})
       }
       if (kind === 'lenient' && typeof value === 'string' && INTEGER.test(value.trim())) {

@@ -7,7 +7,6 @@ import * as fsp from 'node:fs/promises'
 import {readFile, stat} from 'node:fs/promises'
 import {basename} from 'node:path'
 import {Readable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
 import {CliError} from '../../cli/errors.js'
 
 export interface InputFile {
@@ -34,23 +33,10 @@ export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', {numeric: true})
 }
 
-/** Every regular file in a tar stream (gzip detected automatically), in archive order. */
-export async function readTar(source: NodeJS.ReadableStream | Readable): Promise<InputFile[]> {
-  const {Parser} = await import('tar')
-  const files: InputFile[] = []
-  const parser = new Parser({
-    onReadEntry(entry) {
-      if (entry.type !== 'File' && entry.type !== 'OldFile') {
-        entry.resume()
-        return
-      }
-      const chunks: Buffer[] = []
-      entry.on('data', (c: Buffer) => chunks.push(c))
-      entry.on('end', () => files.push({name: entry.path.replace(/^\.\//, ''), bytes: Buffer.concat(chunks)}))
-    },
-  })
-  await pipeline(source, parser as unknown as NodeJS.WritableStream)
-  return files
+/** Every regular file in a tar stream (gzip detected automatically), in archive order, checked (./archive.ts). */
+export async function readTar(source: NodeJS.ReadableStream | Readable, label = 'archive'): Promise<InputFile[]> {
+  const {readCheckedTar} = await import('./archive.js')
+  return readCheckedTar(source, label)
 }
 
 async function openArchive(location: string): Promise<Readable> {
@@ -84,9 +70,9 @@ async function readLocal(path: string): Promise<Buffer> {
 
 async function readArchive(location: string): Promise<InputFile[]> {
   const stream = await openArchive(location)
+  const label = basename(location.replace(/[?#].*$/, ''))
   try {
-    const files = await readTar(stream)
-    const label = basename(location.replace(/[?#].*$/, ''))
+    const files = await readTar(stream, label)
     return files.map((f) => ({name: `${label}/${f.name}`, bytes: f.bytes}))
   } catch (err) {
     if (err instanceof CliError) throw err

@@ -16,6 +16,7 @@ export default class ReleaseLint extends ReleaseCommand<typeof ReleaseLint> {
     'changelog-depth': Flags.integer({
       description: 'check the changelogs of only this many latest release and beta tags (default: all)',
       min: 0,
+      max: 1000,
     }),
     strict: Flags.boolean({description: 'warnings fail too'}),
   }

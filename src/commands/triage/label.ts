@@ -15,7 +15,7 @@ export default class TriageLabel extends BaseCommand<typeof TriageLabel> {
     ...manifestFlag,
     ...dryRunFlag,
     repo: Flags.string({description: 'Repository owner/name (default: the manifest, else $GITHUB_REPOSITORY)'}),
-    issue: Flags.integer({description: 'Only this issue (for the "issues: opened" event)', min: 1}),
+    issue: Flags.integer({description: 'Only this issue (for the "issues: opened" event)', min: 1, max: 2147483647}),
     'exempt-label': Flags.string({description: 'Issues with this label are left alone (repeatable)', multiple: true}),
     label: Flags.string({description: 'The triage label', default: 'untriaged'}),
   }

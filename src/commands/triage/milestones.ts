@@ -26,24 +26,22 @@ export default class TriageMilestones extends BaseCommand<typeof TriageMilestone
     'cadence-months': Flags.integer({
       description: 'Months between releases (default: the manifest cadence, else 3)',
       min: 1,
+      max: 120,
     }),
   }
 
   async run(): Promise<MilestonesResult> {
-    const [{runMilestones}, {describeStep}, support, {CliError}] = await Promise.all([
+    const [{runMilestones}, {describeStep}, support] = await Promise.all([
       import('../../triage/milestones.js'),
       import('../../triage/steps.js'),
       import('../../triage/cli-support.js'),
-      import('../../cli/errors.js'),
     ])
+    const {calendarDate, titleText} = await import('../../cli/validate-forge.js')
+    for (const flag of ['rollover', 'to', 'title'] as const)
+      if (this.flags[flag] !== undefined) titleText(this.flags[flag], `--${flag}`)
+    const due = this.flags.due === undefined ? undefined : calendarDate(this.flags.due, '--due')
     const targets = await (await import('../../triage/targets.js')).resolveTargets(this.flags)
     const repo = targets.primary
-    const due = this.flags.due
-    if (due !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(due)) {
-      throw new CliError('invalid-input', `--due "${due}" is not a date`, {
-        hint: 'Use YYYY-MM-DD, e.g. --due 2026-07-15.',
-      })
-    }
     const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
     const result = await support.forgeCall(
       runMilestones(forge, {

@@ -18,8 +18,13 @@ export default class TriageReportCommand extends BaseCommand<typeof TriageReport
       description: 'Component label to count (repeatable; default: all non-theme labels)',
       multiple: true,
     }),
-    limit: Flags.integer({description: 'Issues listed per section', default: 20, min: 0}),
-    'due-soon-days': Flags.integer({description: 'A milestone due within this many days is "due soon"', default: 14}),
+    limit: Flags.integer({description: 'Issues listed per section', default: 20, min: 0, max: 1000}),
+    'due-soon-days': Flags.integer({
+      description: 'A milestone due within this many days is "due soon"',
+      default: 14,
+      min: 0,
+      max: 3650,
+    }),
   }
 
   async run(): Promise<TriageReport> {

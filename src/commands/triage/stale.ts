@@ -15,21 +15,29 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
     ...manifestFlag,
     ...dryRunFlag,
     repo: Flags.string({description: 'Repository owner/name (default: the manifest, else $GITHUB_REPOSITORY)'}),
-    'days-before-stale': Flags.integer({description: 'Idle days before an issue is marked', default: 90, min: 1}),
+    'days-before-stale': Flags.integer({
+      description: 'Idle days before an issue is marked',
+      default: 90,
+      min: 1,
+      max: 36500,
+    }),
     'days-before-close': Flags.integer({
       description: 'Days after marking before an issue is closed',
       default: 7,
       min: 1,
+      max: 36500,
     }),
     'days-before-pr-stale': Flags.integer({
       description: 'Idle days before a pull request is marked',
       default: 270,
       min: 1,
+      max: 36500,
     }),
     'days-before-pr-close': Flags.integer({
       description: 'Days after marking before a pull request is closed',
       default: 14,
       min: 1,
+      max: 36500,
     }),
     'exempt-label': Flags.string({
       description: 'Never mark items with this label (repeatable; untriaged and security always)',

@@ -112,7 +112,7 @@ describe('flytectl backport (built CLI against the GitHub simulator)', () => {
   it('bad input is one line with a hint and exit 2', async () => {
     const notNumber = await runCli(['backport', 'abc', '--repo', REPO], {env: env()})
     assert.equal(notNumber.code, 2)
-    assert.match(notNumber.stderr, /^Error: "abc" is not a pull request number$/m)
+    assert.match(notNumber.stderr, /^Error: "abc" is not a pull request number \(expected 1 to 2147483647\)$/m)
     const noSources = await runCli(['backport', '--repo', REPO], {env: env()})
     assert.equal(noSources.code, 2)
     assert.match(noSources.stderr, /^Error: nothing to backport: name pull requests, --label or --commit\nHint: /)

@@ -12,12 +12,15 @@ import {mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {toJson} from '@bufbuild/protobuf'
+import {create, toJson} from '@bufbuild/protobuf'
+import {TaskSpecSchema} from '../../../src/gen/flyteidl/admin/task_pb.js'
 import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
 import {MatchableResource} from '../../../src/gen/flyteidl/admin/matchable_resource_pb.js'
 import {AdminService} from '../../../src/gen/flyteidl/service/admin_pb.js'
 import {runCli, tempHome} from '../../support/cli.js'
 import {registerHello, startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
+import {taskSpec} from '../../fixtures/register/build-package.js'
+import {SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import {startGitHubSimulator, type GitHubSimulator} from '../../support/github/index.js'
 import {BAD_INPUT_CASES, SEED_PROJECT, type BadCase} from './cases.js'
 
@@ -85,6 +88,28 @@ function caseEnv(c: BadCase): NodeJS.ProcessEnv {
   return {...base, ...c.env}
 }
 
+/** `demo.typed(count: int, when: datetime, wait: duration)`, for execFile value checks. */
+async function registerTypedTask(): Promise<void> {
+  const id = {resourceType: 1, project: SEED_PROJECT, domain: 'development', name: 'demo.typed', version: 'v1'}
+  const spec = taskSpec('demo.typed', {project: SEED_PROJECT, domain: 'development', version: 'v1'})
+  const simple = (value: SimpleType) => ({type: {case: 'simple' as const, value}})
+  spec.template!.interface = create(TaskSpecSchema, {
+    template: {
+      interface: {
+        inputs: {
+          variables: {
+            count: {type: simple(SimpleType.INTEGER)},
+            when: {type: simple(SimpleType.DATETIME)},
+            wait: {type: simple(SimpleType.DURATION)},
+          },
+        },
+        outputs: {variables: {}},
+      },
+    },
+  }).template!.interface
+  await clients.admin.createTask({id, spec})
+}
+
 async function runCase(c: BadCase, index: number): Promise<void> {
   const dir = join(scratch, `case-${index}`)
   mkdirSync(dir)
@@ -115,6 +140,7 @@ describe('bad input', {concurrency: 4}, () => {
     plane = await startControlPlane()
     clients = createAdminClients({endpoint: plane.endpoint, insecure: true})
     await registerHello(clients.admin, SEED_PROJECT)
+    await registerTypedTask()
     sim = await startGitHubSimulator()
     await sim.repo('flyteorg/flyte').create({defaultBranch: 'master'})
     sim.reset()

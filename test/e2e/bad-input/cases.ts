@@ -5,6 +5,8 @@
  * one-line error must contain. Chosen for coverage of every validator, not for count: each case is
  * one process start.
  */
+import {gzipSync} from 'node:zlib'
+
 export interface BadCase {
   name: string
   args: string[]
@@ -312,6 +314,296 @@ for (const [name, args, words, exit] of GH_CASES) {
     words,
     env: {GITHUB_TOKEN: '', GH_TOKEN: ''},
   })
+}
+
+// --- more maintainer inputs: numbers, branches, dates, titles -----------------------------------
+const MORE_GH: Array<[string, string[], string[]]> = [
+  [
+    'backport: pull 0',
+    ['backport', '0', '--repo', 'flyteorg/flyte', '--to', 'release-v1.16'],
+    ['"0"', 'expected 1 to 2147483647'],
+  ],
+  [
+    'backport: pull past int32',
+    ['backport', '99999999999', '--repo', 'flyteorg/flyte', '--to', 'release-v1.16'],
+    ['"99999999999"'],
+  ],
+  [
+    'backport: branch with ..',
+    ['backport', '12', '--repo', 'flyteorg/flyte', '--to', 'release..v1'],
+    ['--to', 'contains ".."'],
+  ],
+  [
+    'backport: branch with a space',
+    ['backport', '12', '--repo', 'flyteorg/flyte', '--to', 'release v1'],
+    ['--to', 'a space'],
+  ],
+  ['backport: branch ending .lock', ['backport', '12', '--repo', 'flyteorg/flyte', '--to', 'release.lock'], ['.lock']],
+  ['backport: branch starting -', ['backport', '12', '--repo', 'flyteorg/flyte', '--to', '-f'], ['starts with "-"']],
+  ['backport: branch with @{', ['backport', '12', '--repo', 'flyteorg/flyte', '--to', 'a@{1}'], ['"@{"']],
+  [
+    'backport: commit not hex',
+    ['backport', '--commit', 'xyz', '--repo', 'flyteorg/flyte', '--to', 'release-v1.16'],
+    ['--commit', 'not a commit sha'],
+  ],
+  [
+    'backport: repo without owner',
+    ['backport', '12', '--repo', 'flyte', '--to', 'release-v1.16'],
+    ['--repo', 'owner/name'],
+  ],
+  [
+    'backport: empty label',
+    ['backport', '--label', ' ', '--repo', 'flyteorg/flyte'],
+    ['--label', 'not a GitHub label'],
+  ],
+  [
+    'triage check-pr: pull a word',
+    ['triage', 'check-pr', 'abc', '--repo', 'flyteorg/flyte'],
+    ['"abc"', 'pull request number'],
+  ],
+  ['triage check-pr: pull -1', ['triage', 'check-pr', '--repo', 'flyteorg/flyte', '--', '-1'], ['pull request number']],
+  [
+    'triage check-pr: negative max-lines',
+    ['triage', 'check-pr', '12', '--repo', 'flyteorg/flyte', '--max-lines', '-5'],
+    ['--max-lines'],
+  ],
+  [
+    'triage milestones: Feb 30',
+    ['triage', 'milestones', '--repo', 'flyteorg/flyte', '--due', '2026-02-30'],
+    ['--due', '2026-02-30', 'calendar date'],
+  ],
+  [
+    'triage milestones: month 13',
+    ['triage', 'milestones', '--repo', 'flyteorg/flyte', '--due', '2026-13-01'],
+    ['calendar date'],
+  ],
+  [
+    'triage milestones: empty rollover',
+    ['triage', 'milestones', '--repo', 'flyteorg/flyte', '--rollover', ''],
+    ['--rollover', 'usable title'],
+  ],
+  [
+    'triage milestones: 300-character title',
+    ['triage', 'milestones', '--repo', 'flyteorg/flyte', '--title', 'x'.repeat(300)],
+    ['--title', 'usable title'],
+  ],
+  [
+    'triage milestones: rollover to a blank',
+    ['triage', 'milestones', '--repo', 'flyteorg/flyte', '--rollover', '1.16.0', '--to', '  '],
+    ['--to'],
+  ],
+  [
+    'triage milestones: cadence past 120',
+    ['triage', 'milestones', '--repo', 'flyteorg/flyte', '--cadence-months', '9999999999'],
+    ['--cadence-months'],
+  ],
+  [
+    'triage stale: days past a century',
+    ['triage', 'stale', '--repo', 'flyteorg/flyte', '--days-before-close', '99999999'],
+    ['--days-before-close'],
+  ],
+  [
+    'triage report: negative due-soon',
+    ['triage', 'report', '--repo', 'flyteorg/flyte', '--due-soon-days', '-1'],
+    ['--due-soon-days'],
+  ],
+  [
+    'triage report: limit past 1000',
+    ['triage', 'report', '--repo', 'flyteorg/flyte', '--limit', '100000'],
+    ['--limit'],
+  ],
+  ['triage label: issue 0', ['triage', 'label', '--repo', 'flyteorg/flyte', '--issue', '0'], ['--issue']],
+  ['triage owners: repo with a path', ['triage', 'owners', '--repo', 'flyteorg/flyte/x'], ['owner/name']],
+  ['docs check: no ref', ['docs', 'check', '--repo', 'flyteorg/flyte'], ['Missing required flag ref']],
+  [
+    'release plan: not a version',
+    ['release', 'plan', 'notaversion', '--manifest', 'release.yaml'],
+    ['"notaversion"', 'release version'],
+  ],
+  [
+    'release cut: four parts',
+    ['release', 'cut', 'v1.2.3.4', '--manifest', 'release.yaml', '--dry-run'],
+    ['"v1.2.3.4"'],
+  ],
+  [
+    'release patch: not a line',
+    ['release', 'patch', 'zz', '--manifest', 'release.yaml', '--dry-run'],
+    ['"zz"', 'minor line'],
+  ],
+  ['release lint: no manifest', ['release', 'lint', '--manifest', 'nope.yaml'], ['nope.yaml']],
+]
+const MANIFEST = {'release.yaml': RELEASE_MANIFEST()}
+for (const [name, args, words] of MORE_GH) {
+  const exit = name.startsWith('release lint') ? CONFIG : USAGE
+  add({name, args, target: 'github', exit, words, files: MANIFEST})
+}
+
+// --- register: archives are checked whole before anything is sent --------------------------------
+/** A ustar archive of `entries` (gzip unless `plain`), built byte by byte so hostile names stay as given. */
+export function tarOf(
+  entries: Array<{name: string; body?: string; type?: '0' | '2' | '5'; link?: string}>,
+  plain = false,
+) {
+  const blocks: Buffer[] = []
+  for (const e of entries) {
+    const body = Buffer.from(e.body ?? '')
+    const h = Buffer.alloc(512)
+    h.write(e.name, 0, 100)
+    h.write('0000644\0', 100)
+    h.write('0000000\0', 108)
+    h.write('0000000\0', 116)
+    h.write(body.length.toString(8).padStart(11, '0') + '\0', 124)
+    h.write('00000000000\0', 136)
+    h.write('        ', 148)
+    h.write(e.type ?? '0', 156)
+    if (e.link) h.write(e.link, 157, 100)
+    h.write('ustar\0' + '00', 257)
+    let sum = 0
+    for (const b of h) sum += b
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148)
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512))
+  }
+  blocks.push(Buffer.alloc(1024))
+  const tar = Buffer.concat(blocks)
+  return plain ? tar : gzipSync(tar)
+}
+const REGISTER = ['register', 'files', ...PD, '--version', 'v9', '--archive', 'pkg.tgz']
+const ARCHIVES: Array<[string, Uint8Array, string[]]> = [
+  ['not gzip, not tar', Buffer.from('this is not an archive\n'), ['not a tar archive']],
+  ['zero bytes', Buffer.alloc(0), ['not a tar archive']],
+  ['gzip of text', gzipSync(Buffer.from('hello')), ['not a tar archive']],
+  ['truncated gzip', tarOf([{name: 'a.pb', body: 'x'.repeat(4000)}]).subarray(0, 40), ['damaged gzip']],
+  ['no members', gzipSync(Buffer.alloc(1024)), ['pkg.tgz']],
+  ['only a directory', tarOf([{name: 'dir/', type: '5'}]), ['has no files']],
+  ['../ member', tarOf([{name: '../evil.pb', body: 'x'}]), ['"../evil.pb"', 'outside the archive']],
+  ['nested ../ member', tarOf([{name: 'a/../../evil.pb', body: 'x'}]), ['outside the archive']],
+  ['absolute member', tarOf([{name: '/etc/evil.pb', body: 'x'}]), ['"/etc/evil.pb"', 'absolute path']],
+  ['symlink member', tarOf([{name: 'link.pb', type: '2', link: '/etc/passwd'}]), ['"link.pb" is a link']],
+  ['a file that is not .pb', tarOf([{name: 'notes.txt', body: 'x'}]), ['not .pb entities', 'notes.txt']],
+  ['a .pb that is not an entity', tarOf([{name: '0_x.pb', body: 'garbage'}]), ['1 of 1 files failed']],
+]
+for (const [what, bytes, words] of ARCHIVES) {
+  const failedRow = what === 'a .pb that is not an entity'
+  add({
+    name: `register files --archive: ${what}`,
+    args: REGISTER,
+    target: 'plane',
+    exit: failedRow ? 8 : USAGE,
+    words,
+    files: {'pkg.tgz': bytes},
+  })
+}
+add({
+  name: 'register files --archive: not an archive name',
+  args: ['register', 'files', ...PD, '--version', 'v9', '--archive', 'pkg.zip'],
+  target: 'plane',
+  exit: USAGE,
+  words: ['pkg.zip'],
+  files: {'pkg.zip': 'x'},
+})
+add({
+  name: 'register files: no such file',
+  args: ['register', 'files', ...PD, '--version', 'v9', 'nope.pb'],
+  target: 'plane',
+  exit: 4,
+  words: ['nope.pb'],
+})
+
+// --- execFiles: values checked against the task's types before an execution is created ----------
+const EXEC = ['create', 'execution', ...PD, '--execFile', 'exec.yaml']
+const execFile = (inputs: string) => ({'exec.yaml': `task: demo.typed\nversion: v1\ninputs:\n${inputs}`})
+const EXEC_CASES: Array<[string, string, string[]]> = [
+  ['Feb 30', '  when: "2026-02-30T00:00:00Z"\n', ['when']],
+  ['hour 25', '  when: "2026-01-01T25:00:00Z"\n', ['when']],
+  ['month 13', '  when: "2026-13-01T00:00:00Z"\n', ['when']],
+  ['a date without time', '  when: "2026-01-01"\n', ['when']],
+  ['integer past int64', '  count: 99999999999999999999\n', ['count', '64 bits']],
+  ['integer a word', '  count: many\n', ['count']],
+  ['integer a fraction', '  count: 1.5\n', ['count']],
+  ['duration a word', '  wait: soon\n', ['wait']],
+  ['unknown input', '  cuont: 1\n', ['cuont']],
+]
+for (const [what, inputs, words] of EXEC_CASES)
+  add({name: `create execution: ${what}`, args: EXEC, target: 'plane', exit: USAGE, words, files: execFile(inputs)})
+add({
+  name: 'create execution: execFile names both task and workflow',
+  args: EXEC,
+  target: 'plane',
+  exit: USAGE,
+  words: ['either task or workflow'],
+  files: {'exec.yaml': 'task: demo.typed\nworkflow: wf.hello\n'},
+})
+add({
+  name: 'create execution: execFile with a duplicate key',
+  args: EXEC,
+  target: 'plane',
+  exit: USAGE,
+  words: ['"version" twice', 'line 3'],
+  files: {'exec.yaml': 'task: demo.typed\nversion: v1\nversion: v2\n'},
+})
+
+// --- project files and YAML limits --------------------------------------------------------------
+const PROJECT_FILES: Array<[string, string, string[]]> = [
+  ['a label without a value', 'id: newproj\nname: n\nlabels:\n  values:\n    team:\n', ['label "team" has no value']],
+  ['a label that is a list', 'id: newproj\nname: n\nlabels:\n  values:\n    team: [a]\n', ['label "team"', 'a list']],
+  ['labels as a list', 'id: newproj\nname: n\nlabels: [a]\n', ['labels']],
+  ['id a number', 'id: 5\nname: n\n', ['"id" must be a string']],
+  ['not YAML', 'id: [newproj\n', ['not valid YAML', 'line']],
+  ['a duplicate key', 'id: newproj\nname: n\nid: other\n', ['"id" twice']],
+]
+for (const [what, body, words] of PROJECT_FILES)
+  add({
+    name: `create project --file: ${what}`,
+    args: ['create', 'project', '--file', 'project.yaml'],
+    target: 'plane',
+    exit: USAGE,
+    words: ['project.yaml', ...words],
+    files: {'project.yaml': body},
+  })
+add({
+  name: 'create project: --labels without =',
+  args: ['create', 'project', '--id', 'newproj', '--name', 'n', '--labels', 'team'],
+  target: 'plane',
+  exit: USAGE,
+  words: ['--labels'],
+})
+add({
+  name: 'update cluster-resource-attribute: 10,500 keys',
+  args: ['update', 'cluster-resource-attribute', '--attrFile', 'attrs.yaml', '--force'],
+  target: 'plane',
+  exit: USAGE,
+  words: ['more than 10000 keys'],
+  files: {
+    'attrs.yaml': `${scope}attributes:\n${Array.from({length: 10_500}, (_, i) => `  k${i}: v\n`).join('')}`,
+  },
+})
+add({
+  name: 'update task-resource-attribute: a duplicate key deep inside',
+  args: ['update', 'task-resource-attribute', '--attrFile', 'attrs.yaml', '--force'],
+  target: 'plane',
+  exit: USAGE,
+  words: ['"cpu" twice', 'line 5'],
+  files: {'attrs.yaml': `${scope}defaults:\n  cpu: "1"\n  cpu: "2"\n`},
+})
+add({
+  name: 'get project: a 2 MB host name is one short line',
+  args: ['get', 'project', '-c', 'config.yaml'],
+  target: 'offline',
+  exit: CONFIG,
+  words: ['too long'],
+  files: {'config.yaml': `admin:\n  endpoint: dns:///${'h'.repeat(2_000_000)}:80\n`},
+})
+
+/** A minimal release manifest (the template's shape) for release commands to read. */
+function RELEASE_MANIFEST(): string {
+  return [
+    'release:',
+    '  repository: flyteorg/flyte',
+    'components:',
+    '  - name: flyte',
+    '    repository: flyteorg/flyte',
+    '',
+  ].join('\n')
 }
 
 export const BAD_INPUT_CASES: readonly BadCase[] = cases

@@ -124,7 +124,7 @@ describe('create (offline)', INDEPENDENT, () => {
     writeFileSync(malformed, 'workflow: [oops\nversion: v1\n')
     const r = await run(['create', 'execution', '-p', 'p', '-d', 'development', '--execFile', malformed])
     assert.equal(r.code, 2)
-    assertOneLineError(r.stderr, /execFile .*malformed\.yaml: malformed YAML/)
+    assertOneLineError(r.stderr, /execFile .*malformed\.yaml: not valid YAML \(line 2, column 1\)/)
     const mistyped = join(dir, 'mistyped.yaml')
     writeFileSync(mistyped, 'workflow: wf\nversion: 2\n')
     const t = await run(['create', 'execution', '-p', 'p', '-d', 'development', '--execFile', mistyped])

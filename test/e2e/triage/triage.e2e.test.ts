@@ -114,6 +114,6 @@ describe('flytectl triage (CLI)', () => {
   it('bad input: --due that is not a date is a usage error', async () => {
     const r = await session.cli(['triage', 'milestones', '--repo', REPO, '--due', '15/07/2026'])
     assert.equal(r.code, 2)
-    assert.match(r.stderr, /^Error: --due "15\/07\/2026" is not a date\nHint: Use YYYY-MM-DD/)
+    assert.match(r.stderr, /^Error: --due "15\/07\/2026" is not a calendar date\nHint: Use YYYY-MM-DD/)
   })
 })

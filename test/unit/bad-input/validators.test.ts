@@ -8,6 +8,11 @@ import {parseEndpoint} from '../../../src/admin/endpoint.js'
 import {isCliError} from '../../../src/cli/errors.js'
 import {booleanWithValue, parseBoundedInteger} from '../../../src/cli/validate-flags.js'
 import {quantityProblem} from '../../../src/cluster/validation/quantity.js'
+import {branchNameProblem, calendarDate, pullNumber} from '../../../src/cli/validate-forge.js'
+import {parseYamlChecked} from '../../../src/cli/validate-yaml.js'
+import {memberNameProblem, readCheckedTar} from '../../../src/cluster/register/archive.js'
+import {Readable} from 'node:stream'
+import {tarOf} from '../../e2e/bad-input/cases.js'
 
 describe('Kubernetes quantities', () => {
   const good = [
@@ -147,4 +152,130 @@ describe('switches given a value', () => {
   ]
   for (const [argv, flag] of cases)
     it(`${argv.join(' ')} → ${flag ?? 'fine'}`, () => assert.equal(booleanWithValue(argv, flags)?.flag, flag))
+})
+
+describe('maintainer inputs', () => {
+  const pulls: Array<[string, number | undefined]> = [
+    ['1', 1],
+    ['#42', 42],
+    ['2147483647', 2147483647],
+    ['0', undefined],
+    ['-1', undefined],
+    ['2147483648', undefined],
+    ['1.0', undefined],
+    ['abc', undefined],
+    ['', undefined],
+    ['##1', undefined],
+  ]
+  for (const [text, n] of pulls)
+    it(`pull ${JSON.stringify(text)}`, () => {
+      if (n === undefined)
+        assert.throws(
+          () => pullNumber(text),
+          (e: unknown) => isCliError(e) && e.exitCode === 2,
+        )
+      else assert.equal(pullNumber(text), n)
+    })
+  const branches: Array<[string, string | undefined]> = [
+    ['release-v1.16', undefined],
+    ['feature/x.y', undefined],
+    ['', 'empty'],
+    ['a..b', '".."'],
+    ['a b', 'a space'],
+    ['a~1', 'one of'],
+    ['a^', 'one of'],
+    ['a:b', 'one of'],
+    ['a?', 'one of'],
+    ['a*', 'one of'],
+    ['a[b', 'one of'],
+    ['a\\b', 'one of'],
+    ['-x', 'starts with "-"'],
+    ['@', 'is "@"'],
+    ['a@{1}', '"@{"'],
+    ['a//b', 'empty path component'],
+    ['/a', 'empty path component'],
+    ['a/', 'empty path component'],
+    ['a.', 'ends with'],
+    ['a.lock', 'ends with'],
+    ['a/.b', 'starting with "."'],
+    ['x'.repeat(256), 'at most 255'],
+  ]
+  for (const [name, words] of branches)
+    it(`branch ${JSON.stringify(name.slice(0, 20))}`, () => {
+      const problem = branchNameProblem(name)
+      if (words === undefined) assert.equal(problem, undefined)
+      else assert.ok(problem?.includes(words), `${problem}`)
+    })
+  const dates: Array<[string, boolean]> = [
+    ['2026-02-28', true],
+    ['2028-02-29', true],
+    ['2026-02-29', false],
+    ['2026-02-30', false],
+    ['2026-04-31', false],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-1-1', false],
+    ['tomorrow', false],
+  ]
+  for (const [text, ok] of dates)
+    it(`date ${text}`, () => {
+      if (ok) assert.equal(calendarDate(text, '--due'), text)
+      else assert.throws(() => calendarDate(text, '--due'), /is not a calendar date/)
+    })
+})
+
+describe('YAML limits', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['a: 1\nb: 2\n', undefined],
+    ['a: 1\na: 2\n', '"a" twice in one map (line 2)'],
+    ['m:\n  x: 1\n  y: 2\n  x: 3\n', '"x" twice in one map (line 4)'],
+    ['- a: 1\n- a: 2\n', undefined],
+    ['base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n', undefined],
+    ['a: [1\n', 'not valid YAML (line'],
+    ['k'.repeat(101), 'characters long'],
+    [Array.from({length: 11}, (_, i) => `k${i}: v`).join('\n'), 'more than 10 keys'],
+  ]
+  for (const [text, words] of cases)
+    it(`${JSON.stringify(text.slice(0, 24))} → ${words ?? 'fine'}`, () => {
+      const r = parseYamlChecked(text, {}, {maxChars: 100, maxKeys: 10})
+      if (words === undefined) assert.equal(r.problem, undefined)
+      else assert.ok(r.problem?.includes(words), r.problem)
+    })
+})
+
+describe('archives', () => {
+  const tar = (entries: Array<{name: string; body: string}>) => tarOf(entries)
+  const read = (bytes: Uint8Array, limits = {maxTotalBytes: 1000, maxMembers: 3}) =>
+    readCheckedTar(Readable.from(Buffer.from(bytes)), 'pkg.tgz', limits)
+  it('reads plain members', async () => {
+    const members = await read(tar([{name: './a.pb', body: 'x'}]))
+    assert.deepEqual(
+      members.map((m) => m.name),
+      ['a.pb'],
+    )
+  })
+  it('stops at the size cap (a gzip bomb)', async () => {
+    await assert.rejects(read(tar([{name: 'a.pb', body: 'x'.repeat(5000)}])), /expands past/)
+  })
+  it('stops at the member cap', async () => {
+    const many = Array.from({length: 5}, (_, i) => ({name: `${i}.pb`, body: 'x'}))
+    await assert.rejects(read(tar(many)), /more than 3 files/)
+  })
+  const names: Array<[string, string | undefined]> = [
+    ['a/b.pb', undefined],
+    ['a..b.pb', undefined],
+    ['../a.pb', 'outside the archive'],
+    ['a/../../b.pb', 'outside the archive'],
+    ['a\\..\\b.pb', 'outside the archive'],
+    ['/a.pb', 'absolute path'],
+    ['C:\\a.pb', 'absolute path'],
+    ['a\u0001.pb', 'control character'],
+    ['', 'empty name'],
+  ]
+  for (const [name, words] of names)
+    it(`member ${JSON.stringify(name)}`, () => {
+      const problem = memberNameProblem(name)
+      if (words === undefined) assert.equal(problem, undefined)
+      else assert.ok(problem?.includes(words), problem)
+    })
 })

@@ -52,7 +52,10 @@ describe('create project', () => {
     assert.equal((await createProject(undefined, {project: 'from-p', name: 'n', dryRun: true})).id, 'from-p')
   })
   it('rejects malformed and mistyped project files', async () => {
-    await assert.rejects(parseProjectFile('p.yaml', 'id: [x'), cliError('invalid-input', /malformed YAML/))
+    await assert.rejects(
+      parseProjectFile('p.yaml', 'id: [x'),
+      cliError('invalid-input', /not valid YAML \(line 1, column \d+\)/),
+    )
     await assert.rejects(parseProjectFile('p.yaml', '- a'), cliError('invalid-input', /expected a map/))
     await assert.rejects(parseProjectFile('p.yaml', 'id: 5'), cliError('invalid-input', /"id" must be a string/))
     await assert.rejects(parseProjectFile('p.yaml', 'labels:\n  values: [a]'), cliError('invalid-input', /labels/))

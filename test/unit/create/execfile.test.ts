@@ -97,7 +97,7 @@ describe('parseExecFile', () => {
     assert.throws(() => parseExecFile('', 'f.yaml'), /execFile f\.yaml: expected a map/)
   })
   const bad: [string, string, RegExp][] = [
-    ['malformed YAML', 'workflow: [a\nversion: v1', /malformed YAML/],
+    ['malformed YAML', 'workflow: [a\nversion: v1', /not valid YAML \(line 2, column \d+\)/],
     ['a top-level list', '- a\n- b', /expected a map/],
     ['a numeric version', 'workflow: wf\nversion: 1', /"version" must be a string, got number 1/],
     ['neither task nor workflow', 'version: v1', /either task or workflow name should be specified/],
