@@ -33,7 +33,9 @@ async function freePort(): Promise<number> {
   })
 }
 
-describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 600_000}, () => {
+// A guard against a hung client, not a speed limit: every case runs Python processes, and on a
+// loaded 2-CPU machine the whole suite has taken close to ten minutes.
+describe('real Flyte clients against flytectl demo', {skip: SKIP, timeout: 1_200_000}, () => {
   let home: {home: string; cleanup: () => void}
   let work: string
   let port: number
