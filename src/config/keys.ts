@@ -29,7 +29,8 @@ function objectShape(schema: AnySchema): Record<string, AnySchema> | undefined {
 
 /**
  * Walk `value` against the object schema and list keys the schema does not declare. Top-level keys
- * are skipped when `skipTopLevel` is set (the config file may hold other tools' sections).
+ * are skipped when `skipTopLevel` is set (the config file may hold other tools' sections), unless
+ * they are a near-miss of a known section.
  */
 export function findUnknownKeys(schema: AnySchema, value: unknown, skipTopLevel = false, prefix = ''): UnknownKey[] {
   const shape = objectShape(schema)
@@ -39,7 +40,9 @@ export function findUnknownKeys(schema: AnySchema, value: unknown, skipTopLevel 
     const path = prefix ? `${prefix}.${key}` : key
     const childSchema = shape[key]
     if (!childSchema) {
-      if (!skipTopLevel) out.push({path, suggestion: closest(key, Object.keys(shape))})
+      const suggestion = closest(key, Object.keys(shape))
+      // Other tools' sections pass silently; a near-miss of one of ours (`admn:`) is a typo.
+      if (!skipTopLevel || (suggestion && key.length >= 4)) out.push({path, suggestion})
       continue
     }
     out.push(...findUnknownKeys(childSchema, child, false, path))

@@ -3,6 +3,8 @@
  * nothing after the colon is null in YAML, and used to be sent as an empty label), and keys other
  * than the file format's are reported with the closest known one.
  */
+import {closest} from '../../config/keys.js'
+
 const KNOWN = ['id', 'name', 'description', 'labels'] as const
 
 /**
@@ -24,22 +26,8 @@ export function unknownProjectKeys(file: Record<string, unknown>, where: string)
   const warnings: string[] = []
   for (const key of Object.keys(file)) {
     if ((KNOWN as readonly string[]).includes(key)) continue
-    const near = KNOWN.find((k) => editDistance(k, key) <= 2)
+    const near = closest(key, [...KNOWN])
     warnings.push(`unknown key ${key} in project file ${where}${near ? `; did you mean \`${near}\`?` : ''}`)
   }
   return warnings
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = cur
-    }
-  }
-  return row[b.length]!
 }

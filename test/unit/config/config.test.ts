@@ -60,6 +60,14 @@ describe('config file parsing', () => {
     ])
     await rejectsWith('admin:\n  endpiont: dns:///x\n', /unknown key admin\.endpiont .*did you mean `endpoint`/, true)
   })
+
+  it("warns on a misspelt section of ours and lets other tools' sections pass", async () => {
+    const {warnings} = await parseConfigText(
+      'admn:\n  endpoint: dns:///x\nstorage:\n  type: minio\nimages:\n  a: b\n',
+      at,
+    )
+    assert.deepEqual(warnings, ['unknown key admn in /x/config.yaml; did you mean `admin`?'])
+  })
 })
 
 describe('config discovery', () => {
