@@ -125,15 +125,20 @@ export function literalToNative(lit: Literal): unknown {
   return valueFromLiteral(lit, DETAILS_LEAVES)
 }
 
-/** The JSON/YAML shape flytectl prints for --details. */
+/**
+ * The JSON/YAML shape flytectl prints for --details: Go flytectl's NodeExecutionClosure, whose
+ * child_nodes, task_execs, inputs and outputs are `omitempty` — a leaf has no `child_nodes: []`, a
+ * node without attempts no `task_execs`, so scripts written against Go's output parse ours.
+ */
 export function detailsJson(nodes: NodeDetail[]): Record<string, unknown>[] {
-  return nodes.map((n) => ({
-    node_exec: protoJson(NodeExecutionSchema, n.nodeExec),
-    child_nodes: detailsJson(n.children),
-    task_execs: n.taskExecs.map((t) => protoJson(TaskExecutionSchema, t)),
-    inputs: n.inputs,
-    outputs: n.outputs,
-  }))
+  return nodes.map((n) => {
+    const out: Record<string, unknown> = {node_exec: protoJson(NodeExecutionSchema, n.nodeExec)}
+    if (n.children.length) out.child_nodes = detailsJson(n.children)
+    if (n.taskExecs.length) out.task_execs = n.taskExecs.map((t) => protoJson(TaskExecutionSchema, t))
+    if (Object.keys(n.inputs).length) out.inputs = n.inputs
+    if (Object.keys(n.outputs).length) out.outputs = n.outputs
+    return out
+  })
 }
 
 export function executionPhaseName(p: WorkflowExecution_Phase): string {

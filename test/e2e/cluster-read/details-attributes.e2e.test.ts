@@ -14,10 +14,10 @@ const pd = ['-p', 'flytesnacks', '-d', 'development']
 
 interface DetailNode {
   node_exec: {id: {nodeId: string}; closure: {phase: string}}
-  child_nodes: DetailNode[]
-  task_execs: Array<{id: {retryAttempt?: number}; closure: {phase: string; logs: Array<{uri: string}>}}>
-  inputs: Record<string, unknown>
-  outputs: Record<string, unknown>
+  child_nodes?: DetailNode[]
+  task_execs?: Array<{id: {retryAttempt?: number}; closure: {phase: string; logs: Array<{uri: string}>}}>
+  inputs?: Record<string, unknown>
+  outputs?: Record<string, unknown>
 }
 
 describe('get execution --details', () => {
@@ -29,8 +29,14 @@ describe('get execution --details', () => {
     assert.deepEqual(byId.get('n0')?.inputs, {a: 3, b: 4})
     assert.deepEqual(byId.get('n0')?.outputs, {o0: 7})
     assert.deepEqual(byId.get('n1')?.outputs, {o0: 14})
-    assert.equal(byId.get('n1')?.task_execs.length, 1)
-    assert.equal(byId.get('n1')?.task_execs[0]?.closure.phase, 'SUCCEEDED')
+    assert.equal(byId.get('n1')?.task_execs?.length, 1)
+    // Go flytectl's shape: empty child_nodes/task_execs/inputs/outputs are left out, not [] or {}.
+    assert.equal('child_nodes' in byId.get('n1')!, false)
+    assert.equal('task_execs' in byId.get('start-node')!, false, JSON.stringify(byId.get('start-node')))
+    const y = await cli('get', 'execution', ...pd, session.server.succeeded, '--details', '-o', 'yaml')
+    assert.equal(y.code, 0, y.stderr)
+    assert.doesNotMatch(y.stdout, /(child_nodes|task_execs): \[\]|(inputs|outputs): \{\}/)
+    assert.equal(byId.get('n1')?.task_execs?.[0]?.closure.phase, 'SUCCEEDED')
     assert.ok(
       nodes.findIndex((n) => n.node_exec.id.nodeId === 'n0') < nodes.findIndex((n) => n.node_exec.id.nodeId === 'n1'),
     )
