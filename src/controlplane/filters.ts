@@ -105,6 +105,10 @@ export const ADMIN_COLUMNS: Record<string, ReadonlySet<string>> = Object.fromEnt
       'user',
       'state',
       'launch_entity',
+      // The plane's own, by name (FlyteAdmin filters on the row ids in parent_node_execution_id and
+      // source_execution_id, which clients cannot know): documented in the README.
+      'parent_execution',
+      'source_execution',
     ],
     l: [
       ...BASE,
@@ -157,6 +161,7 @@ export const ADMIN_COLUMNS: Record<string, ReadonlySet<string>> = Object.fromEnt
       'task_execution_updated_at',
       'duration',
     ],
+    s: [...BASE, ...EXEC_KEY, 'signal_id', 'type', 'value'],
     at: [...BASE, 'name'],
     et: [...BASE, ...EXEC_KEY, 'key', 'value'],
   }).map(([k, v]) => [k, new Set(v)]),

@@ -26,7 +26,7 @@ import {nowMicros} from '../time.js'
 import {requireString} from '../validation.js'
 
 export const SIGNAL_FIELDS: EntityFields = {
-  entity: 'signal',
+  entity: 's',
   fields: {
     project: {column: 'project', kind: 'text'},
     domain: {column: 'domain', kind: 'text'},
