@@ -102,6 +102,9 @@ describe('collectInputs', () => {
   it('a corrupt archive is an invalid-input error', async () => {
     const bad = join(dir, 'corrupt.tgz')
     writeFileSync(bad, Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]))
-    await assert.rejects(collectInputs([bad], {archive: true}), isCli('invalid-input', /cannot read archive/))
+    await assert.rejects(
+      collectInputs([bad], {archive: true}),
+      isCli('invalid-input', /archive corrupt\.tgz is a damaged gzip file/),
+    )
   })
 })
