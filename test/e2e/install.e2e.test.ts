@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
-import {createServer, type AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {REPO_ROOT} from '../support/cli.js'
+import {freePort} from '../support/net.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'flytectl-install-'))
 const prefix = join(dir, 'prefix')
@@ -31,14 +31,6 @@ function run(cmd: string, args: string[], opts: {cwd: string; env: NodeJS.Proces
   })
 }
 const flytectl = (...args: string[]) => run('flytectl', args, {cwd: elsewhere, env})
-
-async function freePort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
-  const {port} = srv.address() as AddressInfo
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 before(async () => {
   const r = await run(process.execPath, [join(REPO_ROOT, 'scripts', 'install-local.js'), '--prefix', prefix], {

@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
 import {REPO_ROOT, runCli, tempHome, type CliResult} from '../support/cli.js'
+import {freePort} from '../support/net.js'
 
 const run = promisify(execFile)
 const INTEROP = join(REPO_ROOT, 'test', 'interop')
@@ -22,17 +22,6 @@ const SKIP = existsSync(join(VENV_BIN, 'pyflyte'))
   ? false
   : 'the interop environment is missing: run scripts/setup-interop.sh'
 const P = ['-p', 'flytesnacks', '-d', 'development']
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address() as {port: number}
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 interface ShapeResult {
   phase: number

@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
 import {REPO_ROOT, runCli, tempHome, type CliResult} from '../support/cli.js'
+import {freePort} from '../support/net.js'
 
 const run = promisify(execFile)
 const INTEROP = join(REPO_ROOT, 'test', 'interop')
@@ -21,17 +21,6 @@ const VENV_BIN = join(INTEROP, '.venv', 'bin')
 const HAVE_VENV = existsSync(join(VENV_BIN, 'pyflyte'))
 const SKIP = HAVE_VENV ? false : 'the interop environment is missing: run scripts/setup-interop.sh'
 const P = ['-p', 'flytesnacks', '-d', 'development']
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address() as {port: number}
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 // A guard against a hung client, not a speed limit: every case runs Python processes, and on a
 // loaded 2-CPU machine the whole suite has taken close to ten minutes.

@@ -4,9 +4,9 @@
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {REPO_ROOT} from './cli.js'
+import {freePort} from './net.js'
 
 export const OPA_VERSION = 'v1.22.4'
 
@@ -27,17 +27,6 @@ export function opaSkipReason(): string | false {
 
 export const OPA_MISSING =
   'the opa binary is missing: run scripts/setup-opa.sh (it needs Go to `go install` OPA from the Go module proxy)'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address() as {port: number}
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 export interface OpaServer {
   url: string

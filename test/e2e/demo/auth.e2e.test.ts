@@ -5,20 +5,12 @@
  */
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
-import {createServer, type AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {parse} from 'yaml'
 import type {AdminConfig} from '../../../src/config/schema.js'
 import {runCli, tempHome} from '../../support/cli.js'
-
-async function freePort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
-  const {port} = srv.address() as AddressInfo
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
+import {freePort} from '../../support/net.js'
 
 const started = new Set<number>()
 const cleanups: Array<() => void> = []

@@ -21,6 +21,7 @@ import {startControlPlane} from '../../support/controlplane.js'
 import {runCli, tempHome} from '../../support/cli.js'
 import {bind, int, promise} from '../../unit/executor/helpers.js'
 import {closure, ident, nodeTask, taskNode} from '../../integration/executor/workflows.js'
+import {freePort} from '../../support/net.js'
 
 const P = ['-p', 'flytesnacks', '-d', 'development']
 
@@ -308,15 +309,3 @@ describe('schedules of a running demo plane', () => {
     }
   })
 })
-
-async function freePort(): Promise<number> {
-  const {createServer} = await import('node:net')
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address() as {port: number}
-      srv.close(() => resolve(port))
-    })
-  })
-}

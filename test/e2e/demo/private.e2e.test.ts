@@ -14,7 +14,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import {createServer, type AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {createAdminClients} from '../../../src/admin/client.js'
@@ -22,14 +21,7 @@ import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_
 import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {closure, ident, nodeTask, taskNode} from '../../integration/executor/workflows.js'
 import {runCli, tempHome} from '../../support/cli.js'
-
-async function freePort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
-  const {port} = srv.address() as AddressInfo
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
+import {freePort} from '../../support/net.js'
 
 const homes: Array<() => void> = []
 const pids = new Set<number>()

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync, statSync, readFileSync, writeFileSync} from 'node:fs'
 import {createHash} from 'node:crypto'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
@@ -12,6 +11,7 @@ import {AdminService} from '../../../src/gen/flyteidl/service/admin_pb.js'
 import {AuthMetadataService} from '../../../src/gen/flyteidl/service/auth_pb.js'
 import {toCliError} from '../../../src/cli/errors.js'
 import {startGrpcServer, startTokenServer} from './servers.js'
+import {freePort} from '../../support/net.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'flytectl-admin-client-'))
 after(() => rmSync(dir, {recursive: true, force: true}))
@@ -445,13 +445,3 @@ describe('auth', () => {
     }
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as {port: number}).port
-      srv.close(() => resolve(port))
-    })
-  })
-}

@@ -14,6 +14,7 @@ import {DAEMON_PATH, probeVersion} from '../../../src/demo/service.js'
 import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_pb.js'
 import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {closure, ident, nodeTask, taskNode} from '../executor/workflows.js'
+import {freePort} from '../../support/net.js'
 
 const dirs: string[] = []
 const children: ChildProcess[] = []
@@ -71,14 +72,6 @@ async function waitForPidFile(d: ReturnType<typeof daemon>): Promise<string> {
     await new Promise((r) => setTimeout(r, 20))
   }
   return pidFile
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
-  const {port} = srv.address() as AddressInfo
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
 }
 
 describe('control plane daemon', () => {

@@ -1,0 +1,14 @@
+/** Network helpers for tests. */
+import {createServer} from 'node:net'
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it; closed again before returning). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const {port} = srv.address() as {port: number}
+      srv.close(() => resolve(port))
+    })
+  })
+}
