@@ -65,9 +65,32 @@ const BAD_FILTERS: Array<[string[], string[]]> = [
   ],
   [['--filter.asc=maybe'], ['--filter.asc', 'takes no value']],
 ]
-for (const [label, argv] of LISTS)
+// The version listings of one named entity take the same list flags.
+const VERSION_LISTS: Array<[string, string[]]> = [
+  ['get task NAME', ['get', 'task', 'hello', ...PD]],
+  ['get workflow NAME', ['get', 'workflow', 'hello', ...PD]],
+  ['get launchplan NAME', ['get', 'launchplan', 'hello', ...PD]],
+]
+for (const [label, argv] of [...LISTS, ...VERSION_LISTS])
   for (const [flags, words] of BAD_FILTERS)
     add({name: `${label} ${flags.join(' ')}`, args: [...argv, ...flags], target: 'plane', exit: USAGE, words})
+
+// Field selectors are read before anything is sent.
+const BAD_SELECTORS: Array<[string, string[]]> = [
+  ['name=', ['invalid field selector', '"name="', 'needs a key and a value']],
+  ['=x', ['invalid field selector', '"=x"', 'needs a key and a value']],
+  ['name', ['invalid field selector', '"name"', 'has no operator']],
+  ['name>=', ['invalid field selector', '"name>="', 'needs a key and a value']],
+]
+for (const [label, argv] of LISTS)
+  for (const [selector, words] of BAD_SELECTORS)
+    add({
+      name: `${label} --filter.fieldSelector ${selector}`,
+      args: [...argv, '--filter.fieldSelector', selector],
+      target: 'plane',
+      exit: USAGE,
+      words,
+    })
 
 // --- endpoints: config validate and the client share one validator ------------------------------
 const BAD_ENDPOINTS: Array<[string, string]> = [
@@ -96,10 +119,14 @@ BAD_ENDPOINTS.forEach(([endpoint, words], i) => {
     words: ['admin.endpoint', words],
     files,
   })
-  if (i % 3 === 0)
+  // The client refuses the same endpoints before dialling, whatever the command.
+  for (const args of [
+    ['get', 'project'],
+    ['get', 'execution', ...PD],
+  ])
     add({
-      name: `get project: endpoint ${endpoint.slice(0, 30)}`,
-      args: ['get', 'project', '-c', 'config.yaml'],
+      name: `${args.slice(0, 2).join(' ')}: endpoint ${endpoint.slice(0, 30)} (${i})`,
+      args: [...args, '-c', 'config.yaml'],
       target: 'offline',
       exit: CONFIG,
       words: ['admin.endpoint', words],
