@@ -1,6 +1,7 @@
 /** What every control-plane service works with: the store, the blob store, domains and the executor. */
 import type {PlaneAuth} from './auth/index.js'
 import type {BlobStore} from './blobstore.js'
+import type {EventPublisher} from './events/publisher.js'
 import type {Executor} from './executor/types.js'
 import type {Database} from './store/db.js'
 
@@ -29,6 +30,8 @@ export interface PlaneContext {
   maxUploadBytes: number
   /** Set when auth is on: the authorization server and the token check. */
   auth?: PlaneAuth
+  /** Publishes every accepted execution event (CloudEvents to the NDJSON file, webhook, Kafka). */
+  events?: EventPublisher
   /** The server's base URL (`http://127.0.0.1:<port>`), known once it listens. */
   baseUrl(): string
 }

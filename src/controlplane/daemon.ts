@@ -33,6 +33,8 @@ export interface DaemonOptions {
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
   notifyWebhook?: string
+  /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
+  eventsConfig?: string
 }
 
 export interface RunningDaemon {
@@ -87,6 +89,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'opa-url': {type: 'string'},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
+      'events-config': {type: 'string'},
     },
     strict: true,
   })
@@ -123,6 +126,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     ...(opaUrl ? {opaUrl} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
+    ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
   }
 }
 
@@ -132,6 +136,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     import('./server.js'),
     import('./background.js'),
   ])
+  const events = opts.eventsConfig
+    ? (await import('./events/config.js')).loadEventsConfig(opts.eventsConfig)
+    : undefined
   const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
@@ -142,6 +149,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     seedProjects: ['flytesnacks'],
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
+    ...(events ? {events} : {}),
     ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
     background: [
       (ctx) => startScheduler(ctx),

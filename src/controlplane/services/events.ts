@@ -141,6 +141,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
       default:
     }
     saveExecution(ctx, execution)
+    ctx.events?.record({kind: 'workflow', event: e})
     return execution
   })
   // As FlyteAdmin: notifications go out after the terminal phase is recorded.
@@ -305,6 +306,7 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
     }
     const parentTaskKey = e.parentTaskMetadata?.id ? taskExecutionKey(e.parentTaskMetadata.id) : ''
     saveNodeExecution(ctx, n, {parentId: e.parentNodeMetadata?.nodeId ?? '', parentTaskKey, dynamic}, insert)
+    ctx.events?.record({kind: 'node', event: e})
   })
 }
 
@@ -418,6 +420,7 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
         ...taskKeyParams(id),
       )
     }
+    ctx.events?.record({kind: 'task', event: e})
   })
 }
 
