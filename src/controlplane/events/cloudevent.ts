@@ -18,7 +18,11 @@ import {
   TaskExecutionEventRequestSchema,
   WorkflowExecutionEventRequestSchema,
 } from '../../gen/flyteidl/admin/event_pb.js'
-import {NodeExecution_Phase, TaskExecution_Phase, WorkflowExecution_Phase} from '../../gen/flyteidl/core/execution_pb.js'
+import {
+  NodeExecution_Phase,
+  TaskExecution_Phase,
+  WorkflowExecution_Phase,
+} from '../../gen/flyteidl/core/execution_pb.js'
 import {
   CloudEventNodeExecutionSchema,
   CloudEventTaskExecutionSchema,
@@ -29,7 +33,8 @@ import type {EventKind} from './config.js'
 
 export const SPEC_VERSION = '1.0'
 export const FLYTEADMIN_SOURCE = 'https://github.com/flyteorg/flyte/flyteadmin'
-export const V1_JSON_SCHEMA_URL = 'https://github.com/flyteorg/flyteidl/blob/v0.24.14/jsonschema/workflow_execution.json'
+export const V1_JSON_SCHEMA_URL =
+  'https://github.com/flyteorg/flyteidl/blob/v0.24.14/jsonschema/workflow_execution.json'
 export const TYPE_PREFIX = 'com.flyte.resource'
 
 /** A CloudEvent in the structured JSON format (one NDJSON line; the webhook's structured body). */

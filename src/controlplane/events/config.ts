@@ -96,7 +96,11 @@ const EventsFileSchema = z
   .object({
     enable: z.boolean().default(true),
     /** Rotate `events/cloudevents.ndjson` once it passes this many bytes. */
-    maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
     /** Rotated files kept (`.1` newest … `.N`). */
     maxFiles: z.number().int().positive().default(5),
   })
@@ -164,13 +168,18 @@ export function loadEventsConfig(file: string): EventsConfig {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new Error(`cannot read events config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new Error(
+      `cannot read events config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {cause: err},
+    )
   }
   let value: unknown
   try {
     value = parseYaml(text)
   } catch (err) {
-    throw new Error(`events config ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
+    throw new Error(`events config ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    })
   }
   return parseEventsConfig(value, file)
 }

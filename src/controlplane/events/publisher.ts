@@ -97,9 +97,7 @@ class Deliverer {
   ) {}
 
   offset(): number {
-    return (
-      this.ctx.db.get<{seq: number}>('SELECT seq FROM event_sink_offsets WHERE sink = ?', this.sink.name)?.seq ?? 0
-    )
+    return this.ctx.db.get<{seq: number}>('SELECT seq FROM event_sink_offsets WHERE sink = ?', this.sink.name)?.seq ?? 0
   }
 
   private save(seq: number): void {
@@ -144,7 +142,7 @@ class Deliverer {
         if (last > from && !this.ctx.closing) this.save(last)
         return total
       }
-      let sent = 0
+      let sent: number
       try {
         sent = await this.sink.send(rows)
       } catch (err) {

@@ -111,7 +111,10 @@ export async function registerFlow(c: AdminClients, name = 'events.flow'): Promi
           }),
           default: {
             case: 'elseNode',
-            value: taskNode('n1-n1', add, [bind('a', promise('start-node', 'x')), bind('b', promise('start-node', 'x'))]),
+            value: taskNode('n1-n1', add, [
+              bind('a', promise('start-node', 'x')),
+              bind('b', promise('start-node', 'x')),
+            ]),
           },
         }),
       }),
@@ -125,7 +128,10 @@ export async function registerFlow(c: AdminClients, name = 'events.flow'): Promi
   const iface = wf.primary!.template!.interface!
   iface.inputs!.variables.xs = {
     ...iface.inputs!.variables.x!,
-    type: {...iface.inputs!.variables.x!.type!, type: {case: 'collectionType', value: iface.inputs!.variables.x!.type!}},
+    type: {
+      ...iface.inputs!.variables.x!.type!,
+      type: {case: 'collectionType', value: iface.inputs!.variables.x!.type!},
+    },
   } as never
   for (const t of [double, add, fail]) {
     await c.admin.createTask({id: t.id, spec: {template: t}}).catch((e: Error) => {
@@ -192,8 +198,7 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
 export function expectedFlow(name: string): string[] {
   const s = `flytesnacks/development/${name}`
   const node = (id: string, ...phases: string[]) => phases.map((p) => `NodeExecution ${s}/${id} ${p}`)
-  const task = (id: string, last: string) =>
-    ['QUEUED', 'RUNNING', last].map((p) => `TaskExecution ${s}/${id}/0 ${p}`)
+  const task = (id: string, last: string) => ['QUEUED', 'RUNNING', last].map((p) => `TaskExecution ${s}/${id}/0 ${p}`)
   const taskNode = (id: string, last = 'SUCCEEDED') => [
     ...node(id, 'QUEUED', 'RUNNING'),
     ...task(id, last),

@@ -25,7 +25,8 @@ function sasl(cfg: KafkaConfig): SASLOptions | undefined {
   const s = cfg.saslConfig
   if (!s.enabled) return undefined
   const password = s.passwordPath ? readFileSync(s.passwordPath, 'utf8').trim() : s.password
-  const mechanism = s.mechanism === 'PLAIN' ? 'plain' : s.mechanism === 'SCRAM-SHA-256' ? 'scram-sha-256' : 'scram-sha-512'
+  const mechanism =
+    s.mechanism === 'PLAIN' ? 'plain' : s.mechanism === 'SCRAM-SHA-256' ? 'scram-sha-256' : 'scram-sha-512'
   return {mechanism, username: s.user, password} as SASLOptions
 }
 
