@@ -44,7 +44,10 @@ describe('next run of a schedule', () => {
       closure: {...(state ? {state} : {}), createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-06T05:00:00.250Z'},
     })
     assert.equal(await nextRunOf(lp('ACTIVE', {rate: {value: 1}}), now, 60_000), '2026-12-06T05:02:00.250Z')
-    assert.equal(await nextRunOf(lp('ACTIVE', {rate: {value: 1, unit: 'HOUR'}}), now, 60_000), '2026-12-06T06:00:00.250Z')
+    assert.equal(
+      await nextRunOf(lp('ACTIVE', {rate: {value: 1, unit: 'HOUR'}}), now, 60_000),
+      '2026-12-06T06:00:00.250Z',
+    )
     assert.equal(await nextRunOf(lp(undefined, {rate: {value: 1}}), now, 60_000), '', 'INACTIVE is left out of JSON')
     assert.equal(await nextRunOf(lp('ACTIVE', undefined), now, 60_000), '')
     assert.equal(await nextRunOf(lp('ACTIVE', {rate: {value: 0}}), now, 60_000), '')
