@@ -8,6 +8,7 @@
  * rows every sink has delivered are deleted.
  */
 import {create} from '@bufbuild/protobuf'
+import type {Registry} from 'prom-client'
 import type {PlaneContext} from '../context.js'
 import {getTaskById, getWorkflowById} from '../services/definitions.js'
 import {getExecutionById} from '../services/executions.js'
@@ -23,6 +24,7 @@ import {
   type EventsConfig,
   type SectionConfig,
 } from './config.js'
+import type {PublisherMetrics} from './metrics.js'
 import {FileSink} from './sinks/file.js'
 import type {EventSink, OutboxRow} from './sinks/types.js'
 
@@ -94,6 +96,7 @@ class Deliverer {
   constructor(
     private readonly ctx: PlaneContext,
     readonly sink: EventSink,
+    private readonly metrics: () => PublisherMetrics | undefined,
   ) {}
 
   offset(): number {
@@ -161,12 +164,13 @@ class Deliverer {
     const done = rows.slice(0, count)
     this.save(done[done.length - 1]!.seq)
     const now = Date.now()
-    for (const r of done) {
-      const lag = now - r.created_at / 1000
+    const lags = done.map((r) => Math.max(0, now - r.created_at / 1000))
+    for (const lag of lags) {
       if (this.lags.length < LAG_SAMPLES) this.lags.push(lag)
       else this.lags[this.lagNext++ % LAG_SAMPLES] = lag
     }
     this.delivered += count
+    this.metrics()?.delivered(this.sink.name, lags)
   }
 
   lagPercentile(p: number): number {
@@ -191,6 +195,7 @@ class Deliverer {
           this.lastError = undefined
         } catch (err) {
           this.failures++
+          this.metrics()?.failed(this.sink.name)
           this.lastError = (err as Error).message
           const {initialDelayMs, maxDelayMs} = this.sink.retry
           this.delayMs = this.delayMs === 0 ? initialDelayMs : Math.min(maxDelayMs, this.delayMs * 2)
@@ -227,6 +232,7 @@ export class EventPublisher {
   private kickScheduled = false
   private started = false
   private pruner: NodeJS.Timeout | undefined
+  private metrics: PublisherMetrics | undefined
   recorded = 0
 
   constructor(
@@ -246,7 +252,15 @@ export class EventPublisher {
     }
     const x = config.externalEvents
     if (x.enable) this.plans.push({stream: 'external', kinds: sectionKinds(x), version: 'v1', enrichAll: false})
-    this.deliverers = sinks.map((s) => new Deliverer(ctx, s))
+    this.deliverers = sinks.map((s) => new Deliverer(ctx, s, () => this.metrics))
+  }
+
+  /** Registers the publisher's metrics on the plane's Prometheus registry. */
+  async attachMetrics(registry: Registry): Promise<void> {
+    const {registerPublisherMetrics} = await import('./metrics.js')
+    this.metrics = registerPublisherMetrics(registry, () =>
+      Object.fromEntries(this.stats().sinks.map((s) => [s.sink, s.pending])),
+    )
   }
 
   /** Writes the outbox rows of one accepted event; called inside the transaction that stores it. */
@@ -268,6 +282,7 @@ export class EventPublisher {
         JSON.stringify(env),
       )
       this.recorded++
+      this.metrics?.recorded(1)
     }
     if (this.started && !this.kickScheduled) {
       this.kickScheduled = true
@@ -393,5 +408,7 @@ export async function createEventPublisher(
   ctx: PlaneContext,
   config: EventsConfig = DEFAULT_EVENTS_CONFIG,
 ): Promise<EventPublisher> {
-  return new EventPublisher(ctx, config, await buildSinks(ctx, config))
+  const publisher = new EventPublisher(ctx, config, await buildSinks(ctx, config))
+  if (ctx.metrics) await publisher.attachMetrics(ctx.metrics.registry)
+  return publisher
 }

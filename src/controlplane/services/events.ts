@@ -144,6 +144,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
     ctx.events?.record({kind: 'workflow', event: e})
     return execution
   })
+  ctx.feed?.recorded({case: 'workflowEvent', value: e})
   // As FlyteAdmin: notifications go out after the terminal phase is recorded.
   if (TERMINAL_WORKFLOW_PHASES.has(e.phase)) publishNotifications(ctx, saved)
 }
@@ -308,6 +309,7 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
     saveNodeExecution(ctx, n, {parentId: e.parentNodeMetadata?.nodeId ?? '', parentTaskKey, dynamic}, insert)
     ctx.events?.record({kind: 'node', event: e})
   })
+  ctx.feed?.recorded({case: 'nodeEvent', value: e})
 }
 
 // ---- task events ----
@@ -422,6 +424,7 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
     }
     ctx.events?.record({kind: 'task', event: e})
   })
+  ctx.feed?.recorded({case: 'taskEvent', value: e})
 }
 
 export function createWorkflowEvent(

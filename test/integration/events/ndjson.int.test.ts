@@ -76,5 +76,19 @@ describe('event publisher: NDJSON file', () => {
     const task = byId.get('flytesnacks/development/evflow1/n2/0.FAILED')!
     assert.equal(task.source, 'evflow1/n2/0')
     assert.deepEqual((task.data as {labels?: unknown}).labels, {team: 'lineage'})
+
+    // The publisher's metrics count the same run.
+    const text = await (await fetch(`${plane.server.url}/metrics`)).text()
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(series + ' '))
+          ?.split(' ')[1],
+      )
+    assert.equal(value('flyte:admin:cloudevents_publisher:event_publish_total'), events.length)
+    assert.equal(value('flytectl_plane_events_delivered_total{sink="eventsFile"}'), events.length)
+    assert.equal(value('flytectl_plane_event_publish_lag_seconds_count{sink="eventsFile"}'), events.length)
+    assert.equal(value('flytectl_plane_event_outbox_pending{sink="eventsFile"}'), 0)
   })
 })
