@@ -62,7 +62,8 @@ export function innerGraph(node, exec, subs, inner) {
 
 /** True when a node can open in the graph (before its inner graph is known, for dynamic nodes). */
 export function canOpen(node, exec, subs) {
-  if (node.workflow_node?.sub_workflow_ref) return subs.some((s) => sameId(s.template?.id, node.workflow_node.sub_workflow_ref))
+  if (node.workflow_node?.sub_workflow_ref)
+    return subs.some((s) => sameId(s.template?.id, node.workflow_node.sub_workflow_ref))
   return Boolean(node.branch_node) || Boolean(exec?.metadata?.is_dynamic)
 }
 
@@ -143,8 +144,16 @@ export function buildGraph({compiled, nodes = [], open = new Set(), inner = {}})
   // Edges routed around clusters can leave the graph's box: the view covers everything drawn.
   const xs = []
   const ys = []
-  for (const n of all) xs.push(n.x - n.width / 2, n.x + n.width / 2), ys.push(n.y - n.height / 2, n.y + n.height / 2)
-  for (const e of laidEdges) for (const p of e.points) xs.push(p.x), ys.push(p.y)
+  for (const n of all) {
+    xs.push(n.x - n.width / 2, n.x + n.width / 2)
+    ys.push(n.y - n.height / 2, n.y + n.height / 2)
+  }
+  for (const e of laidEdges) {
+    for (const p of e.points) {
+      xs.push(p.x)
+      ys.push(p.y)
+    }
+  }
   const minX = Math.floor(Math.min(0, ...xs) - 8)
   const minY = Math.floor(Math.min(0, ...ys) - 8)
   return {
@@ -190,9 +199,10 @@ export function WorkflowGraph({compiled, nodes, tick, onSelect, selected, projec
       wanted.map(async (e) => {
         const nodeId = e.id.node_id
         const [kids, data] = await Promise.all([
-          api
-            .get(paths.nodeExecutions(project, domain, name), {limit: 10000, unique_parent_id: nodeId})
-            .then((r) => r.node_executions ?? [], () => []),
+          api.get(paths.nodeExecutions(project, domain, name), {limit: 10000, unique_parent_id: nodeId}).then(
+            (r) => r.node_executions ?? [],
+            () => [],
+          ),
           e.metadata?.is_dynamic
             ? api.get(paths.nodeData(project, domain, name, nodeId)).catch(() => ({}))
             : Promise.resolve({}),
@@ -208,8 +218,8 @@ export function WorkflowGraph({compiled, nodes, tick, onSelect, selected, projec
   for (const n of [...layout.nodes, ...layout.clusters]) if (n.exec) byGid.set(n.id, n.exec)
   const toggle = (gid) => {
     const next = new Set(open)
-    if (next.has(gid)) for (const x of [...next]) x === gid || x.startsWith(`${gid}/`) ? next.delete(x) : null
-    else next.add(gid)
+    if (!next.has(gid)) next.add(gid)
+    else for (const x of [...next]) if (x === gid || x.startsWith(`${gid}/`)) next.delete(x)
     setOpen(next)
   }
   const choose = (gid) => onSelect?.(gid.split('/')[0])

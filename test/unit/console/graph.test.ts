@@ -39,7 +39,10 @@ const exec = (nodeId: string, phase: string, metadata: Record<string, unknown> =
   metadata: {...metadata, ...(spec ? {spec_node_id: spec} : {})},
 })
 
-const sub = {template: {id: ident('inner'), nodes: [...se, task('a')]}, connections: chain('start-node', 'a', 'end-node')}
+const sub = {
+  template: {id: ident('inner'), nodes: [...se, task('a')]},
+  connections: chain('start-node', 'a', 'end-node'),
+}
 const compiled = {
   primary: {
     template: {
@@ -72,7 +75,10 @@ const inner = {
   n2: {
     children: [exec('n2-0-d0', 'RUNNING', {}, 'd0')],
     dynamic: {
-      primary: {template: {nodes: [...se, task('d0'), task('d1')]}, connections: chain('start-node', 'd0', 'd1', 'end-node')},
+      primary: {
+        template: {nodes: [...se, task('d0'), task('d1')]},
+        connections: chain('start-node', 'd0', 'd1', 'end-node'),
+      },
     },
   },
 }
