@@ -42,6 +42,8 @@ export interface DaemonOptions {
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
   notifyWebhook?: string
+  /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
+  eventsConfig?: string
 }
 
 export interface RunningDaemon {
@@ -99,6 +101,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'oidc-audience': {type: 'string', multiple: true},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
+      'events-config': {type: 'string'},
     },
     strict: true,
   })
@@ -145,6 +148,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     ...(values['oidc-audience']?.length ? {oidcAudiences: values['oidc-audience']} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
+    ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
   }
 }
 
@@ -169,6 +173,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     import('./server.js'),
     import('./background.js'),
   ])
+  const events = opts.eventsConfig
+    ? (await import('./events/config.js')).loadEventsConfig(opts.eventsConfig)
+    : undefined
   const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
@@ -179,6 +186,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     seedProjects: ['flytesnacks'],
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
+    ...(events ? {events} : {}),
     ...(opts.auth ? {auth: daemonAuthOptions(opts)} : {}),
     background: [
       (ctx) => startScheduler(ctx),

@@ -120,6 +120,8 @@ export interface StartOptions {
   maxTasks?: number
   /** POST every notification message to this URL too. */
   notifyWebhook?: string
+  /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
+  eventsConfig?: string
 }
 
 export interface StartResult {
@@ -310,6 +312,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
     ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
+    ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
   ]
 }
 
