@@ -131,7 +131,8 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   const oidcIssuer = values['oidc-issuer']
   if (oidcIssuer !== undefined) {
     if (!values.auth) throw new Error('--oidc-issuer needs --auth')
-    if (!/^https?:\/\/[^\s]+$/.test(oidcIssuer)) throw new Error(`invalid --oidc-issuer ${oidcIssuer}: an http(s) URL is needed`)
+    if (!/^https?:\/\/[^\s]+$/.test(oidcIssuer))
+      throw new Error(`invalid --oidc-issuer ${oidcIssuer}: an http(s) URL is needed`)
   } else if (values['oidc-client-id'] !== undefined || values['oidc-audience'] !== undefined) {
     throw new Error('--oidc-client-id and --oidc-audience need --oidc-issuer')
   }

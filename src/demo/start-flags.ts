@@ -55,8 +55,12 @@ export function checkIssuerUrl(text: string): void {
   }
   const loopback = u && (u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]')
   if (!u || !(u.protocol === 'https:' || (u.protocol === 'http:' && loopback)) || u.username || u.password) {
-    throw new CliError('usage', `invalid --oidc-issuer ${JSON.stringify(text)}: an https URL is needed (http only on localhost)`, {
-      hint: 'Give the issuer URL exactly as the provider names it, e.g. --oidc-issuer https://idp.example.com/oauth2/default',
-    })
+    throw new CliError(
+      'usage',
+      `invalid --oidc-issuer ${JSON.stringify(text)}: an https URL is needed (http only on localhost)`,
+      {
+        hint: 'Give the issuer URL exactly as the provider names it, e.g. --oidc-issuer https://idp.example.com/oauth2/default',
+      },
+    )
   }
 }

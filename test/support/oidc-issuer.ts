@@ -111,7 +111,9 @@ export class TestOidcIssuer {
     }
   }
 
-  private async route(req: IncomingMessage): Promise<{status: number; body: unknown; headers?: Record<string, string>}> {
+  private async route(
+    req: IncomingMessage,
+  ): Promise<{status: number; body: unknown; headers?: Record<string, string>}> {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const prefix = this.opts.path ?? ''
     if (path === `${prefix}/.well-known/openid-configuration` && req.method === 'GET') {

@@ -30,7 +30,10 @@ export function oauth2MetadataDocument(base: string) {
 }
 
 /** GetPublicClientConfig: the plane's own public client, or (external issuer) the configured one. */
-export function publicClientDocument(base: string, client: {clientId?: string; scopes?: string[]; audience?: string} = {}) {
+export function publicClientDocument(
+  base: string,
+  client: {clientId?: string; scopes?: string[]; audience?: string} = {},
+) {
   return {
     client_id: client.clientId ?? PUBLIC_CLIENT_ID,
     redirect_uri: REDIRECT_URIS[0]!,

@@ -36,7 +36,18 @@ export interface OidcOptions {
 }
 
 /** Algorithms an external provider's tokens may be signed with: asymmetric only (no `none`, no HMAC). */
-export const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
+export const EXTERNAL_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]
 
 const MAX_DOCUMENT_BYTES = 1 << 20
 
@@ -96,7 +107,11 @@ export async function discover(issuer: string, timeoutMs = 5000, attempts = 3): 
     if (i > 0) await new Promise((r) => setTimeout(r, 500 * i))
     let res: Response
     try {
-      res = await fetch(url, {signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: {accept: 'application/json'}})
+      res = await fetch(url, {
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+        headers: {accept: 'application/json'},
+      })
     } catch (err) {
       last = new OidcDiscoveryError(`OIDC discovery ${url}: ${(err as Error).message}`)
       continue
@@ -107,7 +122,8 @@ export async function discover(issuer: string, timeoutMs = 5000, attempts = 3): 
       continue
     }
     if (res.status !== 200) throw new OidcDiscoveryError(`OIDC discovery ${url}: HTTP ${res.status}`)
-    if (text.length > MAX_DOCUMENT_BYTES) throw new OidcDiscoveryError(`OIDC discovery ${url}: the document is too large`)
+    if (text.length > MAX_DOCUMENT_BYTES)
+      throw new OidcDiscoveryError(`OIDC discovery ${url}: the document is too large`)
     return parseDiscovery(text, issuer, url)
   }
   throw last ?? new OidcDiscoveryError(`OIDC discovery ${url} failed`)
@@ -120,12 +136,15 @@ export function parseDiscovery(text: string, issuer: string, url: string): Provi
   } catch {
     throw new OidcDiscoveryError(`OIDC discovery ${url}: not JSON`)
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new OidcDiscoveryError(`OIDC discovery ${url}: not a JSON object`)
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new OidcDiscoveryError(`OIDC discovery ${url}: not a JSON object`)
   const d = doc as Record<string, unknown>
   // OpenID Connect Discovery §4.3: the document's issuer is exactly the issuer asked for.
   const strip = (s: string) => s.replace(/\/$/, '')
   if (typeof d.issuer !== 'string' || strip(d.issuer) !== strip(issuer))
-    throw new OidcDiscoveryError(`OIDC discovery ${url}: the document names issuer ${JSON.stringify(d.issuer)}, not ${issuer}`)
+    throw new OidcDiscoveryError(
+      `OIDC discovery ${url}: the document names issuer ${JSON.stringify(d.issuer)}, not ${issuer}`,
+    )
   if (typeof d.jwks_uri !== 'string') throw new OidcDiscoveryError(`OIDC discovery ${url}: no jwks_uri`)
   const out: ProviderMetadata = {
     issuer: d.issuer,
@@ -253,7 +272,10 @@ export class ExternalRoutes {
     if (path === '/.well-known/oauth-authorization-server' && get) {
       json(res, 200, this.issuer.metadata)
     } else if (path === '/.well-known/openid-configuration' && get) {
-      res.writeHead(303, {location: `${iss.replace(/\/$/, '')}/.well-known/openid-configuration`, 'cache-control': 'no-store'})
+      res.writeHead(303, {
+        location: `${iss.replace(/\/$/, '')}/.well-known/openid-configuration`,
+        'cache-control': 'no-store',
+      })
       res.end()
     } else if (path === '/config/v1/flyte_client' && get) {
       json(res, 200, publicClientDocument(this.baseUrl(), externalPublicClient(this.issuer.options)))
@@ -262,7 +284,11 @@ export class ExternalRoutes {
         error: 'invalid_request',
         error_description: `this plane trusts the OIDC issuer ${iss}; get tokens from it (see /.well-known/oauth-authorization-server)`,
       })
-    } else if (path === '/config/v1/flyte_client' || path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
+    } else if (
+      path === '/config/v1/flyte_client' ||
+      path === '/.well-known/oauth-authorization-server' ||
+      path === '/.well-known/openid-configuration'
+    ) {
       json(res, 405, {error: 'invalid_request', error_description: `${method} is not supported on ${path}`})
     } else {
       return false

@@ -147,7 +147,17 @@ describe('flytectl demo start --auth', () => {
     assert.doesNotMatch(unreachable.stderr, /\n\s+at /, 'no stack trace')
 
     const s = await runCli(
-      ['demo', 'start', '--auth', '--oidc-issuer', issuer.url, '--oidc-audience', 'api://flyte', '--port', String(port)],
+      [
+        'demo',
+        'start',
+        '--auth',
+        '--oidc-issuer',
+        issuer.url,
+        '--oidc-audience',
+        'api://flyte',
+        '--port',
+        String(port),
+      ],
       {env},
     )
     assert.equal(s.code, 0, s.stderr)
@@ -187,7 +197,9 @@ describe('flytectl demo start --auth', () => {
     const outsiderConfig = join(home, 'outsider.yaml')
     writeFileSync(
       outsiderConfig,
-      readFileSync(ciConfig, 'utf8').replace('clientId: ci-bot', 'clientId: outsider').replace(secretFile, outsiderSecret),
+      readFileSync(ciConfig, 'utf8')
+        .replace('clientId: ci-bot', 'clientId: outsider')
+        .replace(secretFile, outsiderSecret),
     )
     const denied = await runCli(['get', 'project', '-c', outsiderConfig], {env})
     assert.equal(denied.code, 7, denied.stderr)

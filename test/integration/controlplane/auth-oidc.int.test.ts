@@ -98,7 +98,10 @@ describe('plane auth with an external OIDC issuer: what clients read', () => {
     assert.equal(pc.audience, AUDIENCE)
     assert.equal(pc.authorizationMetadataKey, 'flyte-authorization')
 
-    const doc = (await (await fetch(`${plane.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>
+    const doc = (await (await fetch(`${plane.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >
     assert.equal(doc.token_endpoint, `${issuer.url}/v1/token`)
     const oidc = await fetch(`${plane.url}/.well-known/openid-configuration`, {redirect: 'manual'})
     assert.equal(oidc.status, 303)
@@ -123,9 +126,11 @@ describe('plane auth with an external OIDC issuer: tokens', () => {
 
   test('a token for the plane URL itself is accepted (audience = plane URL)', async () => {
     const token = await clientCredentials('ci-bot', 'ci-bot-secret', {audience: plane.url})
-    await clients(`Bearer ${token}`).admin.getProject({id: 'flytesnacks'}).catch((e: unknown) => {
-      assert.ok(e instanceof ConnectError && e.code === Code.NotFound, String(e))
-    })
+    await clients(`Bearer ${token}`)
+      .admin.getProject({id: 'flytesnacks'})
+      .catch((e: unknown) => {
+        assert.ok(e instanceof ConnectError && e.code === Code.NotFound, String(e))
+      })
   })
 
   test('policy.yaml decides for the provider subjects: a client with no binding is denied, naming it', async () => {
@@ -142,7 +147,11 @@ describe('plane auth with an external OIDC issuer: tokens', () => {
     const me = await clients(`IDToken ${id}`).identity.userInfo({})
     assert.equal(me.subject, 'ana')
     const other = await issuer.sign({groups: ['admins']}, {sub: 'ana', aud: 'another-app'})
-    await refused(clients(`IDToken ${other}`).identity.userInfo({}), Code.Unauthenticated, /ID token is for another audience/)
+    await refused(
+      clients(`IDToken ${other}`).identity.userInfo({}),
+      Code.Unauthenticated,
+      /ID token is for another audience/,
+    )
   })
 
   test("a user's access token with neither client id nor scopes counts as scope all (as FlyteAdmin)", async () => {
@@ -161,11 +170,27 @@ describe('plane auth with an external OIDC issuer: tokens', () => {
     const hmacBody = `${b64({alg: 'HS256', typ: 'JWT', kid: issuer.kid})}.${b}`
     const hmac = `${hmacBody}.${createHmac('sha256', 'secret').update(hmacBody).digest('base64url')}`
     const cases: Array<[string, string, RegExp]> = [
-      ['other audience', await issuer.sign(claims, {sub: 'ci-bot', aud: 'api://other'}), /access token is for another audience/],
-      ['other issuer', await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, iss: 'https://evil.example'}), /issued by another server/],
+      [
+        'other audience',
+        await issuer.sign(claims, {sub: 'ci-bot', aud: 'api://other'}),
+        /access token is for another audience/,
+      ],
+      [
+        'other issuer',
+        await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, iss: 'https://evil.example'}),
+        /issued by another server/,
+      ],
       ['expired', await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, seconds: -120}), /has expired/],
-      ['signed by another key', await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, key: wrongKey}), /signature does not verify/],
-      ['unknown kid', await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, key: wrongKey, kid: 'nope'}), /key the issuer does not publish/],
+      [
+        'signed by another key',
+        await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, key: wrongKey}),
+        /signature does not verify/,
+      ],
+      [
+        'unknown kid',
+        await issuer.sign(claims, {sub: 'ci-bot', aud: AUDIENCE, key: wrongKey, kid: 'nope'}),
+        /key the issuer does not publish/,
+      ],
       ['alg none', `${b64({alg: 'none', typ: 'JWT'})}.${b}.`, /asymmetric|malformed/],
       ['HS256', hmac, /asymmetric/],
       ['garbage', `${h}.x.y`, /malformed/],
@@ -191,7 +216,11 @@ describe('plane auth with an external OIDC issuer: tokens', () => {
     assert.equal((await clients(`Bearer ${rotated}`).identity.userInfo({})).subject, 'ci-bot')
     assert.equal(issuer.jwksFetches, before + 1, 'one fetch for the new key')
     // The old key is gone from the provider: a token signed with it no longer verifies.
-    await refused(clients(`Bearer ${token}`).identity.userInfo({}), Code.Unauthenticated, /key the issuer does not publish/)
+    await refused(
+      clients(`Bearer ${token}`).identity.userInfo({}),
+      Code.Unauthenticated,
+      /key the issuer does not publish/,
+    )
   })
 
   test("our CLI's ClientSecret flow gets its token from the provider and caches it", async () => {
@@ -235,7 +264,10 @@ describe('plane auth with an external OIDC issuer: a provider that cannot be use
     // A document naming another issuer is refused (OpenID Connect Discovery §4.3).
     const liar = await TestOidcIssuer.start({announce: 'https://idp.example.com'})
     try {
-      await assert.rejects(startControlPlane({auth: {oidc: {issuer: liar.url}}}), /names issuer "https:\/\/idp\.example\.com", not http/)
+      await assert.rejects(
+        startControlPlane({auth: {oidc: {issuer: liar.url}}}),
+        /names issuer "https:\/\/idp\.example\.com", not http/,
+      )
     } finally {
       await liar.stop()
     }
