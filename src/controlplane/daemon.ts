@@ -35,6 +35,8 @@ export interface DaemonOptions {
   notifyWebhook?: string
   /** Seed the example launch plans in flytesnacks (default true; `--no-examples` turns it off). */
   examples?: boolean
+  /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
+  eventsConfig?: string
 }
 
 export interface RunningDaemon {
@@ -90,6 +92,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
       'no-examples': {type: 'boolean', default: false},
+      'events-config': {type: 'string'},
     },
     strict: true,
   })
@@ -127,6 +130,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     ...(opaUrl ? {opaUrl} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
+    ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
   }
 }
 
@@ -136,6 +140,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     import('./server.js'),
     import('./background.js'),
   ])
+  const events = opts.eventsConfig
+    ? (await import('./events/config.js')).loadEventsConfig(opts.eventsConfig)
+    : undefined
   const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
@@ -147,6 +154,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     seedExamples: opts.examples !== false,
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
+    ...(events ? {events} : {}),
     ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
     background: [
       (ctx) => startScheduler(ctx),

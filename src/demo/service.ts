@@ -116,6 +116,8 @@ export interface StartOptions {
   notifyWebhook?: string
   /** false: do not seed the example launch plans in flytesnacks (`--no-examples`). */
   examples?: boolean
+  /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
+  eventsConfig?: string
 }
 
 export interface StartResult {
@@ -294,6 +296,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
     ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
     ...(opts.examples === false ? ['--no-examples'] : []),
+    ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
   ]
 }
 

@@ -15,6 +15,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --max-tasks 4',
     '<%= config.bin %> demo start --no-examples',
+    '<%= config.bin %> demo start --events-config events.yaml',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -39,6 +40,10 @@ Running it again while it is up changes nothing, and says so when this shell's F
     'notify-webhook': Flags.string({
       description:
         'Also POST each notification message (JSON) to this http(s) URL; they are always written to <dataDir>/notifications/outbox',
+    }),
+    'events-config': Flags.string({
+      description:
+        'Publish execution events as this YAML file says (FlyteAdmin’s cloudEvents/externalEvents sections: Kafka, webhook); without it, CloudEvents go to <dataDir>/events/cloudevents.ndjson only',
     }),
     'max-tasks': Flags.integer({
       description:
@@ -76,6 +81,21 @@ Running it again while it is up changes nothing, and says so when this shell's F
         hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
       })
     }
+    const eventsConfig = this.flags['events-config']
+    if (eventsConfig !== undefined) {
+      const [{resolve}, {loadEventsConfig}, {CliError}] = await Promise.all([
+        import('node:path'),
+        import('../../controlplane/events/config.js'),
+        import('../../cli/errors.js'),
+      ])
+      try {
+        loadEventsConfig(resolve(eventsConfig))
+      } catch (err) {
+        throw new CliError('usage', (err as Error).message, {
+          hint: 'Fix the file (see README, "Execution events"); nothing was started.',
+        })
+      }
+    }
     const [{startDemo}, {parseByteSize, resolveEnvFlags}] = await Promise.all([
       import('../../demo/service.js'),
       import('../../demo/start-flags.js'),
@@ -93,6 +113,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
       ...(this.flags.examples ? {} : {examples: false}),
+      ...(eventsConfig ? {eventsConfig: (await import('node:path')).resolve(eventsConfig)} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize)) {
@@ -124,6 +145,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
         `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Notifications: ${r.dataDir}/notifications/outbox (one JSON file per message)`,
+        `Execution events: ${r.dataDir}/events/cloudevents.ndjson (one CloudEvent per line)`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
         r.port === 30080 && !r.auth ? 'With no config file at all, flytectl already targets localhost:30080.' : '',
