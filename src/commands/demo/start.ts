@@ -14,6 +14,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --max-tasks 4',
+    '<%= config.bin %> demo start --no-examples',
     '<%= config.bin %> demo start --events-config events.yaml',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
@@ -58,6 +59,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
       description:
         'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
       default: false,
+    }),
+    examples: Flags.boolean({
+      description:
+        'Seed example launch plans (examples.hello_world, examples.arithmetic, examples.collatz_step, examples.map_square) in flytesnacks/development; they run with sh and awk, nothing else. --no-examples skips them',
+      default: true,
+      allowNo: true,
     }),
     'opa-url': Flags.string({
       description:
@@ -105,6 +112,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
+      ...(this.flags.examples ? {} : {examples: false}),
       ...(eventsConfig ? {eventsConfig: (await import('node:path')).resolve(eventsConfig)} : {}),
       note: (l) => this.note(l),
     })
@@ -146,6 +154,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
               `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
               `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
               `Add users and clients in ${r.credentials.identities}; roles in ${r.credentials.policy}.`,
+            ]
+          : []),
+        ...(this.flags.examples && !r.alreadyRunning
+          ? [
+              'Example launch plans are in flytesnacks/development (`flytectl get launchplan -p flytesnacks -d development`); run one:',
+              'flytectl create execution --launchplan examples.hello_world -p flytesnacks -d development --wait',
             ]
           : []),
         'Stop it with `flytectl demo teardown`.',
