@@ -143,6 +143,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
     saveExecution(ctx, execution)
     return execution
   })
+  ctx.feed?.recorded({case: 'workflowEvent', value: e})
   // As FlyteAdmin: notifications go out after the terminal phase is recorded.
   if (TERMINAL_WORKFLOW_PHASES.has(e.phase)) publishNotifications(ctx, saved)
 }
@@ -306,6 +307,7 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
     const parentTaskKey = e.parentTaskMetadata?.id ? taskExecutionKey(e.parentTaskMetadata.id) : ''
     saveNodeExecution(ctx, n, {parentId: e.parentNodeMetadata?.nodeId ?? '', parentTaskKey, dynamic}, insert)
   })
+  ctx.feed?.recorded({case: 'nodeEvent', value: e})
 }
 
 // ---- task events ----
@@ -419,6 +421,7 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
       )
     }
   })
+  ctx.feed?.recorded({case: 'taskEvent', value: e})
 }
 
 export function createWorkflowEvent(
