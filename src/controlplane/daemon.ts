@@ -1,6 +1,6 @@
 /**
  * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir> [--auth]`.
- * Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
+ * `--no-examples` skips seeding the example launch plans. Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
  * token required on every call), then writes `<dataDir>/demo.pid`
  * (JSON: pid, port, host, startedAt, dataDir, auth) — the pid file appearing means "listening". SIGTERM or
  * SIGINT closes the server (running executions end ABORTED), removes the pid file and exits 0. A busy
@@ -42,6 +42,8 @@ export interface DaemonOptions {
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
   notifyWebhook?: string
+  /** Seed the example launch plans in flytesnacks (default true; `--no-examples` turns it off). */
+  examples?: boolean
   /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
   eventsConfig?: string
 }
@@ -101,6 +103,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'oidc-audience': {type: 'string', multiple: true},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
+      'no-examples': {type: 'boolean', default: false},
       'events-config': {type: 'string'},
     },
     strict: true,
@@ -143,6 +146,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     maxMessageBytes: bytes('max-message-size'),
     maxUploadBytes: bytes('max-upload-size'),
     auth: values.auth === true,
+    examples: values['no-examples'] !== true,
     ...(opaUrl ? {opaUrl} : {}),
     ...(oidcIssuer ? {oidcIssuer} : {}),
     ...(values['oidc-client-id'] ? {oidcClientId: values['oidc-client-id']} : {}),
@@ -185,6 +189,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
+    seedExamples: opts.examples !== false,
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
     ...(events ? {events} : {}),

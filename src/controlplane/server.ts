@@ -48,6 +48,8 @@ export interface ServerOptions {
   executor?: Executor
   /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
   seedProjects?: string[]
+  /** Register the example launch plans (./examples.ts) in flytesnacks/development when missing. */
+  seedExamples?: boolean
   /** Largest REST body and Connect/gRPC message, in bytes (default 16 MiB). */
   maxMessageBytes?: number
   /** Largest blob upload, in bytes (default 1 GiB). */
@@ -123,6 +125,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {
       registerProject(ctx, create(ProjectRegisterRequestSchema, {project: {id, name: id}}))
     }
+  }
+
+  if (opts.seedExamples) {
+    const examples = await import('./examples.js')
+    if (!examples.examplesSeeded(ctx)) examples.seedExamples(ctx)
   }
 
   const {createEventPublisher} = await import('./events/publisher.js')

@@ -15,6 +15,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --auth --oidc-issuer https://idp.example.com/oauth2/default --oidc-audience api://flyte',
     '<%= config.bin %> demo start --max-tasks 4',
+    '<%= config.bin %> demo start --no-examples',
     '<%= config.bin %> demo start --events-config events.yaml',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
@@ -59,6 +60,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
       description:
         'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
       default: false,
+    }),
+    examples: Flags.boolean({
+      description:
+        'Seed example launch plans (examples.hello_world, examples.arithmetic, examples.collatz_step, examples.map_square) in flytesnacks/development; they run with sh and awk, nothing else. --no-examples skips them',
+      default: true,
+      allowNo: true,
     }),
     'opa-url': Flags.string({
       description:
@@ -130,6 +137,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags['oidc-audience']?.length ? {oidcAudiences: this.flags['oidc-audience']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
+      ...(this.flags.examples ? {} : {examples: false}),
       ...(eventsConfig ? {eventsConfig: (await import('node:path')).resolve(eventsConfig)} : {}),
       note: (l) => this.note(l),
     })
@@ -177,6 +185,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
           ? [
               `Auth is on with the OIDC issuer ${r.oidcIssuer}: calls need its tokens (the config uses Pkce; for client credentials set admin.authType ClientSecret, admin.clientId and admin.clientSecretLocation).`,
               `Roles for its subjects and groups: ${r.dataDir}/auth/policy.yaml.`,
+            ]
+          : []),
+        ...(this.flags.examples && !r.alreadyRunning
+          ? [
+              'Example launch plans are in flytesnacks/development (`flytectl get launchplan -p flytesnacks -d development`); run one:',
+              'flytectl create execution --launchplan examples.hello_world -p flytesnacks -d development --wait',
             ]
           : []),
         'Stop it with `flytectl demo teardown`.',
