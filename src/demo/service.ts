@@ -114,6 +114,8 @@ export interface StartOptions {
   maxTasks?: number
   /** POST every notification message to this URL too. */
   notifyWebhook?: string
+  /** Delete the data of executions that ended longer ago than this (`30d`); off when unset. */
+  retain?: string
 }
 
 export interface StartResult {
@@ -291,6 +293,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
     ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
+    ...(opts.retain ? ['--retain', opts.retain] : []),
   ]
 }
 

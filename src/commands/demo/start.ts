@@ -14,6 +14,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --max-tasks 4',
+    '<%= config.bin %> demo start --retain 30d',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -44,6 +45,10 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
       min: 1,
     }),
+    retain: Flags.string({
+      description:
+        'Delete the inputs, outputs and logs of executions that ended longer ago than this (e.g. 30d, 12h), in the background; their rows stay, marked as expired. Off by default',
+    }),
     restart: Flags.boolean({
       description:
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
@@ -69,6 +74,15 @@ Running it again while it is up changes nothing, and says so when this shell's F
         hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
       })
     }
+    const retain = this.flags.retain
+    if (retain !== undefined) {
+      const {parseRetain} = await import('../../controlplane/retain.js')
+      const ms = parseRetain(retain)
+      if (typeof ms === 'string') {
+        const {CliError} = await import('../../cli/errors.js')
+        throw new CliError('usage', ms, {hint: 'Example: flytectl demo start --retain 30d'})
+      }
+    }
     const [{startDemo}, {parseByteSize, resolveEnvFlags}] = await Promise.all([
       import('../../demo/service.js'),
       import('../../demo/start-flags.js'),
@@ -85,11 +99,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
+      ...(retain ? {retain: retain.trim()} : {}),
       note: (l) => this.note(l),
     })
-    if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize)) {
+    if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize || retain)) {
       this.note(
-        'Note: the running control plane keeps the --env and size limits it was started with; add --restart to apply these.',
+        'Note: the running control plane keeps the --env, size limits and --retain it was started with; add --restart to apply these.',
       )
     }
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -116,6 +131,9 @@ Running it again while it is up changes nothing, and says so when this shell's F
         `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Notifications: ${r.dataDir}/notifications/outbox (one JSON file per message)`,
+        retain && !r.alreadyRunning
+          ? `Retention: the inputs, outputs and logs of an execution are deleted ${retain.trim()} after it ends; its rows stay.`
+          : '',
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
         r.port === 30080 && !r.auth ? 'With no config file at all, flytectl already targets localhost:30080.' : '',

@@ -107,6 +107,8 @@ const MIGRATIONS: string[] = [
   `,
   // 4: the scheduler's last fire time per schedule (project:domain:name:version), in ms since the epoch.
   `CREATE TABLE schedule_snapshots (schedule_key TEXT PRIMARY KEY, last_fire INTEGER NOT NULL);`,
+  // 5: retention (`demo start --retain`): the note kept on an execution whose data was deleted.
+  `ALTER TABLE executions ADD COLUMN data_expired TEXT NOT NULL DEFAULT '';`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
