@@ -116,6 +116,10 @@ export interface StartOptions {
   notifyWebhook?: string
   /** Delete the data of executions that ended longer ago than this (`30d`); off when unset. */
   retain?: string
+  /** false: do not seed the example launch plans in flytesnacks (`--no-examples`). */
+  examples?: boolean
+  /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
+  eventsConfig?: string
 }
 
 export interface StartResult {
@@ -294,6 +298,8 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
     ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
     ...(opts.retain ? ['--retain', opts.retain] : []),
+    ...(opts.examples === false ? ['--no-examples'] : []),
+    ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
   ]
 }
 
