@@ -88,8 +88,11 @@ export async function showEvents(
     ...(o.pollMs ? {pollMs: o.pollMs} : {}),
   })
   await chain
-  if (o.name && result.phase !== undefined) {
-    const failure = outcome(result.phase, {...scope, name: o.name})
+  if (o.name && result.phase !== undefined && result.phase !== WorkflowExecution_Phase.SUCCEEDED) {
+    // How the run ended is the exit status, as for --watch: 10 FAILED, 11 ABORTED, 12 TIMED_OUT.
+    const ref = {...scope, name: o.name}
+    const {outcomeError} = await import('./wait-execution.js')
+    const failure = await outcomeError(clients.admin, await clients.admin.getExecution({id: ref}), ref)
     if (failure) throw failure
   }
   return {
@@ -97,12 +100,4 @@ export async function showEvents(
     via: result.via,
     ...(result.phase !== undefined ? {phase: WorkflowExecution_Phase[result.phase]} : {}),
   }
-}
-
-/** null when the execution succeeded; else the error whose exit status says how it ended. */
-function outcome(phase: WorkflowExecution_Phase, ref: Scope & {name: string}): CliError | null {
-  if (phase === WorkflowExecution_Phase.SUCCEEDED) return null
-  return new CliError('partial-failure', `execution ${ref.name} ended ${WorkflowExecution_Phase[phase]}`, {
-    hint: `flytectl get execution ${ref.name} -p ${ref.project} -d ${ref.domain} --details`,
-  })
 }

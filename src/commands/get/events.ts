@@ -5,7 +5,7 @@ export default class GetEvents extends ClusterCommand<typeof GetEvents> {
   static override summary = 'Gets the events of executions: workflow, node and task phase changes, live with --follow'
   static override description = `Reads the control plane's event stream; against one without it (a FlyteAdmin) polls every second, saying so.
 Without --execution: the latest event of the 100 most recently updated executions of the project and domain (then every new event with --follow, until interrupted).
-With --execution: the latest event of the execution and of each node and task execution (then every new event with --follow, until the execution ends; exit 0 when it succeeded, otherwise the exit code of how it ended).
+With --execution: the latest event of the execution and of each node and task execution (then every new event with --follow, until the execution ends; exit 0 when it succeeded, 10 FAILED, 11 ABORTED, 12 TIMED_OUT).
 -o json with --follow prints one JSON object per line.`
   static override aliases = ['get:event']
   static override examples = [

@@ -167,8 +167,8 @@ describe('get events', () => {
     assert.equal(end.replayed, false)
     assert.ok(cli.lines.length > before)
     const code = await cli.exited
-    assert.notEqual(code, 0, 'an aborted execution is not a success')
-    assert.match(cli.stderr(), new RegExp(`execution ${id.name} ended ABORTED`))
+    assert.equal(code, 11, 'an aborted execution exits 11, as --watch and --wait')
+    assert.match(cli.stderr(), new RegExp(`execution ${id.name} ended ABORTED: stopped by the test`))
     // The aborted execution is the last line; no event is printed twice.
     assert.deepEqual(cli.lines.at(-1)!.phase, 'ABORTED')
     const keys = cli.lines.map((l) => `${l.kind}|${l.id}|${l.phase}|${JSON.stringify(l.event.phaseVersion ?? 0)}`)
