@@ -15,6 +15,7 @@ import type {WorkflowExecutionIdentifier} from '../gen/flyteidl/core/identifier_
 import type {PlaneContext} from './context.js'
 import type {AuthOptions} from './auth/index.js'
 import type {ExecutionJob, ExecutionSink, Executor} from './executor/types.js'
+import {parseRetain} from './retain.js'
 
 export const EXIT_PORT_BUSY = 10
 export const EXIT_USAGE = 2
@@ -42,6 +43,8 @@ export interface DaemonOptions {
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
   notifyWebhook?: string
+  /** Delete the data of executions that ended longer ago than this, as written (`30d`); off when unset. */
+  retain?: string
   /** Seed the example launch plans in flytesnacks (default true; `--no-examples` turns it off). */
   examples?: boolean
   /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
@@ -66,8 +69,13 @@ export class DeferredExecutor implements Executor {
     void this.load().catch(() => {})
   }
 
+  /** Set once loaded. */
+  private executor?: Executor
+
   private load(): Promise<Executor> {
-    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor({maxProcesses: this.maxProcesses}))
+    this.loaded ??= import('./executor/local.js').then(
+      (m) => (this.executor = new m.LocalExecutor({maxProcesses: this.maxProcesses})),
+    )
     return this.loaded
   }
 
@@ -80,6 +88,10 @@ export class DeferredExecutor implements Executor {
 
   async terminate(executionId: WorkflowExecutionIdentifier, cause: string): Promise<void> {
     if (this.loaded) await (await this.loaded).terminate(executionId, cause)
+  }
+
+  isRunning(executionId: WorkflowExecutionIdentifier): boolean {
+    return this.executor?.isRunning?.(executionId) ?? false
   }
 
   async close(): Promise<void> {
@@ -103,6 +115,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'oidc-audience': {type: 'string', multiple: true},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
+      retain: {type: 'string'},
       'no-examples': {type: 'boolean', default: false},
       'events-config': {type: 'string'},
     },
@@ -125,6 +138,11 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   const notifyWebhook = values['notify-webhook']
   if (notifyWebhook !== undefined && !/^https?:\/\/[^\s]+$/.test(notifyWebhook)) {
     throw new Error(`invalid --notify-webhook ${notifyWebhook}: an http(s) URL is needed`)
+  }
+  const retain = values.retain
+  if (retain !== undefined) {
+    const ms = parseRetain(retain)
+    if (typeof ms === 'string') throw new Error(ms)
   }
   const opaUrl = values['opa-url']
   if (opaUrl !== undefined) {
@@ -153,6 +171,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     ...(values['oidc-audience']?.length ? {oidcAudiences: values['oidc-audience']} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
+    ...(retain ? {retain: retain.trim()} : {}),
     ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
   }
 }
@@ -174,7 +193,7 @@ function daemonAuthOptions(opts: DaemonOptions): AuthOptions {
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true, mode: 0o700})
-  const [{startServer}, {startScheduler, startWebhookNotifier}] = await Promise.all([
+  const [{startServer}, {startRetention, startScheduler, startWebhookNotifier}] = await Promise.all([
     import('./server.js'),
     import('./background.js'),
   ])
@@ -197,6 +216,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     background: [
       (ctx) => startScheduler(ctx),
       ...(opts.notifyWebhook ? [(ctx: PlaneContext) => startWebhookNotifier(ctx, opts.notifyWebhook!)] : []),
+      ...(opts.retain ? [(ctx: PlaneContext) => startRetention(ctx, opts.retain!)] : []),
     ],
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
@@ -209,6 +229,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     auth: opts.auth === true,
     ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
     ...(opts.oidcIssuer ? {oidcIssuer: opts.oidcIssuer} : {}),
+    ...(opts.retain ? {retain: opts.retain} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')
