@@ -36,6 +36,7 @@ import {
   type Handler,
 } from './edge.js'
 import type {AuthOptions} from './auth/index.js'
+import type {EventsConfig} from './events/config.js'
 import {createConsole, type ConsoleSite} from './console/serve.js'
 import {PlaneMetrics} from './metrics.js'
 import {EventFeed} from './event-feed.js'
@@ -47,12 +48,16 @@ export interface ServerOptions {
   executor?: Executor
   /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
   seedProjects?: string[]
+  /** Register the example launch plans (./examples.ts) in flytesnacks/development when missing. */
+  seedExamples?: boolean
   /** Largest REST body and Connect/gRPC message, in bytes (default 16 MiB). */
   maxMessageBytes?: number
   /** Largest blob upload, in bytes (default 1 GiB). */
   maxUploadBytes?: number
   /** Auth on: the plane's OAuth2 server, and a token on every call (see ./auth/index.ts). */
   auth?: AuthOptions
+  /** Event publisher settings (FlyteAdmin's cloudEvents/externalEvents); default: the NDJSON file only. */
+  events?: EventsConfig
   /** Work beside the services (scheduler, notifier, retention), started once listening, stopped first. */
   background?: Array<(ctx: PlaneContext) => {stop(): Promise<void>}>
 }
@@ -122,6 +127,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   }
 
+  if (opts.seedExamples) {
+    const examples = await import('./examples.js')
+    if (!examples.examplesSeeded(ctx)) examples.seedExamples(ctx)
+  }
+
+  const {createEventPublisher} = await import('./events/publisher.js')
+  const events = await createEventPublisher(ctx, opts.events)
+  ctx.events = events
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)
@@ -187,6 +200,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   baseUrl = `http://${urlHost}:${port}`
   authorities = allowedAuthorities(host, port)
   const background = (opts.background ?? []).map((start) => start(ctx))
+  events.start()
 
   let closed: Promise<void> | undefined
   return {
@@ -203,6 +217,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         })
         for (const b of background) await b.stop()
         await opts.executor?.close()
+        await events.stop()
         await ctx.auth?.close()
         ctx.closing = true
         db.close()

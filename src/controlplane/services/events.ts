@@ -141,6 +141,7 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
       default:
     }
     saveExecution(ctx, execution)
+    ctx.events?.record({kind: 'workflow', event: e})
     return execution
   })
   ctx.feed?.recorded({case: 'workflowEvent', value: e})
@@ -306,6 +307,7 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
     }
     const parentTaskKey = e.parentTaskMetadata?.id ? taskExecutionKey(e.parentTaskMetadata.id) : ''
     saveNodeExecution(ctx, n, {parentId: e.parentNodeMetadata?.nodeId ?? '', parentTaskKey, dynamic}, insert)
+    ctx.events?.record({kind: 'node', event: e})
   })
   ctx.feed?.recorded({case: 'nodeEvent', value: e})
 }
@@ -420,6 +422,7 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
         ...taskKeyParams(id),
       )
     }
+    ctx.events?.record({kind: 'task', event: e})
   })
   ctx.feed?.recorded({case: 'taskEvent', value: e})
 }
