@@ -45,9 +45,9 @@ export const loginEnabled = () =>
  */
 export function signIn() {
   if (!loginEnabled()) return false
-  const last = Number(sessionStorage.getItem('flyte-console-login') ?? 0)
+  const last = Number(window.sessionStorage.getItem('flyte-console-login') ?? 0)
   if (Date.now() - last < 15_000) return false
-  sessionStorage.setItem('flyte-console-login', String(Date.now()))
+  window.sessionStorage.setItem('flyte-console-login', String(Date.now()))
   location.assign(`/login?redirect_url=${encodeURIComponent(location.pathname + location.search)}`)
   return true
 }
