@@ -37,6 +37,7 @@ import {
 } from './edge.js'
 import type {AuthOptions} from './auth/index.js'
 import type {EventsConfig} from './events/config.js'
+import type {PublisherStats} from './events/publisher.js'
 import {createConsole, type ConsoleSite} from './console/serve.js'
 import {PlaneMetrics} from './metrics.js'
 import {EventFeed} from './event-feed.js'
@@ -69,6 +70,8 @@ export interface RunningServer {
   url: string
   /** Stops accepting connections, closes open ones, the executor and the database. */
   close(): Promise<void>
+  /** The event publisher's counts and publish lag per sink. */
+  publisherStats(): PublisherStats
 }
 
 /** A file to append one line per RPC to (`<iso time> <service>/<method> <code> <ms>ms`), for debugging clients. */
@@ -213,6 +216,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     port,
     url: baseUrl,
+    publisherStats: () => events.stats(),
     close() {
       closed ??= (async () => {
         await new Promise<void>((ok) => {

@@ -51,6 +51,7 @@ export interface SinkStats {
 
 export interface PublisherStats {
   recorded: number
+  unpublishable: number
   sinks: SinkStats[]
 }
 
@@ -92,6 +93,7 @@ class Deliverer {
   private stopped = false
   private loop: Promise<void> | undefined
   private delayMs = 0
+  private kicked = false
 
   constructor(
     private readonly ctx: PlaneContext,
@@ -181,6 +183,7 @@ class Deliverer {
 
   kick(): void {
     if (this.delayMs > 0) return // backing off: the timer wakes it
+    this.kicked = true
     const w = this.wake
     this.wake = undefined
     w?.()
@@ -189,6 +192,7 @@ class Deliverer {
   start(): void {
     this.loop = (async () => {
       while (!this.stopped) {
+        this.kicked = false
         try {
           await this.pass()
           this.delayMs = 0
@@ -206,6 +210,7 @@ class Deliverer {
           }
         }
         if (this.stopped) break
+        if (this.kicked && this.delayMs === 0) continue // events came in while this pass ran
         await new Promise<void>((resolve) => {
           this.wake = resolve
           this.timer = setTimeout(() => {
@@ -234,6 +239,8 @@ export class EventPublisher {
   private pruner: NodeJS.Timeout | undefined
   private metrics: PublisherMetrics | undefined
   recorded = 0
+  /** Events that could not be turned into CloudEvents (logged, not published). */
+  unpublishable = 0
 
   constructor(
     private readonly ctx: PlaneContext,
@@ -263,8 +270,20 @@ export class EventPublisher {
     )
   }
 
-  /** Writes the outbox rows of one accepted event; called inside the transaction that stores it. */
+  /**
+   * Writes the outbox rows of one accepted event; called inside the transaction that stores it. An
+   * event that cannot be turned into a CloudEvent is logged and not published: recording it goes on.
+   */
   record(e: RawEvent): void {
+    try {
+      this.write(e)
+    } catch (err) {
+      this.unpublishable++
+      process.stderr.write(`${new Date().toISOString()} events: not published: ${(err as Error).message}\n`)
+    }
+  }
+
+  private write(e: RawEvent): void {
     const at = Date.now() * 1000
     let enrichment: Enrichment | undefined
     for (const plan of this.plans) {
@@ -370,6 +389,7 @@ export class EventPublisher {
     const last = this.ctx.db.get<{seq: number | null}>('SELECT MAX(seq) AS seq FROM event_outbox')?.seq ?? 0
     return {
       recorded: this.recorded,
+      unpublishable: this.unpublishable,
       sinks: this.deliverers.map((d) => {
         const from = d.offset()
         const pending = d.sink.stream
