@@ -36,7 +36,7 @@ export function isSecurityFix(labels: string[], config: BackportConfig): boolean
 
 /**
  * The targets for one source: `--to` wins; otherwise the branches its labels name, plus the policy
- * branches (the previous release branch; `securityDepth` back for security fixes) when no label names
+ * branches (the newest release branch; `securityDepth` back for security fixes) when no label names
  * a branch or the fix is a security fix. With `policyOnlyWhenAsked`, bot runs stay quiet for PRs that
  * carry no backport label at all.
  */

@@ -27,6 +27,8 @@ export interface ShowExecutionOptions {
   out: (text: string) => void
   note: (text: string) => void
   json?: boolean
+  /** -o/--output was on the command line (the default format is not a request for a table). */
+  outputGiven?: boolean
   /** Poll interval for --watch against a control plane without the event stream. */
   intervalMs?: number
   /** The plane's event stream: --watch reads the execution again when it records an event. */
@@ -61,7 +63,9 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
     o.out(await renderRows(json, {format: o.format, columns: []}))
   } else {
     if (o.format !== 'table') throw new CliError('usage', 'visualization is only supported on workflows')
-    o.note('TABLE format is not supported on detailed view and defaults to tree view. Choose either json/yaml')
+    // Only when -o table was asked for: the tree is simply the default view.
+    if (o.outputGiven)
+      o.note('TABLE format is not supported on detailed view and defaults to tree view. Choose either json/yaml')
     o.out(renderTree(execution, nodes))
   }
   return json

@@ -65,6 +65,7 @@ export async function getProject(admin: AdminClient, id: string): Promise<Projec
   try {
     return await admin.getProject({id})
   } catch (err) {
+    if (err instanceof ConnectError && err.code === Code.NotFound) throw notFound('project', id)
     if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
   }
   // Older control planes have no GetProject: filter the list by identifier (archived included).
@@ -98,9 +99,11 @@ async function emptyScopeExists(admin: AdminClient, scope: Scope, listing: Listi
   return listing
 }
 
-function notFound(kind: string, what: string): CliError {
+function notFound(kind: string, what: string, scope?: Scope): CliError {
   return new CliError('not-found', `${kind} ${what} not found`, {
-    hint: `List what exists with \`flytectl get ${kind}\`${kind === 'project' ? '' : ' -p <project> -d <domain>'}.`,
+    hint: scope
+      ? `List what exists with \`flytectl get ${kind} -p ${scope.project} -d ${scope.domain}\`.`
+      : `List what exists with \`flytectl get ${kind}\`.`,
   })
 }
 
@@ -127,7 +130,7 @@ async function oneVersion<M>(
 ): Promise<Listing | undefined> {
   if (q.name && q.latest) {
     const found = await rpc.list(listRequest(scope, q.name, latestParams(q.filter)))
-    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`)
+    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`, scope)
     return {rows: found.map(toRow), nextToken: '', shape: 'detail'}
   }
   if (q.name && q.version) {
@@ -144,7 +147,7 @@ export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery)
   })
   if (one) return one
   const res = await admin.listTasks(listRequest(scope, q.name ?? '', listParams(q.filter)))
-  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
+  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   return emptyScopeExists(admin, scope, {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'})
 }
 
@@ -182,7 +185,7 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     let version = q.version
     if (q.latest) {
       const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
-      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
       version = res.workflows[0]!.id!.version
     }
     const w = await admin.getWorkflow({
@@ -191,7 +194,7 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     return {rows: [toRow(w)], nextToken: '', shape: 'detail'}
   }
   const res = await admin.listWorkflows(listRequest(scope, q.name, listParams(q.filter)))
-  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   return {rows: res.workflows.map(toRow), nextToken: res.token, shape: 'versions'}
 }
 
@@ -202,7 +205,7 @@ export async function getWorkflowMessages(admin: AdminClient, scope: Scope, q: E
   let version = q.version
   if (q.latest || !version) {
     const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
-    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
     version = res.workflows[0]!.id!.version
   }
   return admin.getWorkflow({id: {resourceType: ResourceType.WORKFLOW, ...scope, name: q.name, version}})
@@ -227,7 +230,7 @@ export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: Launch
   if (q.workflow) p.filters = andFilters(p.filters, `eq(workflow.name,${q.workflow})`)
   const res = await admin.listLaunchPlans(listRequest(scope, q.name ?? '', p))
   if (q.name && res.launchPlans.length === 0)
-    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
+    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   const listing: Listing = {rows: res.launchPlans.map(toRow), nextToken: res.token, shape: q.name ? 'detail' : 'list'}
   return emptyScopeExists(admin, scope, listing)
 }

@@ -5,14 +5,14 @@ import type {AuditReport} from '../../backport/audit.js'
 
 export default class BackportAudit extends BaseCommand<typeof BackportAudit> {
   static override summary = 'List merged fixes missing from the supported release branches.'
-  static override description = `Looks at merged PRs on each repository's default branch that carry a fix label (fix, bug, security by default) or a backport label, works out their targets as \`flytectl backport\` would (the previous release branch, two back for security), and reports those not found on a supported release branch (by -x trailer, patch-id or "(#PR)" in a commit title). Reads only. Exit 8 when something is missing.`
+  static override description = `Looks at merged PRs on each repository's default branch that carry a fix label (fix, bug, security by default) or a backport label, works out their targets as \`flytectl backport\` would (the newest release branch, the two newest for security), and reports those not found on a supported release branch (by -x trailer, patch-id or "(#PR)" in a commit title). Reads only. Exit 8 when something is missing.`
   static override examples = [
     '<%= config.bin %> backport audit --repo flyteorg/flyte --repo flyteorg/flytekit',
     '<%= config.bin %> backport audit --manifest templates/release.yaml --json',
   ]
   static override flags = {
     repo: Flags.string({char: 'R', description: 'owner/name (repeatable)', multiple: true}),
-    manifest: Flags.string({description: 'YAML file with a repos: list (or a release manifest)'}),
+    manifest: Flags.string({char: 'm', description: 'YAML file with a repos: list (or a release manifest)'}),
     ...forgeFlags,
     'cache-dir': Flags.string({description: 'clone cache (default: $XDG_CACHE_HOME/flytectl/repos)'}),
   }

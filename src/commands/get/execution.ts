@@ -39,6 +39,7 @@ export default class GetExecution extends ClusterCommand<typeof GetExecution> {
       out: (t) => this.out(t),
       note: (t) => this.note(t),
       json: this.jsonEnabled(),
+      outputGiven: this.argv.some((a) => /^(-o|--output)(=|$)|^-o./.test(a)),
     })
   }
 }
