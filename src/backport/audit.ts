@@ -3,6 +3,7 @@
  * release branches, across the repositories of a manifest. Reads only.
  */
 import {CliError} from '../cli/errors.js'
+import {quoteValue} from '../versioning/parse.js'
 import type {Forge} from '../forge/types.js'
 import type {GitLayer} from '../git/types.js'
 import type {ForgePull} from '../forge/types.js'
@@ -74,7 +75,9 @@ export async function auditBackports(
     svc.note?.(`${repo}: reading history`)
     const clone = await git.clone(info.cloneUrl)
     const branches = await clone.remoteBranches()
-    const supported = releaseBranches(branches, config.releaseBranchPattern).slice(0, config.supportedBranches)
+    const supported = releaseBranches(branches, config.releaseBranchPattern, (b, reason) =>
+      svc.note?.(`${repo}: ${quoteValue(b)} is not a release branch: ${reason}`),
+    ).slice(0, config.supportedBranches)
     const summary: AuditRepoSummary = {repo, supportedBranches: supported, checkedPulls: 0, missing: 0}
     repos.push(summary)
     if (supported.length === 0) continue

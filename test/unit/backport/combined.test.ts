@@ -128,3 +128,22 @@ describe('backport branch and title templates', () => {
     )
   })
 })
+
+describe('release branch numbers go through the strict version parser', () => {
+  it('a leading zero makes a branch no release branch, reported with the reason', async () => {
+    const {releaseBranches} = await import('../../../src/backport/targets.js')
+    const {targetVersion} = await import('../../../src/backport/plan.js')
+    const bad: string[] = []
+    const pattern = parseBackportConfig({}).releaseBranchPattern
+    const out = releaseBranches(['release-v1.13', 'release-v01.14', 'release-v1.014', 'release-1.2'], pattern, (b, r) =>
+      bad.push(`${b}: ${r}`),
+    )
+    assert.deepEqual(out, ['release-v1.13', 'release-1.2'])
+    assert.deepEqual(bad, [
+      'release-v01.14: the major number "01" has a leading zero',
+      'release-v1.014: the minor number "014" has a leading zero',
+    ])
+    assert.equal(targetVersion('release-v1.13'), '1.13')
+    assert.equal(targetVersion('release-v01.13'), 'release-v01.13')
+  })
+})
