@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {runCli, tempHome} from '../../support/cli.js'
+import {freePort} from '../../support/net.js'
 import {startGitHubSimulator, type GitHubSimulator} from '../../support/github/index.js'
 
 const TOKEN = 'ghp_e2eGoodToken0000000000000000000000000'
@@ -98,6 +99,21 @@ repos:
       res.stderr,
       'Error: GitHub: cannot reach flytectl-test.invalid: the host name does not resolve (DNS)\n' +
         'Hint: Check the network connection and the GitHub URL (--github-url, GITHUB_API_URL), then re-run.\n',
+    )
+  })
+
+  it('a GitHub host that refuses the connection is named (exit 6), not reported as a 500', async () => {
+    const port = await freePort()
+    const res = await runCli(['release', 'status', '--manifest', manifest], {
+      env: env({GITHUB_API_URL: `http://127.0.0.1:${port}/api/v3`}),
+    })
+    assert.equal(res.code, 6, res.stderr)
+    assert.match(
+      res.stderr,
+      new RegExp(
+        `^Error: GitHub: cannot get repository o/flyte: 127\\.0\\.0\\.1:${port} could not be reached \\(connect ECONNREFUSED`,
+        'm',
+      ),
     )
   })
 
