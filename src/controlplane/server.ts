@@ -59,6 +59,8 @@ export interface ServerOptions {
   auth?: AuthOptions
   /** Event publisher settings (FlyteAdmin's cloudEvents/externalEvents); default: the NDJSON file only. */
   events?: EventsConfig
+  /** Push the metrics to this StatsD server (UDP) every `intervalMs` (default 10 s). */
+  statsd?: {host: string; port: number; intervalMs?: number}
   /** Work beside the services (scheduler, notifier, retention), started once listening, stopped first. */
   background?: Array<(ctx: PlaneContext) => {stop(): Promise<void>}>
 }
@@ -203,6 +205,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   baseUrl = `http://${urlHost}:${port}`
   authorities = allowedAuthorities(host, port)
   const background = (opts.background ?? []).map((start) => start(ctx))
+  const statsd = opts.statsd
+    ? (await import('./statsd.js')).startStatsdPush(metrics, opts.statsd, {
+        ...(opts.statsd.intervalMs ? {intervalMs: opts.statsd.intervalMs} : {}),
+      })
+    : undefined
   events.start()
 
   let closed: Promise<void> | undefined
@@ -220,6 +227,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           h1.close()
         })
         for (const b of background) await b.stop()
+        await statsd?.stop()
         await opts.executor?.close()
         await events.stop()
         await ctx.auth?.close()

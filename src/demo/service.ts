@@ -155,6 +155,8 @@ export interface StartOptions {
   examples?: boolean
   /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
   eventsConfig?: string
+  /** Push metrics to this StatsD server (`host:port`). */
+  statsd?: string
 }
 
 export interface StartResult {
@@ -349,6 +351,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.retain ? ['--retain', opts.retain] : []),
     ...(opts.examples === false ? ['--no-examples'] : []),
     ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
+    ...(opts.statsd ? ['--statsd', opts.statsd] : []),
   ]
 }
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {createServer, type Http2Server} from 'node:http2'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
@@ -258,6 +258,15 @@ describe('get events', () => {
     assert.equal(await exited, 11, stderr)
     assert.equal(stdout.trim().split('\n').at(-1), `execution ${id.name} ABORTED`)
     assert.doesNotMatch(stderr, /no event stream/)
+  })
+
+  it('demo start --statsd refuses what is not host:port before starting anything (exit 2)', async () => {
+    const r = await runCli(['demo', 'start', '--statsd', 'localhost', '--dataDir', join(home, 'never')], {
+      env: {HOME: home},
+    })
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(r.stderr, /invalid --statsd "localhost": expected host:port/)
+    assert.equal(existsSync(join(home, 'never')), false)
   })
 
   describe('against a server without the event stream', () => {
