@@ -1,5 +1,6 @@
 // Generates src/gen/ from the .proto files in @flyteorg/flyteidl (plus proto/vendor: google/api
-// annotations and stubbed openapiv2 options) with buf + protoc-gen-es.
+// annotations and stubbed openapiv2 options) and the plane's own protos in proto/flytectl, with
+// buf + protoc-gen-es.
 //   node scripts/gen.js           regenerate src/gen
 //   node scripts/gen.js --check   report "stale:" when src/gen differs from what the protos generate
 import {execFileSync} from 'node:child_process'
@@ -10,7 +11,7 @@ import {join, relative} from 'node:path'
 const root = new URL('..', import.meta.url).pathname
 const check = process.argv.includes('--check')
 // The packages flytectl and its control plane use; their imports come along (include_imports).
-const ROOTS = ['flyteidl/admin', 'flyteidl/core', 'flyteidl/event', 'flyteidl/service']
+const ROOTS = ['flyteidl/admin', 'flyteidl/core', 'flyteidl/event', 'flyteidl/service', 'flytectl']
 
 const stage = mkdtempSync(join(tmpdir(), 'flytectl-proto-'))
 const outDir = check ? mkdtempSync(join(tmpdir(), 'flytectl-gen-')) : join(root, 'src', 'gen')
@@ -19,6 +20,7 @@ try {
     recursive: true,
   })
   cpSync(join(root, 'proto', 'vendor'), stage, {recursive: true})
+  cpSync(join(root, 'proto', 'flytectl'), join(stage, 'flytectl'), {recursive: true})
   writeFileSync(join(stage, 'buf.yaml'), 'version: v2\n')
   const template = readFileSync(join(root, 'buf.gen.yaml'), 'utf8').replace(
     'out: src/gen',

@@ -18,6 +18,7 @@ const services = [
   ...Object.values(await import(join(gen, 'auth_pb.js'))),
   ...Object.values(await import(join(gen, 'identity_pb.js'))),
   ...Object.values(await import(join(gen, 'signal_pb.js'))),
+  ...Object.values(await import(join(root, 'dist', 'src', 'gen', 'flytectl', 'plane', 'v1', 'events_pb.js'))),
 ].filter((x) => x?.kind === 'service')
 
 /** Every message and enum a message reaches through its fields, by full name → descriptor. */

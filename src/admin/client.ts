@@ -16,6 +16,7 @@ import type {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
 import type {SignalService} from '../gen/flyteidl/service/signal_pb.js'
 import type {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import type {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
+import type {ExecutionEventService} from '../gen/flytectl/plane/v1/events_pb.js'
 import {tokenCachePath, type TokenCache} from './auth/token-cache.js'
 import type {Transports} from './client-transport.js'
 import {durationMs, parseEndpoint, type ParsedEndpoint} from './endpoint.js'
@@ -28,6 +29,8 @@ export type DataProxyClient = Client<typeof DataProxyService>
 export type SignalClient = Client<typeof SignalService>
 export type AuthMetadataClient = Client<typeof AuthMetadataService>
 export type IdentityClient = Client<typeof IdentityService>
+/** The embedded plane's event stream (a FlyteAdmin answers Unimplemented). */
+export type ExecutionEventClient = Client<typeof ExecutionEventService>
 
 export interface AdminClients {
   admin: AdminClient
@@ -35,6 +38,7 @@ export interface AdminClients {
   signal: SignalClient
   authMetadata: AuthMetadataClient
   identity: IdentityClient
+  events: ExecutionEventClient
   /** The endpoint as a URL (`http://127.0.0.1:30080` or `https://host:443`). */
   endpoint: string
   connection: ConnectionInfo
@@ -96,6 +100,7 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
     signal: lazyClient<typeof SignalService>('flyteidl.service.SignalService', transport, fast),
     authMetadata,
     identity: lazyClient<typeof IdentityService>('flyteidl.service.IdentityService', transport, fast),
+    events: lazyClient<typeof ExecutionEventService>('flytectl.plane.v1.ExecutionEventService', transport),
     endpoint: parsed.url,
     connection,
     close: () => {

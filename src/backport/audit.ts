@@ -5,8 +5,10 @@
 import {CliError} from '../cli/errors.js'
 import type {Forge} from '../forge/types.js'
 import type {GitLayer} from '../git/types.js'
-import type {BackportConfig} from './config.js'
-import {backportBranch} from './plan.js'
+import type {ForgePull} from '../forge/types.js'
+import {pullsInSubject, sourcesInBranch} from './combined.js'
+import {formatsFor, type BackportConfig, type BackportFormats} from './config.js'
+import {targetVersion} from './plan.js'
 import {labelTargets, releaseBranches, resolveTargets} from './targets.js'
 
 export interface AuditFinding {
@@ -58,7 +60,7 @@ export function reposFromManifest(doc: unknown): string[] {
 }
 
 export async function auditBackports(
-  input: {repos: string[]; config: BackportConfig},
+  input: {repos: string[]; config: BackportConfig; formats?: Record<string, Partial<BackportFormats>>},
   svc: {forge: Forge; git: GitLayer; note?: (line: string) => void},
 ): Promise<AuditReport> {
   const {forge, git} = svc
@@ -88,7 +90,13 @@ export async function auditBackports(
         if (issue.isPullRequest) numbers.add(issue.number)
       }
     }
-    const openPulls = await forge.listPulls(repo, {state: 'open'})
+    // Backport PRs (open, or merged into a release branch) that may carry several sources.
+    const backportPulls: ForgePull[] = []
+    for (const base of supported) {
+      for (const p of await forge.listPulls(repo, {state: 'all', base}))
+        if (p.state === 'open' || p.merged) backportPulls.push(p)
+    }
+    const formats = formatsFor(config, repo, input.formats)
     for (const number of [...numbers].sort((a, b) => a - b)) {
       const pull = await forge.getPull(repo, number)
       if (!pull?.merged || pull.base !== info.defaultBranch || !pull.mergeCommitSha) continue
@@ -101,8 +109,15 @@ export async function auditBackports(
         // The merge commit (squash, merge) or the last rebased commit stands for the PR: found by
         // ancestry, `-x` trailer, patch-id, or "(#PR)" in a commit title on the release branch.
         if (await clone.contains(target.branch, pull.mergeCommitSha, {pr: number})) continue
-        const branch = backportBranch(String(number), target.branch)
-        const open = openPulls.find((p) => p.head === branch || p.head.endsWith(`:${branch}`))
+        const values = {
+          targetBranch: target.branch,
+          targetVersion: targetVersion(target.branch, config.releaseBranchPattern),
+          sourceBranch: info.defaultBranch,
+        }
+        const porting = backportPulls.filter((p) => carries(p, number, target.branch, formats, values))
+        // A merged combined backport whose squash subject no longer names this fix (its branch did).
+        if (porting.some((p) => p.merged)) continue
+        const open = porting.find((p) => p.state === 'open')
         findings.push({
           repo,
           pr: number,
@@ -122,4 +137,22 @@ export async function auditBackports(
     repos,
     api: {reads: forge.counters.reads - start.reads, writes: forge.counters.writes - start.writes},
   }
+}
+
+/**
+ * An open PR into `target` that ports `number`: its branch, read back through the branch template,
+ * names it (`backport-2813-to-…`, `downstream--2940-2994-to-…`), or its title does
+ * (`Backport #5788, #5855, and #5769 to release v1.13`, `bp 5795 5987`).
+ */
+function carries(
+  pull: ForgePull,
+  number: number,
+  target: string,
+  formats: BackportFormats,
+  values: {targetBranch: string; targetVersion: string; sourceBranch: string},
+): boolean {
+  if (pull.base !== target || pull.number === number) return false
+  const head = pull.head.includes(':') ? pull.head.slice(pull.head.indexOf(':') + 1) : pull.head
+  if (sourcesInBranch(head, formats.backportBranchName, values)?.includes(String(number))) return true
+  return pullsInSubject(pull.title).includes(number)
 }

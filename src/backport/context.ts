@@ -71,6 +71,15 @@ export async function loadBackportConfig(loaded: {config: Record<string, unknown
   return parseBackportConfig(loaded.config.backport, loaded.location.path ?? 'config')
 }
 
+/** A manifest file (a `repos:` list or a release manifest) read as YAML; bad input exits 3 naming it. */
+export async function readManifestDoc(path: string): Promise<unknown> {
+  const [{readFile}, {readYamlText}] = await Promise.all([import('node:fs/promises'), import('../config/yaml-read.js')])
+  const text = await readFile(path, 'utf8').catch((err: Error) => {
+    throw new CliError('invalid-input', `cannot read manifest ${path}: ${err.message}`)
+  })
+  return readYamlText(text, `manifest ${path}`)
+}
+
 export async function renderReport(report: BackportReport): Promise<string> {
   const {renderTable} = await import('../cli/printer.js')
   const table = renderTable(

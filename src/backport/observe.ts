@@ -6,7 +6,7 @@ import {CliError} from '../cli/errors.js'
 import type {Forge, ForgePull} from '../forge/types.js'
 import type {RepoClone} from '../git/types.js'
 import type {BackportSource, ExistingPull, ObservedTarget, SourceCommit} from './model.js'
-import {backportBranch} from './plan.js'
+import {backportBranch, type Naming} from './plan.js'
 import type {BackportTarget} from './targets.js'
 
 type LogEntry = {sha: string; subject: string; body: string; parents: string[]}
@@ -130,8 +130,9 @@ export async function observeTarget(
   source: BackportSource,
   target: BackportTarget,
   remoteBranches: string[],
+  naming?: Naming,
 ): Promise<ObservedTarget> {
-  const branch = backportBranch(source.key, target.branch)
+  const branch = backportBranch([source], target.branch, naming)
   const targetExists = remoteBranches.includes(target.branch)
   const branchExists = remoteBranches.includes(branch)
   const containsAll = async (ref: string) => {

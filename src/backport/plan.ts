@@ -2,19 +2,74 @@
  * The backport planner: a pure function from sources, targets and observed remote state to an
  * ordered plan. Nothing here reads git or the forge.
  */
-import type {BackportConfig} from './config.js'
+import {CliError} from '../cli/errors.js'
+import {quoteValue} from '../versioning/parse.js'
+import {branchNameProblem, numberList, renderTemplate, type TemplateValues} from './combined.js'
+import {DEFAULT_FORMATS, type BackportConfig, type BackportFormats} from './config.js'
 import type {BackportPlan, BackportSource, ConflictPolicy, ObservedTarget, PlanItem, StepName} from './model.js'
 
 export const BODY_MARKER = 'flytectl-backport'
 
-export function backportBranch(sourceKey: string, target: string): string {
-  return `backport-${sourceKey}-to-${target}`
+/** How backport branches and titles are named for one repository. */
+export interface Naming {
+  formats: BackportFormats
+  /** Release branch pattern (groups 1 and 2: major, minor) for {{targetVersion}}. */
+  releaseBranchPattern?: string
+  sourceBranch?: string
 }
 
-/** `[release-v1.13] Fix the thing (#123)`; a commit subject keeps its own `(#N)`. */
-export function backportTitle(source: BackportSource, target: string): string {
-  const suffix = source.pr !== undefined && !source.title.endsWith(`(#${source.pr})`) ? ` (#${source.pr})` : ''
-  return `[${target}] ${source.title}${suffix}`
+const DEFAULT_NAMING: Naming = {formats: DEFAULT_FORMATS}
+
+/** `1.13` for `release-v1.13` (through the release branch pattern), else the branch itself. */
+export function targetVersion(target: string, pattern = '^release-v?(\\d+)\\.(\\d+)$'): string {
+  const m = new RegExp(pattern).exec(target)
+  return m?.[1] !== undefined && m[2] !== undefined ? `${m[1]}.${m[2]}` : target
+}
+
+type Named = Pick<BackportSource, 'key' | 'pr' | 'title'>
+
+/** A subject with its PR number: `<title> (#N)`, unless the title already ends with it. */
+function withNumber(source: Named): string {
+  return source.pr !== undefined && !source.title.endsWith(`(#${source.pr})`)
+    ? `${source.title} (#${source.pr})`
+    : source.title
+}
+
+export function templateValues(sources: Named[], target: string, naming: Naming = DEFAULT_NAMING): TemplateValues {
+  const first = sources[0]!
+  return {
+    targetBranch: target,
+    targetVersion: targetVersion(target, naming.releaseBranchPattern),
+    sourceBranch: naming.sourceBranch ?? '',
+    sources: sources.map((s) => s.key).join('-'),
+    refValues: sources.map((s) => (s.pr !== undefined ? `pr-${s.pr}` : `commit-${s.key}`)).join('_'),
+    sourceNumbers: numberList(sources.map((s) => s.key)),
+    commitMessages: sources.map(withNumber).join(' | '),
+    'sourcePullRequest.number': first.pr !== undefined ? String(first.pr) : first.key,
+    'sourcePullRequest.title': first.title,
+  }
+}
+
+/** The backport branch for these sources and target (`backport-2813-to-release-v1.13` by default). */
+export function backportBranch(sources: string | Named[], target: string, naming: Naming = DEFAULT_NAMING): string {
+  const list = typeof sources === 'string' ? [{key: sources, title: ''}] : sources
+  const name = renderTemplate(naming.formats.backportBranchName, templateValues(list, target, naming))
+  const problem = branchNameProblem(name)
+  if (problem) {
+    throw new CliError('config-invalid', `backport.backportBranchName renders ${quoteValue(name)}: ${problem}`, {
+      hint: 'Fix the template in the backport: section (or the manifest).',
+    })
+  }
+  return name
+}
+
+/** `[release-v1.13] Fix the thing (#123)` by default; a subject keeps its own `(#N)`. */
+export function backportTitle(source: Named | Named[], target: string, naming: Naming = DEFAULT_NAMING): string {
+  const list = Array.isArray(source) ? source : [source]
+  const title = renderTemplate(naming.formats.prTitle, templateValues(list, target, naming))
+    .replace(/\s+/g, ' ')
+    .trim()
+  return title === '' ? withNumber(list[0]!) : title.slice(0, 256)
 }
 
 export function backportBody(source: BackportSource, target: string, conflicts: string[] = []): string {
@@ -50,18 +105,20 @@ export function planBackport(input: {
   observed: ObservedTarget[]
   config: BackportConfig
   conflicts: ConflictPolicy
+  naming?: Naming
 }): BackportPlan {
+  const naming = input.naming ?? {formats: DEFAULT_FORMATS, releaseBranchPattern: input.config.releaseBranchPattern}
   const items: PlanItem[] = []
   for (const obs of input.observed) {
     const source = input.sources.find((s) => s.key === obs.source)
     if (!source) throw new Error(`observed state for unknown source ${obs.source}`)
-    const branch = backportBranch(source.key, obs.target.branch)
+    const branch = backportBranch([source], obs.target.branch, naming)
     const labels = copiedLabels(source, input.config)
     const base = {
       source: source.key,
       target: obs.target,
       branch,
-      title: backportTitle(source, obs.target.branch),
+      title: backportTitle(source, obs.target.branch, naming),
       body: backportBody(source, obs.target.branch),
       labels,
       pull: obs.pull,

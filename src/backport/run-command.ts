@@ -6,8 +6,8 @@ import {CliError} from '../cli/errors.js'
 import {checkBranchName, pullNumber} from '../cli/validate-forge.js'
 import {reportAnnotations} from './bot.js'
 import {finishBotRun, readEvent} from './bot-run.js'
-import type {BackportConfig} from './config.js'
-import {backportContext, type ContextFlags} from './context.js'
+import {formatsFor, manifestFormats, type BackportConfig} from './config.js'
+import {backportContext, readManifestDoc, type ContextFlags} from './context.js'
 import type {BackportReport, ConflictPolicy} from './model.js'
 import {continueBackport, runBackport} from './service.js'
 
@@ -22,6 +22,8 @@ export interface BackportCommandInput extends ContextFlags {
   resume: boolean
   continue: boolean
   event?: string
+  /** A release manifest whose `repositories.<slug>.backport` names this repository's formats. */
+  manifest?: string
 }
 
 export type BackportCommandResult =
@@ -63,6 +65,10 @@ export async function runBackportCommand(
   const repo = event?.repo ?? input.repo
   if (!repo)
     throw new CliError('usage', 'which repository? pass --repo owner/name', {hint: 'Or set GITHUB_REPOSITORY.'})
+  const fromManifest = input.manifest
+    ? manifestFormats(await readManifestDoc(input.manifest), `manifest ${input.manifest}`)
+    : {}
+  const formats = formatsFor(config, repo, fromManifest)
   const ctx = await backportContext(input, {readOnly: input.dryRun})
   const request = {
     repo,
@@ -74,6 +80,7 @@ export async function runBackportCommand(
     dryRun: input.dryRun,
     resume: input.resume,
     config,
+    formats,
     policyOnlyWhenAsked: event !== undefined,
   }
   const {report} = await (input.continue ? continueBackport : runBackport)(request, {...ctx, note})

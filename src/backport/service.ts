@@ -7,11 +7,11 @@ import type {Forge, ForgePull} from '../forge/types.js'
 import type {GitLayer, RepoClone} from '../git/types.js'
 import {applyPlan, conflictsFromBody} from './apply.js'
 import {COMMENT_MARKER, mergeRows, readRows, renderComment, rowOf} from './comment.js'
-import type {BackportConfig} from './config.js'
+import {formatsFor, type BackportConfig, type BackportFormats} from './config.js'
 import {Journal, type RunArgs} from './journal.js'
 import type {BackportPlan, BackportReport, BackportSource, ConflictPolicy, ItemResult} from './model.js'
 import {observeTarget, pullsWithLabel, readCommitSource, readPullSource} from './observe.js'
-import {backportBody, planBackport} from './plan.js'
+import {backportBody, planBackport, type Naming} from './plan.js'
 import {resolveTargets} from './targets.js'
 
 export interface BackportRequest {
@@ -25,6 +25,8 @@ export interface BackportRequest {
   /** Continue the newest unfinished run (or this run's journal when sources are given). */
   resume: boolean
   config: BackportConfig
+  /** Branch and title templates (default: from the config for this repository). */
+  formats?: BackportFormats
   /** Bot runs: a PR without any backport label gets no policy targets. */
   policyOnlyWhenAsked?: boolean
 }
@@ -145,6 +147,11 @@ async function planRun(
   const {clone, defaultBranch, fetched} = await openRepo(forge, svc.git, req.repo, args.pulls)
   const sources = await readSources(forge, clone, args, req.repo, defaultBranch, fetched)
   const branches = await clone.remoteBranches()
+  const naming: Naming = {
+    formats: req.formats ?? formatsFor(req.config, req.repo),
+    releaseBranchPattern: req.config.releaseBranchPattern,
+    sourceBranch: defaultBranch,
+  }
   const observed = []
   for (const source of sources) {
     const targets = resolveTargets({
@@ -160,9 +167,10 @@ async function planRun(
         hint: `No branch of ${req.repo} matches ${req.config.releaseBranchPattern} and no label names one; pass --to <branch>.`,
       })
     }
-    for (const target of targets) observed.push(await observeTarget(forge, clone, req.repo, source, target, branches))
+    for (const target of targets)
+      observed.push(await observeTarget(forge, clone, req.repo, source, target, branches, naming))
   }
-  const plan = planBackport({repo: req.repo, sources, observed, config: req.config, conflicts: args.conflicts})
+  const plan = planBackport({repo: req.repo, sources, observed, config: req.config, conflicts: args.conflicts, naming})
   return {plan, clone}
 }
 

@@ -14,6 +14,9 @@ export const EXIT_CODES = {
   auth: 7,
   partial: 8,
   aborted: 9,
+  runFailed: 10,
+  runAborted: 11,
+  runTimedOut: 12,
 } as const
 
 export type ExitCodeName = keyof typeof EXIT_CODES
@@ -30,6 +33,9 @@ export const EXIT_CODE_HELP: Record<ExitCodeName, string> = {
   auth: 'authentication or permission failure',
   partial: 'some planned steps or files did not succeed (see the report)',
   aborted: 'stopped by the user, or a confirmation was needed with no terminal',
+  runFailed: 'the execution waited for (--wait, --watch) ended FAILED',
+  runAborted: 'the execution waited for ended ABORTED',
+  runTimedOut: 'the execution waited for ended TIMED_OUT',
 }
 
 export type ErrorCode =
@@ -46,6 +52,9 @@ export type ErrorCode =
   | 'partial-failure'
   | 'aborted'
   | 'needs-confirmation'
+  | 'execution-failed'
+  | 'execution-aborted'
+  | 'execution-timed-out'
   | 'internal'
 
 const CODE_TABLE: Record<ErrorCode, {exit: ExitCodeName; hint?: string}> = {
@@ -65,6 +74,9 @@ const CODE_TABLE: Record<ErrorCode, {exit: ExitCodeName; hint?: string}> = {
   'partial-failure': {exit: 'partial'},
   aborted: {exit: 'aborted'},
   'needs-confirmation': {exit: 'aborted', hint: 'Pass --force to apply without a prompt.'},
+  'execution-failed': {exit: 'runFailed'},
+  'execution-aborted': {exit: 'runAborted'},
+  'execution-timed-out': {exit: 'runTimedOut'},
   internal: {exit: 'failure', hint: 'Rerun with --verbose and report the output if it persists.'},
 }
 

@@ -171,6 +171,8 @@ export interface CreateExecutionInput {
   overwriteCache?: boolean
   envs?: Record<string, string>
   dryRun?: boolean
+  /** `file` stands for --launchplan/--task/--input (messages name the flags). */
+  fromFlags?: boolean
 }
 
 export interface CreatedExecution {
@@ -241,18 +243,63 @@ async function resolveTarget(
   }
 }
 
-function convertInputs(target: LaunchTarget, values: Record<string, unknown>): Record<string, Literal> {
+/**
+ * `--launchplan NAME` / `--task NAME` with `--input NAME=VALUE`: the execFile those flags stand for.
+ * A VALUE starting with `[` or `{` is read as YAML (a list or map); any other stays text and is
+ * converted by the input's type (`3`, `2.5`, `true`, dates, durations).
+ */
+export async function execFileFromFlags(f: {
+  launchplan?: string | undefined
+  task?: string | undefined
+  input?: string[] | undefined
+}): Promise<ExecFileConfig | undefined> {
+  if (!f.launchplan && !f.task) {
+    if (f.input?.length)
+      throw new CliError('usage', '--input needs --launchplan or --task', {
+        hint: 'Example: flytectl create execution --launchplan examples.arithmetic --input a=7 --input b=2',
+      })
+    return undefined
+  }
+  const inputs: Record<string, unknown> = {}
+  for (const item of f.input ?? []) {
+    const eq = item.indexOf('=')
+    if (eq <= 0) {
+      throw new CliError('usage', `--input expects NAME=VALUE, got ${JSON.stringify(item)}`, {
+        hint: 'Example: --input a=7 --input numbers=[1,2,3]',
+      })
+    }
+    const name = item.slice(0, eq).trim()
+    const text = item.slice(eq + 1)
+    if (/^\s*[[{]/.test(text)) {
+      const {parseYamlChecked} = await import('../cli/validate-yaml.js')
+      const checked = parseYamlChecked(text)
+      if (!checked.doc) throw new CliError('usage', `--input ${name}: ${checked.problem}`)
+      inputs[name] = checked.doc.toJS({maxAliasCount: 100}) as unknown
+    } else inputs[name] = text
+  }
+  return f.launchplan ? {workflow: f.launchplan, inputs} : {task: f.task!, inputs}
+}
+
+function convertInputs(
+  target: LaunchTarget,
+  values: Record<string, unknown>,
+  fromFlags = false,
+): Record<string, Literal> {
   try {
     return convertLaunchInputs(target, values)
   } catch (err) {
     if (!(err instanceof LaunchInputError)) throw err
     const hints: Record<LaunchInputError['problem'], string> = {
-      fixed: 'Remove it from the execFile inputs, or register a launch plan that does not fix it.',
+      fixed: fromFlags
+        ? 'Drop that --input, or register a launch plan that does not fix it.'
+        : 'Remove it from the execFile inputs, or register a launch plan that does not fix it.',
       unknown: err.known.length
         ? `Known inputs: ${err.known.join(', ')}.`
-        : 'It takes no inputs; remove the inputs section.',
+        : fromFlags
+          ? 'It takes no inputs; drop the --input flags.'
+          : 'It takes no inputs; remove the inputs section.',
       type: err.advice,
-      missing: 'Add them under inputs: in the execFile.',
+      missing: fromFlags ? 'Pass each with --input NAME=VALUE.' : 'Add them under inputs: in the execFile.',
     }
     throw new CliError('invalid-input', err.message, {hint: hints[err.problem]})
   }
@@ -274,7 +321,7 @@ export async function createExecution(
   const dryRun = Boolean(input.dryRun || file.dryRun)
   if (!admin) throw new CliError('internal', 'create execution needs a control-plane client')
   const target = await resolveTarget(admin, input, file)
-  const inputs = convertInputs(target, file.inputs ?? {})
+  const inputs = convertInputs(target, file.inputs ?? {}, input.fromFlags === true)
   const project = input.targetProject || file.targetProject || input.project
   const domain = input.targetDomain || file.targetDomain || input.domain
   const account = input.kubeServiceAcct || file.kubeServiceAcct || ''

@@ -104,7 +104,16 @@ export async function watchExecution(
       if (phase !== lastPhase) o.out(`execution ${ref.name} ${phase}`)
     }
     lastPhase = phase
-    if (terminal) return {execution: ref.name, phase, nodes: detailsJson(nodes)}
+    if (terminal) {
+      // A run that did not succeed is the command's failure too: exit 10 FAILED, 11 ABORTED, 12 TIMED_OUT.
+      const {noteLogTail, outcomeError} = await import('./wait-execution.js')
+      const failure = await outcomeError(admin, execution, ref)
+      if (failure) {
+        if (!o.json) noteLogTail(failure, o.note)
+        throw failure
+      }
+      return {execution: ref.name, phase, nodes: detailsJson(nodes)}
+    }
     await new Promise((r) => setTimeout(r, interval))
   }
 }

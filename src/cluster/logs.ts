@@ -7,6 +7,7 @@ import {open} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
+import {TaskExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
 import {executionDetails, isTerminalExecution, type NodeDetail} from './execution-details.js'
 import type {Scope} from './get.js'
 
@@ -15,6 +16,17 @@ export interface LogSource {
   attempt: number
   name: string
   uri: string
+  /** The attempt's error, once it ended FAILED or RETRYABLE_FAILED. */
+  error?: string
+}
+
+function attemptError(t: NodeDetail['taskExecs'][number]): string | undefined {
+  const phase = t.closure?.phase
+  if (phase !== TaskExecution_Phase.FAILED && phase !== TaskExecution_Phase.RETRYABLE_FAILED) return undefined
+  const r = t.closure?.outputResult
+  const message =
+    r?.case === 'error' ? `${r.value.code ? `[${r.value.code}] ` : ''}${r.value.message}` : 'no error recorded'
+  return `${TaskExecution_Phase[phase]}: ${message}`
 }
 
 export function logSources(nodes: NodeDetail[], nodeId?: string): LogSource[] {
@@ -24,9 +36,17 @@ export function logSources(nodes: NodeDetail[], nodeId?: string): LogSource[] {
       const id = n.nodeExec.id?.nodeId ?? ''
       const match = inside || !nodeId || id === nodeId
       if (match)
-        for (const t of n.taskExecs)
+        for (const t of n.taskExecs) {
+          const error = attemptError(t)
           for (const l of t.closure?.logs ?? [])
-            out.push({nodeId: id, attempt: t.id?.retryAttempt ?? 0, name: l.name || 'log', uri: l.uri})
+            out.push({
+              nodeId: id,
+              attempt: t.id?.retryAttempt ?? 0,
+              name: l.name || 'log',
+              uri: l.uri,
+              ...(error ? {error} : {}),
+            })
+        }
       walk(n.children, match && Boolean(nodeId))
     }
   }
@@ -58,6 +78,7 @@ export async function showLogs(admin: AdminClient, scope: Scope, name: string, o
   const ref = {...scope, name}
   const offsets = new Map<string, number>()
   const printedLinks = new Set<string>()
+  const printedErrors = new Set<string>()
   let sources: LogSource[]
   for (;;) {
     const execution = await admin.getExecution({id: ref})
@@ -83,6 +104,11 @@ export async function showLogs(admin: AdminClient, scope: Scope, name: string, o
       } else if (!printedLinks.has(key)) {
         printedLinks.add(key)
         o.write(header + (await fetchPlain(s.uri)))
+      }
+      // After the log, what ended the attempt (once, when it is known).
+      if (s.error && !printedErrors.has(key)) {
+        printedErrors.add(key)
+        o.write(`--- ${s.nodeId} attempt ${s.attempt} ${s.error}\n`)
       }
     }
     if (!o.follow || terminal) break

@@ -8,6 +8,7 @@
  * optional keys.
  */
 import {z} from 'zod'
+import {formatsSchema} from '../backport/config.js'
 
 /** Where the manifest is looked for when no --manifest flag is given. */
 export const DEFAULT_RELEASE_MANIFEST = 'release.yaml'
@@ -174,6 +175,8 @@ export const releaseManifestSchema = z.strictObject({
           .string()
           .regex(/^file:\/\/\/./, 'expected a file:///absolute/path URL of a local clone')
           .optional(),
+        /** How this repository names backport branches and titles (`flytectl backport --manifest`). */
+        backport: formatsSchema.optional(),
       }),
     )
     .optional()

@@ -17,7 +17,7 @@ import {
   proxyMode,
 } from './api.js'
 import {LiteralMapView} from './literal.js'
-import {WorkflowGraph} from './graph.js'
+import {WorkflowGraph, nodeKind} from './graph.js'
 
 const html = htm.bind(h)
 
@@ -63,7 +63,6 @@ export function ExecutionPage({project, domain, name, navigate}) {
   if (state.error) return html`<p class="error-text" role="alert">${state.error}</p>`
   const e = state.execution
   const c = e.closure ?? {}
-  const phases = Object.fromEntries(state.nodes.map((n) => [n.id.node_id, n.closure?.phase]))
   const compiled = workflow?.closure?.compiled_workflow
   const lp = e.spec?.launch_plan
   return html`<article class="execution">
@@ -111,9 +110,12 @@ export function ExecutionPage({project, domain, name, navigate}) {
         ${
           compiled
             ? html`<${WorkflowGraph}
-                template=${compiled.primary?.template}
-                connections=${compiled.primary?.connections}
-                phases=${phases}
+                compiled=${compiled}
+                nodes=${state.nodes}
+                tick=${tick}
+                project=${project}
+                domain=${domain}
+                name=${name}
                 selected=${selected}
                 onSelect=${setSelected}
               />`
@@ -130,6 +132,7 @@ export function ExecutionPage({project, domain, name, navigate}) {
         nodes=${state.nodes}
         tick=${tick}
         selected=${selected}
+        kinds=${Object.fromEntries((compiled?.primary?.template?.nodes ?? []).map((n) => [n.id, nodeKind(n)]))}
         depth=${0}
       />
     </section>
@@ -178,7 +181,7 @@ function Actions({execution, navigate}) {
   </div>`
 }
 
-function NodeList({project, domain, name, nodes, tick, selected, depth}) {
+function NodeList({project, domain, name, nodes, tick, selected, depth, kinds = {}}) {
   const visible = nodes.filter((n) => n.id.node_id !== 'start-node' && n.id.node_id !== 'end-node')
   if (visible.length === 0) return html`<p class="muted">No nodes ran yet.</p>`
   return html`<ul class=${`nodes depth-${depth}`}>
@@ -192,13 +195,14 @@ function NodeList({project, domain, name, nodes, tick, selected, depth}) {
           node=${n}
           tick=${tick}
           selected=${selected === n.id.node_id}
+          kind=${kinds[n.id.node_id]}
           depth=${depth}
         />`,
     )}
   </ul>`
 }
 
-function NodeRow({project, domain, name, node, tick, selected, depth}) {
+function NodeRow({project, domain, name, node, tick, selected, depth, kind}) {
   const [open, setOpen] = useState(false)
   const [attempts, setAttempts] = useState(null)
   const [children, setChildren] = useState(null)
@@ -243,7 +247,15 @@ function NodeRow({project, domain, name, node, tick, selected, depth}) {
       <span class="node-id">${label}</span>
       <span class=${phaseClass(c.phase)}>${c.phase}</span>
       <span class="muted">${formatDuration(elapsed(c))}</span>
-      ${parent ? html`<span class="tag">${node.metadata?.is_array ? 'map' : node.metadata?.is_dynamic ? 'dynamic' : 'sub-workflow'}</span>` : ''}
+      ${parent ? html`<span class="tag">${node.metadata?.is_array ? 'map' : node.metadata?.is_dynamic ? 'dynamic' : kind === 'branch' ? 'branch' : 'sub-workflow'}</span>` : ''}
+      ${
+        c.workflow_node_metadata?.executionId?.name
+          ? html`<a
+              href=${links.execution(c.workflow_node_metadata.executionId.project, c.workflow_node_metadata.executionId.domain, c.workflow_node_metadata.executionId.name)}
+              >run ${c.workflow_node_metadata.executionId.name}</a
+            >`
+          : ''
+      }
       ${c.error ? html`<span class="error-text">${c.error.message?.split('\n')[0]}</span>` : ''}
     </div>
     ${

@@ -1,4 +1,7 @@
-/** The AdminService, DataProxyService, AuthMetadataService, IdentityService and SignalService implementations. */
+/**
+ * The AdminService, DataProxyService, AuthMetadataService, IdentityService and SignalService
+ * implementations, and the plane's own ExecutionEventService (a server stream of recorded events).
+ */
 import type {ConnectRouter, ServiceImpl} from '@connectrpc/connect'
 import type {DescService} from '@bufbuild/protobuf'
 import {AdminService} from '../gen/flyteidl/service/admin_pb.js'
@@ -6,6 +9,8 @@ import {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
 import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import {SignalService} from '../gen/flyteidl/service/signal_pb.js'
+import {ExecutionEventService} from '../gen/flytectl/plane/v1/events_pb.js'
+import {ExecutionEventStreams} from './event-stream.js'
 import type {PlaneContext} from './context.js'
 import * as attributes from './services/attributes.js'
 import * as defs from './services/definitions.js'
@@ -106,12 +111,17 @@ export function serviceBindings(ctx: PlaneContext): ServiceBinding[] {
     listSignals: (req) => signals.listSignals(ctx, req),
     setSignal: (req) => signals.setSignal(ctx, req),
   }
+  const streams = new ExecutionEventStreams(ctx)
+  const watch: ServiceImpl<typeof ExecutionEventService> = {
+    watchExecutionEvents: (req, hctx) => streams.watch(req, hctx),
+  }
   return [
     {service: AdminService, impl: admin as ServiceBinding['impl']},
     {service: DataProxyService, impl: dataProxy as ServiceBinding['impl']},
     {service: AuthMetadataService, impl: auth as ServiceBinding['impl']},
     {service: IdentityService, impl: who as ServiceBinding['impl']},
     {service: SignalService, impl: signal as unknown as ServiceBinding['impl']},
+    {service: ExecutionEventService, impl: watch as unknown as ServiceBinding['impl']},
   ]
 }
 

@@ -1,6 +1,6 @@
 /**
  * The local control plane as a process: `node daemon.js --port 30080 [--host 127.0.0.1] --data-dir <dir> [--auth]`.
- * Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
+ * `--no-examples` skips seeding the example launch plans. Opens the store, starts the server with the local executor (`--auth`: with its OAuth2 server and a
  * token required on every call), then writes `<dataDir>/demo.pid`
  * (JSON: pid, port, host, startedAt, dataDir, auth) — the pid file appearing means "listening". SIGTERM or
  * SIGINT closes the server (running executions end ABORTED), removes the pid file and exits 0. A busy
@@ -33,6 +33,10 @@ export interface DaemonOptions {
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
   notifyWebhook?: string
+  /** Seed the example launch plans in flytesnacks (default true; `--no-examples` turns it off). */
+  examples?: boolean
+  /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
+  eventsConfig?: string
 }
 
 export interface RunningDaemon {
@@ -87,6 +91,8 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'opa-url': {type: 'string'},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
+      'no-examples': {type: 'boolean', default: false},
+      'events-config': {type: 'string'},
     },
     strict: true,
   })
@@ -120,9 +126,11 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     maxMessageBytes: bytes('max-message-size'),
     maxUploadBytes: bytes('max-upload-size'),
     auth: values.auth === true,
+    examples: values['no-examples'] !== true,
     ...(opaUrl ? {opaUrl} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
+    ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
   }
 }
 
@@ -132,6 +140,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     import('./server.js'),
     import('./background.js'),
   ])
+  const events = opts.eventsConfig
+    ? (await import('./events/config.js')).loadEventsConfig(opts.eventsConfig)
+    : undefined
   const executor = new DeferredExecutor(opts.maxTasks)
   // Like Flyte's sandbox, the demo comes with the `flytesnacks` project that pyflyte and the docs use.
   const server = await startServer({
@@ -140,8 +151,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     executor,
     seedProjects: ['flytesnacks'],
+    seedExamples: opts.examples !== false,
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
+    ...(events ? {events} : {}),
     ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
     background: [
       (ctx) => startScheduler(ctx),

@@ -20,6 +20,7 @@ import type {HttpRule} from '../gen/google/api/http_pb.js'
 import type {ServiceBinding} from './admin-service.js'
 import type {PlainRequest, PlainResponse} from './http-blobs.js'
 import type {CallGuard} from './auth/index.js'
+import type {PlaneMetrics} from './metrics.js'
 
 interface Route {
   verb: string
@@ -161,6 +162,7 @@ export async function handleRest(
   res: PlainResponse,
   maxBodyBytes: number,
   guard?: CallGuard,
+  metrics?: PlaneMetrics,
 ): Promise<boolean> {
   const verb = (req.method ?? 'GET').toUpperCase()
   let route: Route | undefined
@@ -175,6 +177,9 @@ export async function handleRest(
   }
   if (!route || !match) return false
   const binary = header(req, 'accept').includes('application/octet-stream')
+  const t0 = performance.now()
+  metrics?.callStarted(route.method)
+  const observe = (code: Code | undefined) => metrics?.observeCall(route.method, code, (performance.now() - t0) / 1000)
   try {
     const caller = guard ? await guard.caller((n) => header(req, n) || undefined, route.method) : undefined
     const input = route.method.input
@@ -207,14 +212,17 @@ export async function handleRest(
       res.writeHead(200, {'content-type': 'application/json'})
       res.end(JSON.stringify(toJson(output, out as never, {useProtoFieldName: true})))
     }
+    observe(undefined)
   } catch (error) {
     if (error instanceof BodyTooLarge) {
+      observe(Code.ResourceExhausted)
       // The rest of the body is read and dropped (see the edge), so that the client can read this answer.
       res.writeHead(413, {'content-type': 'application/json'})
       res.end(JSON.stringify({code: Code.ResourceExhausted, message: error.message, details: []}))
       return true
     }
     const e = ConnectError.from(error, error instanceof SyntaxError ? Code.InvalidArgument : Code.Internal)
+    observe(e.code)
     res.writeHead(STATUS[e.code] ?? 500, {'content-type': 'application/json'})
     res.end(JSON.stringify({code: e.code, message: e.rawMessage, details: []}))
   }

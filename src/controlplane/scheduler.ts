@@ -17,15 +17,9 @@ import {LiteralMapSchema, LiteralSchema, PrimitiveSchema, ScalarSchema} from '..
 import type {PlaneContext} from './context.js'
 import type {ExecutionSink} from './executor/types.js'
 import {launchExecution} from './services/executions.js'
+import {scheduleTimes as timesOf, type ScheduleSpec, type ScheduleTimes} from '../schedules/times.js'
 
-/** Test-only: the length of a "minute" of fixed-rate schedules, in ms (default 60000). */
-export const SCHEDULE_MINUTE_ENV = 'FLYTECTL_DEMO_SCHEDULE_MINUTE_MS'
-
-const MINUTES: Record<FixedRateUnit, number> = {
-  [FixedRateUnit.MINUTE]: 1,
-  [FixedRateUnit.HOUR]: 60,
-  [FixedRateUnit.DAY]: 24 * 60,
-}
+export {SCHEDULE_MINUTE_ENV} from '../schedules/times.js'
 
 /** FNV-1 (not 1a), 64-bit. */
 function fnv1_64(text: string): bigint {
@@ -50,40 +44,19 @@ export function scheduledExecutionName(
   return `f${(hex + '0'.repeat(16)).slice(0, 19)}`
 }
 
-export interface ScheduleTimes {
-  /** The first scheduled time strictly after `t`, or undefined when there is none. */
-  next(t: Date): Date | undefined
+/** A launch plan's schedule message as the plain description the schedule times work on. */
+export function scheduleSpec(s: Schedule | undefined): ScheduleSpec | undefined {
+  const expr = s?.ScheduleExpression
+  if (expr?.case === 'rate')
+    return {kind: 'rate', value: expr.value.value, unit: FixedRateUnit[expr.value.unit] ?? String(expr.value.unit)}
+  if (expr?.case === 'cronSchedule') return {kind: 'cron', schedule: expr.value.schedule}
+  if (expr?.case === 'cronExpression') return {kind: 'deprecated', expression: expr.value}
+  return undefined
 }
 
 /** The schedule of a launch plan, or an error saying why it cannot fire. */
-export async function scheduleTimes(s: Schedule | undefined, minuteMs = 60_000): Promise<ScheduleTimes | string> {
-  const expr = s?.ScheduleExpression
-  if (expr?.case === 'rate') {
-    const minutes = MINUTES[expr.value.unit]
-    if (minutes === undefined || expr.value.value <= 0)
-      return `unsupported fixed rate ${expr.value.value} ${expr.value.unit}`
-    const delay = expr.value.value * minutes * minuteMs
-    return {next: (t) => new Date(t.getTime() + delay)}
-  }
-  if (expr?.case === 'cronSchedule') {
-    const {parseCronExpression} = await import('cron-schedule')
-    try {
-      const cron = parseCronExpression(expr.value.schedule)
-      return {
-        next: (t) => {
-          try {
-            return cron.getNextDate(new Date(t.getTime() + 1))
-          } catch {
-            return undefined
-          }
-        },
-      }
-    } catch (err) {
-      return `invalid cron expression [${expr.value.schedule}]: ${(err as Error).message}`
-    }
-  }
-  if (expr?.case === 'cronExpression') return 'failed adding schedule for unknown schedule expression type'
-  return 'no schedule'
+export function scheduleTimes(s: Schedule | undefined, minuteMs = 60_000): Promise<ScheduleTimes | string> {
+  return timesOf(scheduleSpec(s), minuteMs)
 }
 
 interface Entry {

@@ -36,7 +36,10 @@ import {
   type Handler,
 } from './edge.js'
 import type {AuthOptions} from './auth/index.js'
+import type {EventsConfig} from './events/config.js'
 import {createConsole, type ConsoleSite} from './console/serve.js'
+import {PlaneMetrics} from './metrics.js'
+import {EventFeed} from './event-feed.js'
 
 export interface ServerOptions {
   port: number
@@ -45,12 +48,16 @@ export interface ServerOptions {
   executor?: Executor
   /** Projects created at start when missing (Flyte's sandbox seeds `flytesnacks`). */
   seedProjects?: string[]
+  /** Register the example launch plans (./examples.ts) in flytesnacks/development when missing. */
+  seedExamples?: boolean
   /** Largest REST body and Connect/gRPC message, in bytes (default 16 MiB). */
   maxMessageBytes?: number
   /** Largest blob upload, in bytes (default 1 GiB). */
   maxUploadBytes?: number
   /** Auth on: the plane's OAuth2 server, and a token on every call (see ./auth/index.ts). */
   auth?: AuthOptions
+  /** Event publisher settings (FlyteAdmin's cloudEvents/externalEvents); default: the NDJSON file only. */
+  events?: EventsConfig
   /** Work beside the services (scheduler, notifier, retention), started once listening, stopped first. */
   background?: Array<(ctx: PlaneContext) => {stop(): Promise<void>}>
 }
@@ -84,14 +91,18 @@ function traceInterceptor(file: string): Interceptor {
   }
 }
 
+const EVENT_KINDS = {workflowEvent: 'workflow', nodeEvent: 'node', taskEvent: 'task'} as const
+
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0')
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const dataDir = resolve(opts.dataDir)
   mkdirSync(dataDir, {recursive: true, mode: 0o700})
-  const db = new Database(join(dataDir, 'flyteadmin.db'))
+  const dbPath = join(dataDir, 'flyteadmin.db')
+  const db = new Database(dbPath)
   let baseUrl = ''
+  const metrics = new PlaneMetrics({db, dbPath, executor: () => opts.executor?.stats?.()})
   const ctx: PlaneContext = {
     db,
     blobs: new BlobStore(dataDir),
@@ -102,7 +113,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     maxUploadBytes: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     closing: false,
     baseUrl: () => baseUrl,
+    metrics,
+    feed: new EventFeed(),
   }
+  ctx.feed!.subscribe((e) => metrics.eventRecorded(EVENT_KINDS[e.case]))
   if (opts.auth) {
     const {PlaneAuth} = await import('./auth/index.js')
     ctx.auth = new PlaneAuth(dataDir, () => baseUrl, opts.auth)
@@ -113,6 +127,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   }
 
+  if (opts.seedExamples) {
+    const examples = await import('./examples.js')
+    if (!examples.examplesSeeded(ctx)) examples.seedExamples(ctx)
+  }
+
+  const {createEventPublisher} = await import('./events/publisher.js')
+  const events = await createEventPublisher(ctx, opts.events)
+  ctx.events = events
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
   const bindings = serviceBindings(ctx)
@@ -122,6 +144,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, bindings),
     interceptors: [
+      metrics.interceptor(),
       ...(process.env[TRACE_ENV] ? [traceInterceptor(process.env[TRACE_ENV])] : []),
       ...(ctx.auth ? [ctx.auth.interceptor()] : []),
     ],
@@ -177,6 +200,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   baseUrl = `http://${urlHost}:${port}`
   authorities = allowedAuthorities(host, port)
   const background = (opts.background ?? []).map((start) => start(ctx))
+  events.start()
 
   let closed: Promise<void> | undefined
   return {
@@ -193,6 +217,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         })
         for (const b of background) await b.stop()
         await opts.executor?.close()
+        await events.stop()
         await ctx.auth?.close()
         ctx.closing = true
         db.close()
@@ -216,6 +241,10 @@ function handleHttp(
     res.end('ok\n')
     return
   }
+  if (url.pathname === '/metrics' && ctx.metrics) {
+    serveMetrics(ctx, ctx.metrics, req, res)
+    return
+  }
   if (ctx.auth?.oauth.handle(url, req, res)) return
   if (consoleSite.handle(url, req, res)) return
   if (url.pathname.startsWith('/blobs/')) {
@@ -223,7 +252,7 @@ function handleHttp(
     return
   }
   if (url.pathname.startsWith('/api/v1/')) {
-    handleRest(routes, url, req, res, maxBodyBytes, ctx.auth).then(
+    handleRest(routes, url, req, res, maxBodyBytes, ctx.auth, ctx.metrics).then(
       (handled) => {
         if (!handled) {
           res.writeHead(404, {'content-type': 'application/json'})
@@ -239,4 +268,35 @@ function handleHttp(
   }
   res.writeHead(404, {'content-type': 'text/plain'})
   res.end(`not found: ${url.pathname}\n`)
+}
+
+/**
+ * `GET /metrics`: the Prometheus text exposition. With auth on it needs a token like every RPC
+ * (FlyteAdmin serves metrics on a separate, cluster-internal port; this plane has one port).
+ */
+function serveMetrics(ctx: PlaneContext, metrics: PlaneMetrics, req: PlainRequest, res: PlainResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, {'content-type': 'text/plain', allow: 'GET, HEAD'})
+    res.end('metrics need GET\n')
+    return
+  }
+  const header = (n: string) => {
+    const v = req.headers[n]
+    return Array.isArray(v) ? v[0] : v
+  }
+  void (async () => {
+    try {
+      if (ctx.auth) await ctx.auth.authenticate(header)
+    } catch (err) {
+      res.writeHead(401, {'content-type': 'text/plain', 'www-authenticate': 'Bearer'})
+      res.end(`${ConnectError.from(err).rawMessage}\n`)
+      return
+    }
+    const {body, contentType} = await metrics.render()
+    res.writeHead(200, {'content-type': contentType, 'cache-control': 'no-store'})
+    res.end(req.method === 'HEAD' ? undefined : body)
+  })().catch((err: unknown) => {
+    logEscapedError(err)
+    req.destroy()
+  })
 }

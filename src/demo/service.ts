@@ -114,6 +114,10 @@ export interface StartOptions {
   maxTasks?: number
   /** POST every notification message to this URL too. */
   notifyWebhook?: string
+  /** false: do not seed the example launch plans in flytesnacks (`--no-examples`). */
+  examples?: boolean
+  /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
+  eventsConfig?: string
 }
 
 export interface StartResult {
@@ -291,6 +295,8 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
     ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
+    ...(opts.examples === false ? ['--no-examples'] : []),
+    ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
   ]
 }
 

@@ -10,6 +10,7 @@ import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {simpleGit, type SimpleGit} from 'simple-git'
+import {pullsInMessage} from '../backport/combined.js'
 import {CliError} from '../cli/errors.js'
 import type {CherryPickResult, GitIdentity, GitLayer, PushResult, RepoClone, Worktree} from './types.js'
 
@@ -236,11 +237,40 @@ class CachedClone implements RepoClone {
     } catch {
       // not an ancestor: look for a pick
     }
-    const greps = [`--grep=cherry picked from commit ${sha}`]
-    if (options.pr !== undefined) greps.push(`--grep=(#${options.pr})`)
-    const trailer = await this.git.raw(['log', '--format=%H', '-F', ...greps, '-n1', tip])
+    if (options.pr !== undefined && (await this.landedPulls(tip)).has(options.pr)) return true
+    const trailer = await this.git.raw([
+      'log',
+      '--format=%H',
+      '-F',
+      `--grep=cherry picked from commit ${sha}`,
+      '-n1',
+      tip,
+    ])
     if (trailer.trim() !== '') return true
     return this.samePatchSince(tip, sha)
+  }
+
+  private readonly landed = new Map<string, Promise<Set<number>>>()
+
+  /**
+   * PR numbers the history of `tip` carries (see pullsInMessage: `(#N)`, combined backport titles
+   * such as `Backport #5788, #5855, and #5769 …` or `bp 5795 5987`, squash listings). One `git log`
+   * per tip, kept for the life of the clone object.
+   */
+  private landedPulls(tip: string): Promise<Set<number>> {
+    let known = this.landed.get(tip)
+    if (!known) {
+      known = this.git.raw(['log', '--format=%s%x1f%b%x1e', tip]).then((out) => {
+        const set = new Set<number>()
+        for (const record of out.split('\x1e')) {
+          const [subject = '', body = ''] = record.replace(/^\n/, '').split('\x1f')
+          for (const n of pullsInMessage(subject, body)) set.add(n)
+        }
+        return set
+      })
+      this.landed.set(tip, known)
+    }
+    return known
   }
 
   /**

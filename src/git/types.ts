@@ -58,7 +58,8 @@ export interface RepoClone {
   log(from: string | undefined, to: string): Promise<{sha: string; subject: string; body: string; parents: string[]}[]>
   /**
    * Is `sha` (or a cherry-pick of it, by `-x` trailer or patch-id) contained in `branch`? With `pr`,
-   * a commit whose subject carries `(#<pr>)` counts too (squash-merged manual backports).
+   * a commit that carries the PR number counts too: `(#<pr>)` in its subject (squash-merged manual
+   * backports) or a combined backport naming it (`Backport #5788, #5855, and #5769 …`, `bp 5795 5987`).
    */
   contains(branch: string, sha: string, options?: {pr?: number}): Promise<boolean>
   /** One worktree per branch, reused when it exists; checked out at origin/<branch>. */

@@ -14,6 +14,7 @@ import {after, before, describe, it} from 'node:test'
 import {promisify} from 'node:util'
 import {REPO_ROOT, runCli, tempHome, type CliResult} from '../support/cli.js'
 import {freePort} from '../support/net.js'
+import {scheduledExecutionName} from '../../src/controlplane/scheduler.js'
 
 const run = promisify(execFile)
 const INTEROP = join(REPO_ROOT, 'test', 'interop')
@@ -51,7 +52,8 @@ describe('workflow shapes through real flytekit', {skip: SKIP, timeout: 600_000}
     home = tempHome()
     work = mkdtempSync(join(tmpdir(), 'flytectl-shapes-'))
     port = await freePort()
-    env = {HOME: home.home, FLYTECTL_DEMO_PATH: VENV_BIN, PYTHONPATH: INTEROP}
+    // A fixed-rate "minute" of 3 s, so the one-minute fixed rate of test/interop/scheduled fires quickly.
+    env = {HOME: home.home, FLYTECTL_DEMO_PATH: VENV_BIN, PYTHONPATH: INTEROP, FLYTECTL_DEMO_SCHEDULE_MINUTE_MS: '3000'}
     const started = await cli(['demo', 'start', '--port', String(port)])
     assert.equal(started.code, 0, started.stderr)
     env.FLYTECTL_CONFIG = join(home.home, '.flyte', 'config-sandbox.yaml')
@@ -62,6 +64,21 @@ describe('workflow shapes through real flytekit', {skip: SKIP, timeout: 600_000}
     )
     const reg = await ok(['register', 'files', ...P, '--archive', join(work, 'shapes.tgz'), '--version', 'v1'])
     assert.doesNotMatch(reg, /Failed/)
+    // pyflyte registers the scheduled launch plans: the every-minute cron one active from the start (it
+    // fires while the shapes run), the fixed-rate one inactive until FlyteRemote activates it.
+    const pyflyteRegister = (path: string, ...flags: string[]) =>
+      run(
+        join(VENV_BIN, 'pyflyte'),
+        ['-c', env.FLYTECTL_CONFIG!, 'register', '--project', 'flytesnacks', '--domain', 'development'].concat([
+          '--version',
+          's1',
+          ...flags,
+          path,
+        ]),
+        {cwd: INTEROP, env: {...process.env, ...env}, timeout: 120_000},
+      )
+    await pyflyteRegister('scheduled/cron.py', '--activate-launchplans')
+    await pyflyteRegister('scheduled/rate.py')
   })
 
   after(async () => {
@@ -148,5 +165,57 @@ describe('workflow shapes through real flytekit', {skip: SKIP, timeout: 600_000}
       (dyn?.child_nodes ?? []).some((c) => c.node_exec.id.nodeId === 'n0-0-dn0'),
       'dynamic children in --details',
     )
+  })
+
+  it('fires launch plans pyflyte registered with a fixed rate and a cron schedule; FlyteRemote sees the runs', async () => {
+    const {stdout} = await run(
+      join(VENV_BIN, 'python'),
+      [join(INTEROP, 'schedules_remote.py'), `127.0.0.1:${port}`, 'flytesnacks', 'development', 's1'],
+      {cwd: INTEROP, env: {...process.env, ...env}, timeout: 400_000},
+    )
+    type Run = {
+      name: string
+      mode: number
+      scheduled_at: string
+      version: string
+      phase: number
+      outputs?: {o0: unknown}
+      error?: string
+    }
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      fixed_rate: Run[]
+      cron: Run[]
+      states: Record<string, number>
+    }
+    const SUCCEEDED = 4
+    const SCHEDULED = 1
+    const lp = (name: string) => ({project: 'flytesnacks', domain: 'development', name, version: 's1'})
+
+    // Fixed rate: two runs one (shortened) minute apart, flytescheduler's names, no kickoff input.
+    assert.equal(out.fixed_rate.length, 2)
+    for (const r of out.fixed_rate) {
+      assert.equal(r.phase, SUCCEEDED, r.error)
+      assert.equal(r.mode, SCHEDULED)
+      assert.equal(r.version, 's1')
+      assert.equal(r.name, scheduledExecutionName(lp('scheduled_fixed_rate'), new Date(r.scheduled_at)))
+      assert.deepEqual(r.outputs, {o0: 42})
+    }
+    const [a, b] = out.fixed_rate.map((r) => new Date(r.scheduled_at).getTime())
+    assert.equal(b! - a!, 3000)
+
+    // Cron: fired on a minute boundary, with the kickoff time as the workflow's `t` input.
+    const [c] = out.cron
+    assert.equal(c!.phase, SUCCEEDED, c!.error)
+    assert.equal(c!.mode, SCHEDULED)
+    const at = new Date(c!.scheduled_at)
+    assert.equal(at.getTime() % 60_000, 0)
+    assert.equal(c!.name, scheduledExecutionName(lp('scheduled_every_minute'), at))
+    assert.equal(new Date(String(c!.outputs!.o0)).getTime(), at.getTime())
+
+    // FlyteRemote deactivated both: neither shows a next run any more.
+    assert.deepEqual(out.states, {scheduled_every_minute: 0, scheduled_fixed_rate: 0})
+    const table = await ok(['get', 'launchplan', ...P, 'scheduled_every_minute'])
+    assert.match(table, /NEXT RUN/)
+    assert.doesNotMatch(table.split('\n').find((l) => l.includes('scheduled_every_minute')) ?? '', /\d{4}-\d\d-\d\dT/)
   })
 })

@@ -26,22 +26,19 @@ export default class BackportAudit extends BaseCommand<typeof BackportAudit> {
       ])
     const config = await loadBackportConfig(await this.loadConfig())
     const repos = [...(this.flags.repo ?? [])]
+    let formats = {}
     if (this.flags.manifest) {
-      const [{readFile}, {readYamlText}] = await Promise.all([
-        import('node:fs/promises'),
-        import('../../config/yaml-read.js'),
-      ])
-      const text = await readFile(this.flags.manifest, 'utf8').catch((err: Error) => {
-        throw new CliError('invalid-input', `cannot read manifest ${this.flags.manifest}: ${err.message}`)
-      })
-      const doc = await readYamlText(text, `manifest ${this.flags.manifest}`)
+      const {readManifestDoc} = await import('../../backport/context.js')
+      const {manifestFormats} = await import('../../backport/config.js')
+      const doc = await readManifestDoc(this.flags.manifest)
       for (const r of reposFromManifest(doc)) if (!repos.includes(r)) repos.push(r)
+      formats = manifestFormats(doc, `manifest ${this.flags.manifest}`)
     }
     if (repos.length === 0) {
       throw new CliError('usage', 'no repositories to audit', {hint: 'Pass --repo owner/name or --manifest <file>.'})
     }
     const ctx = await backportContext(this.flags, {readOnly: true})
-    const report = await auditBackports({repos, config}, {...ctx, note: (l) => this.note(l)})
+    const report = await auditBackports({repos, config, formats}, {...ctx, note: (l) => this.note(l)})
     this.out(await renderAudit(report))
     if (report.findings.length > 0) {
       throw new CliError('partial-failure', `${report.findings.length} fix(es) missing from release branches`, {

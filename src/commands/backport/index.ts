@@ -5,7 +5,7 @@ import type {BackportReport} from '../../backport/model.js'
 
 export default class Backport extends BaseCommand<typeof Backport> {
   static override summary = 'Cherry-pick merged pull requests onto release branches and open backport PRs.'
-  static override description = `Targets come from --to, from labels such as "backport release-v1.13", or from policy: the previous release branch, two back for PRs labelled security. Picks run in a worktree of a cached blobless clone (squash, rebase-merged and merge-commit PRs); each target gets a branch backport-<PR>-to-<branch> and a PR titled "[<branch>] <title> (#<PR>)". Conflicts: --conflicts draft commits the markers into a draft PR labelled backport-conflict; abort opens nothing. Every step checks the remote first, so re-running makes no duplicate writes. Exit 8 when a target did not land.`
+  static override description = `Targets come from --to, from labels such as "backport release-v1.13", or from policy: the previous release branch, two back for PRs labelled security. Picks run in a worktree of a cached blobless clone (squash, rebase-merged and merge-commit PRs); each target gets a branch backport-<PR>-to-<branch> and a PR titled "[<branch>] <title> (#<PR>)" unless the backport: settings (backportBranchName, prTitle) or the manifest's repositories.<repo>.backport say otherwise. Conflicts: --conflicts draft commits the markers into a draft PR labelled backport-conflict; abort opens nothing. Every step checks the remote first, so re-running makes no duplicate writes. Exit 8 when a target did not land.`
   static override examples = [
     '<%= config.bin %> backport 2813 --repo flyteorg/flytekit',
     '<%= config.bin %> backport 2813 2817 --to release-v1.13 --dry-run',
@@ -29,6 +29,10 @@ export default class Backport extends BaseCommand<typeof Backport> {
     resume: Flags.boolean({description: 'continue the last unfinished run from its journal'}),
     continue: Flags.boolean({description: 'finish draft backports whose conflicts were fixed on their branch'}),
     event: Flags.string({description: 'bot mode: a GitHub pull_request event file ($GITHUB_EVENT_PATH)'}),
+    manifest: Flags.string({
+      description:
+        "release manifest whose repositories.<repo>.backport names the repository's branch and title formats",
+    }),
     ...forgeFlags,
     'cache-dir': Flags.string({description: 'clone cache (default: $XDG_CACHE_HOME/flytectl/repos)'}),
     'git-user': Flags.string({description: 'committer "Name <email>" (default: your git identity)'}),

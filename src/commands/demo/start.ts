@@ -14,6 +14,8 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --max-tasks 4',
+    '<%= config.bin %> demo start --no-examples',
+    '<%= config.bin %> demo start --events-config events.yaml',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
   ]
   static override flags = {
@@ -39,6 +41,10 @@ Running it again while it is up changes nothing, and says so when this shell's F
       description:
         'Also POST each notification message (JSON) to this http(s) URL; they are always written to <dataDir>/notifications/outbox',
     }),
+    'events-config': Flags.string({
+      description:
+        'Publish execution events as this YAML file says (FlyteAdmin’s cloudEvents/externalEvents sections: Kafka, webhook); without it, CloudEvents go to <dataDir>/events/cloudevents.ndjson only',
+    }),
     'max-tasks': Flags.integer({
       description:
         'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
@@ -54,6 +60,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Turn auth on: the plane runs its own OAuth2 server (client credentials, PKCE, device flow) and every call needs a token; the config written uses client credentials',
       default: false,
     }),
+    examples: Flags.boolean({
+      description:
+        'Seed example launch plans (examples.hello_world, examples.arithmetic, examples.collatz_step, examples.map_square) in flytesnacks/development; they run with sh and awk, nothing else. --no-examples skips them',
+      default: true,
+      allowNo: true,
+    }),
     'opa-url': Flags.string({
       description:
         "With --auth: send each call's decision input to this OPA data-API URL and obey its answer (deny on error or after 2 s) instead of the plane's policy.yaml",
@@ -68,6 +80,21 @@ Running it again while it is up changes nothing, and says so when this shell's F
       throw new CliError('usage', `--notify-webhook ${hook} is not an http(s) URL`, {
         hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
       })
+    }
+    const eventsConfig = this.flags['events-config']
+    if (eventsConfig !== undefined) {
+      const [{resolve}, {loadEventsConfig}, {CliError}] = await Promise.all([
+        import('node:path'),
+        import('../../controlplane/events/config.js'),
+        import('../../cli/errors.js'),
+      ])
+      try {
+        loadEventsConfig(resolve(eventsConfig))
+      } catch (err) {
+        throw new CliError('usage', (err as Error).message, {
+          hint: 'Fix the file (see README, "Execution events"); nothing was started.',
+        })
+      }
     }
     const [{startDemo}, {parseByteSize, resolveEnvFlags}] = await Promise.all([
       import('../../demo/service.js'),
@@ -85,6 +112,8 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
+      ...(this.flags.examples ? {} : {examples: false}),
+      ...(eventsConfig ? {eventsConfig: (await import('node:path')).resolve(eventsConfig)} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize)) {
@@ -116,6 +145,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
         `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Notifications: ${r.dataDir}/notifications/outbox (one JSON file per message)`,
+        `Execution events: ${r.dataDir}/events/cloudevents.ndjson (one CloudEvent per line)`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,
         r.port === 30080 && !r.auth ? 'With no config file at all, flytectl already targets localhost:30080.' : '',
@@ -124,6 +154,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
               `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
               `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
               `Add users and clients in ${r.credentials.identities}; roles in ${r.credentials.policy}.`,
+            ]
+          : []),
+        ...(this.flags.examples && !r.alreadyRunning
+          ? [
+              'Example launch plans are in flytesnacks/development (`flytectl get launchplan -p flytesnacks -d development`); run one:',
+              'flytectl create execution --launchplan examples.hello_world -p flytesnacks -d development --wait',
             ]
           : []),
         'Stop it with `flytectl demo teardown`.',

@@ -36,7 +36,12 @@ export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> 
       this.out(await writeExecFile('launchplan', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }
-    const columns = listing.shape === 'detail' ? tables.launchPlanDetailColumns : tables.launchPlanListColumns
+    let columns = listing.shape === 'detail' ? tables.launchPlanDetailColumns : tables.launchPlanListColumns
+    if (format === 'table') {
+      // Next Run has no field in FlyteAdmin's launch plan: it is worked out here, for the table only.
+      const {nextRunColumn} = await import('../../cluster/next-run.js')
+      columns = [...columns, await nextRunColumn(listing.rows, new Date())]
+    }
     return printListing(listing, format, columns, {out: (t) => this.out(t), note: (t) => this.note(t)})
   }
 }

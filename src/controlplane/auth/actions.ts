@@ -42,6 +42,7 @@ const ACTIONS: Record<string, string> = {
   GetData: 'read',
   GetDomains: 'read',
   UserInfo: 'read',
+  WatchExecutionEvents: 'read',
   SetSignal: 'signals:set',
   GetOrCreateSignal: 'signals:set',
 }

@@ -22,6 +22,11 @@ export class Limiter {
     return this.running
   }
 
+  /** Callers waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length
+  }
+
   /** The most callers that ever ran at once. */
   get peak(): number {
     return this.highest

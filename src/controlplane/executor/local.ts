@@ -6,7 +6,7 @@
 import {availableParallelism} from 'node:os'
 import type {WorkflowExecutionIdentifier} from '../../gen/flyteidl/core/identifier_pb.js'
 import {ExecutionRun, Limiter} from './run.js'
-import type {ExecutionJob, ExecutionSink, Executor} from './types.js'
+import type {ExecutionJob, ExecutionSink, Executor, ExecutorStats} from './types.js'
 
 export interface LocalExecutorOptions {
   /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
@@ -70,6 +70,10 @@ export class LocalExecutor implements Executor {
   /** The most task processes that ran at once (bounded by maxProcesses). */
   get peakProcesses(): number {
     return this.limiter.peak
+  }
+
+  stats(): ExecutorStats {
+    return {processes: this.limiter.active, waiting: this.limiter.queued, executions: this.running.size}
   }
 
   /** The ids of executions still running. */

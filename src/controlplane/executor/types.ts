@@ -68,8 +68,20 @@ export interface ChildExecution {
   inputs: LiteralMap
 }
 
+/** What the executor reports about its work right now. */
+export interface ExecutorStats {
+  /** Task processes running now. */
+  processes: number
+  /** Tasks waiting for a process slot. */
+  waiting: number
+  /** Executions the executor is running. */
+  executions: number
+}
+
 export interface Executor {
   start(job: ExecutionJob, sink: ExecutionSink): void
   terminate(executionId: WorkflowExecutionIdentifier, cause: string): Promise<void>
   close(): Promise<void>
+  /** Running task processes, tasks waiting for a slot and running executions (for /metrics). */
+  stats?(): ExecutorStats
 }

@@ -141,8 +141,10 @@ export function applyWorkflowEvent(ctx: PlaneContext, e: WorkflowExecutionEvent 
       default:
     }
     saveExecution(ctx, execution)
+    ctx.events?.record({kind: 'workflow', event: e})
     return execution
   })
+  ctx.feed?.recorded({case: 'workflowEvent', value: e})
   // As FlyteAdmin: notifications go out after the terminal phase is recorded.
   if (TERMINAL_WORKFLOW_PHASES.has(e.phase)) publishNotifications(ctx, saved)
 }
@@ -305,7 +307,9 @@ export function applyNodeEvent(ctx: PlaneContext, e: NodeExecutionEvent | undefi
     }
     const parentTaskKey = e.parentTaskMetadata?.id ? taskExecutionKey(e.parentTaskMetadata.id) : ''
     saveNodeExecution(ctx, n, {parentId: e.parentNodeMetadata?.nodeId ?? '', parentTaskKey, dynamic}, insert)
+    ctx.events?.record({kind: 'node', event: e})
   })
+  ctx.feed?.recorded({case: 'nodeEvent', value: e})
 }
 
 // ---- task events ----
@@ -418,7 +422,9 @@ export function applyTaskEvent(ctx: PlaneContext, e: TaskExecutionEvent | undefi
         ...taskKeyParams(id),
       )
     }
+    ctx.events?.record({kind: 'task', event: e})
   })
+  ctx.feed?.recorded({case: 'taskEvent', value: e})
 }
 
 export function createWorkflowEvent(

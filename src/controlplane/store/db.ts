@@ -107,6 +107,15 @@ const MIGRATIONS: string[] = [
   `,
   // 4: the scheduler's last fire time per schedule (project:domain:name:version), in ms since the epoch.
   `CREATE TABLE schedule_snapshots (schedule_key TEXT PRIMARY KEY, last_fire INTEGER NOT NULL);`,
+  // 5: the event publisher's outbox (one row per published event and stream, written in the same
+  // transaction as the event it describes) and how far each sink has delivered it.
+  `
+  CREATE TABLE event_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
+    created_at INTEGER NOT NULL, envelope TEXT NOT NULL
+  );
+  CREATE TABLE event_sink_offsets (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -185,7 +185,7 @@ describe('get workflow', READ_ONLY, () => {
 describe('get launchplan', READ_ONLY, () => {
   it('lists, filters by workflow, shows one by name with real state/type columns', async () => {
     const list = tableRows((await cli('get', 'launchplan', ...pd)).stdout)
-    assert.deepEqual(list[0], ['VERSION (2)', 'NAME', 'TYPE', 'CREATEDAT'])
+    assert.deepEqual(list[0], ['VERSION (2)', 'NAME', 'TYPE', 'CREATEDAT', 'NEXT RUN'])
     assert.deepEqual(list[1]!.slice(0, 3), ['v2', 'core.pipeline', 'LAUNCH_PLAN'])
     const byWf = await cli('get', 'launchplan', ...pd, '--workflow', 'core.pipeline', '-o', 'json')
     assert.equal(byWf.code, 0, byWf.stderr)
@@ -194,8 +194,8 @@ describe('get launchplan', READ_ONLY, () => {
     assert.equal(both.code, 2)
     assert.match(both.stderr, /fieldSelector cannot be specified with workflow flag/)
     const one = tableRows((await cli('get', 'launchplan', ...pd, 'core.pipeline', '--latest')).stdout)
-    assert.deepEqual(one[0], ['VERSION (1)', 'NAME', 'TYPE', 'STATE', 'SCHEDULE', 'INPUTS', 'OUTPUTS'])
-    assert.deepEqual(one[1], ['v2', 'core.pipeline', 'LAUNCH_PLAN', 'INACTIVE', '', 'a b', 'result'])
+    assert.deepEqual(one[0], ['VERSION (1)', 'NAME', 'TYPE', 'STATE', 'SCHEDULE', 'INPUTS', 'OUTPUTS', 'NEXT RUN'])
+    assert.deepEqual(one[1], ['v2', 'core.pipeline', 'LAUNCH_PLAN', 'INACTIVE', '', 'a b', 'result', ''])
   })
 
   it('--execFile writes the launch plan spec', async () => {

@@ -240,7 +240,7 @@ describe('executor shapes through the CLI', () => {
 })
 
 describe('schedules of a running demo plane', () => {
-  it('fire a fixed-rate launch plan while active (SCHEDULED, flytescheduler names), and stop once deactivated', async () => {
+  it('fire a fixed-rate launch plan while active (SCHEDULED, flytescheduler names), show the next run, and stop once deactivated', async () => {
     const h = tempHome()
     const port = await freePort()
     // A "minute" of 300 ms: a one-minute fixed rate fires about three times a second.
@@ -292,6 +292,38 @@ describe('schedules of a running demo plane', () => {
         assert.equal(row.id.name, scheduledExecutionName(lpId, new Date(row.spec.metadata.scheduledAt)))
       }
 
+      // `get launchplan` shows the next run: a later time on the same 300 ms grid the plane fires on.
+      const nextRun = async (name: string): Promise<string | undefined> => {
+        const r = await runCli(['get', 'launchplan', ...P, name, ...config], {env})
+        assert.equal(r.code, 0, r.stderr)
+        assert.match(r.stdout, /NEXT RUN/)
+        return /\d{4}-\d\d-\d\dT[\d:.]+Z/.exec(r.stdout.split('\n').find((l) => l.includes(name)) ?? '')?.[0]
+      }
+      const asked = Date.now()
+      const next = await nextRun('e2e.tick')
+      assert.ok(next, 'an active fixed-rate launch plan has a next run')
+      assert.ok(new Date(next).getTime() > asked - 300, `${next} is not before the command ran`)
+      assert.equal((new Date(next).getTime() - new Date(fired[0]!.spec.metadata.scheduledAt).getTime()) % 300, 0)
+      // A yearly cron schedule, active: its next run is next New Year's midnight in this machine's zone.
+      const yearly = ident(ResourceType.LAUNCH_PLAN, 'e2e.yearly')
+      await clients.admin.createLaunchPlan({
+        id: yearly,
+        spec: {
+          workflowId: wfId,
+          entityMetadata: {schedule: {ScheduleExpression: {case: 'cronSchedule', value: {schedule: '0 0 1 1 *'}}}},
+        },
+      })
+      assert.equal(await nextRun('e2e.yearly'), undefined, 'an inactive launch plan has no next run')
+      const yearlyOn = await runCli(
+        ['update', 'launchplan', ...P, 'e2e.yearly', '--version', 'v1', '--activate', '--force', ...config],
+        {env},
+      )
+      assert.equal(yearlyOn.code, 0, yearlyOn.stderr)
+      assert.equal(
+        new Date((await nextRun('e2e.yearly'))!).getTime(),
+        new Date(new Date().getFullYear() + 1, 0, 1).getTime(),
+      )
+
       const off = await runCli(
         ['update', 'launchplan', ...P, 'e2e.tick', '--version', 'v1', '--deactivate', '--force', ...config],
         {env},
@@ -302,6 +334,7 @@ describe('schedules of a running demo plane', () => {
       const before = (await scheduled()).length
       await new Promise((r) => setTimeout(r, 1000))
       assert.equal((await scheduled()).length, before, 'no fires after deactivation')
+      assert.equal(await nextRun('e2e.tick'), undefined, 'no next run once deactivated')
     } finally {
       clients.close()
       await runCli(['demo', 'teardown', '--volume'], {env})

@@ -89,14 +89,29 @@ describe('console in a browser', {skip}, () => {
     await page.locator('pre.log-text', {hasText: 'tick 39'}).waitFor({timeout: 30_000})
   })
 
-  it('draws the graph and expands a sub-workflow and a map node', async () => {
+  it('draws the graph, opens a sub-workflow and a branch in place, expands a map node, links a child run', async () => {
     const name = await launch(c.admin, 'console.nested', {n: int(1), xs: list(int(0), int(1), int(2))})
     await waitDone(name)
     await page.goto(consoleUrl(name))
-    for (const node of ['n0', 'n1']) {
+    for (const node of ['n0', 'n1', 'n2', 'n3']) {
       await page.locator(`svg.graph g.gnode[data-node="${node}"][data-phase="SUCCEEDED"]`).waitFor()
     }
-    assert.equal(await page.locator('svg.graph g.gnode').count(), 4, 'start, n0, n1, end')
+    assert.equal(await page.locator('svg.graph g.gnode').count(), 6, 'start, n0, n1, n2, n3, end')
+    // the sub-workflow opens in the graph: its own start, task and end, coloured by the child nodes
+    await page.getByRole('button', {name: 'open graph of n0'}).click()
+    await page.locator('svg.graph g.gcluster[data-cluster="n0"][data-kind="sub-workflow"]').waitFor()
+    await page.locator('svg.graph g.gnode[data-gid="n0/n0"][data-phase="SUCCEEDED"]').waitFor()
+    assert.equal(await page.locator('svg.graph g.gnode[data-gid^="n0/"]').count(), 3, 'start, n0, end inside n0')
+    // the branch opens with the case taken coloured and the other greyed as not taken
+    await page.getByRole('button', {name: 'open graph of n2'}).click()
+    await page.locator('svg.graph g.gnode[data-gid="n2/n2-a"][data-phase="SUCCEEDED"]').waitFor()
+    const notTaken = page.locator('svg.graph g.gnode[data-gid="n2/n2-b"][data-phase="SKIPPED"]')
+    await notTaken.waitFor()
+    assert.match((await notTaken.textContent()) ?? '', /not taken/)
+    await page.screenshot({path: join(SCREENSHOTS, 'graph.png'), fullPage: true})
+    await page.getByRole('button', {name: 'close graph of n0'}).click()
+    await page.locator('svg.graph g.gcluster[data-cluster="n0"]').waitFor({state: 'detached'})
+    // the map node's items are listed below the graph
     await page.getByRole('button', {name: 'expand n1'}).click()
     const items = page.locator('li.node[data-node="n1"] ul.nodes > li.node')
     await items.nth(2).waitFor()
@@ -107,7 +122,10 @@ describe('console in a browser', {skip}, () => {
     await page.locator('svg.graph g.gnode[data-node="n1"]').focus()
     await page.keyboard.press('Enter')
     await page.locator('li.node.selected[data-node="n1"]').waitFor()
-    await page.screenshot({path: join(SCREENSHOTS, 'graph.png'), fullPage: true})
+    // the launch plan node links to the run it started
+    await page.locator('svg.graph g.gnode[data-node="n3"] a.glink').click()
+    await page.locator('[data-testid="execution-phase"]', {hasText: 'SUCCEEDED'}).waitFor()
+    assert.notEqual(new URL(page.url()).pathname.split('/').pop(), name, 'the child run page opened')
   })
 
   it('shows 3 launch plans × 5 runs in the grid with their phases and colours, filters and pages', async () => {

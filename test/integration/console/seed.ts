@@ -12,7 +12,17 @@ import type {Literal} from '../../../src/gen/flyteidl/core/literals_pb.js'
 import {ContainerSchema, TaskTemplateSchema, type TaskTemplate} from '../../../src/gen/flyteidl/core/tasks_pb.js'
 import {LiteralTypeSchema, SimpleType, type LiteralType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import {
+  BooleanExpressionSchema,
+  ComparisonExpression_Operator,
+  ComparisonExpressionSchema,
+  OperandSchema,
+} from '../../../src/gen/flyteidl/core/condition_pb.js'
+import {PrimitiveSchema} from '../../../src/gen/flyteidl/core/literals_pb.js'
+import {
   ArrayNodeSchema,
+  BranchNodeSchema,
+  IfBlockSchema,
+  IfElseBlockSchema,
   NodeSchema,
   WorkflowNodeSchema,
   WorkflowTemplateSchema,
@@ -115,9 +125,12 @@ export async function seedTicker(
   }
 }
 
-/** Workflow `console.nested`: n0 a sub-workflow (one ticker), n1 a map of the ticker over xs. */
+/**
+ * Workflow `console.nested`: n0 a sub-workflow (one ticker), n1 a map of the ticker over xs, n2 a
+ * branch (`n == 1` runs n2-a, else n2-b), n3 the launch plan `console.tick` (a child execution).
+ */
 export async function seedNested(admin: AdminClient): Promise<void> {
-  await seedTicker(admin, [])
+  await seedTicker(admin, ['console.tick'])
   const task = tickerTask()
   const mapped = tickerTask('console.ticker_item', INTS)
   await ignoreExists(admin.createTask({id: mapped.id, spec: {template: mapped}}))
@@ -150,6 +163,47 @@ export async function seedNested(admin: AdminClient): Promise<void> {
       value: create(ArrayNodeSchema, {node: taskNode('n1', mapped, []), isOriginalSubNodeInterface: false}),
     },
   })
+  const nIsOne = create(BooleanExpressionSchema, {
+    expr: {
+      case: 'comparison',
+      value: create(ComparisonExpressionSchema, {
+        operator: ComparisonExpression_Operator.EQ,
+        leftValue: create(OperandSchema, {val: {case: 'var', value: 'n'}}),
+        rightValue: create(OperandSchema, {
+          val: {case: 'primitive', value: create(PrimitiveSchema, {value: {case: 'integer', value: 1n}})},
+        }),
+      }),
+    },
+  })
+  const branch = create(NodeSchema, {
+    id: 'n2',
+    metadata: {name: 'pick'},
+    inputs: [bind('n', promise('start-node', 'n'))],
+    target: {
+      case: 'branchNode',
+      value: create(BranchNodeSchema, {
+        ifElse: create(IfElseBlockSchema, {
+          case: create(IfBlockSchema, {
+            condition: nIsOne,
+            thenNode: taskNode('n2-a', task, [bind('n', promise('start-node', 'n'))]),
+          }),
+          default: {case: 'elseNode', value: taskNode('n2-b', task, [bind('n', promise('start-node', 'n'))])},
+        }),
+      }),
+    },
+  })
+  const child = create(NodeSchema, {
+    id: 'n3',
+    metadata: {name: 'console.tick'},
+    inputs: [bind('n', promise('start-node', 'n'))],
+    upstreamNodeIds: ['n2'],
+    target: {
+      case: 'workflowNode',
+      value: create(WorkflowNodeSchema, {
+        reference: {case: 'launchplanRef', value: id(ResourceType.LAUNCH_PLAN, 'console.tick')},
+      }),
+    },
+  })
   await ignoreExists(
     admin.createWorkflow({
       id: wfId,
@@ -157,7 +211,7 @@ export async function seedNested(admin: AdminClient): Promise<void> {
         template: create(WorkflowTemplateSchema, {
           id: wfId,
           interface: create(TypedInterfaceSchema, {inputs: vars({n: INT, xs: INTS}), outputs: vars({o0: INT})}),
-          nodes: [sub, arr],
+          nodes: [sub, arr, branch, child],
           outputs: [bind('o0', promise('n0', 'o0'))],
         }),
         subWorkflows: [inner.template!],
