@@ -19,6 +19,8 @@ export interface NodeDetail {
   taskExecs: TaskExecution[]
   inputs: Record<string, unknown>
   outputs: Record<string, unknown>
+  /** Set when the plane no longer keeps the node's data (its retention deleted it): the plane's note. */
+  dataExpired?: string
 }
 
 export interface ExecutionRef {
@@ -73,14 +75,17 @@ export async function executionDetails(
         const [children, taskExecs, data] = await Promise.all([
           isParent ? build(n.metadata?.specNodeId ? uniqueId(n) : n.id!.nodeId) : Promise.resolve([]),
           isParent ? Promise.resolve([]) : listTaskExecs(admin, n),
-          withData ? admin.getNodeExecutionData({id: n.id!}).catch(() => undefined) : Promise.resolve(undefined),
+          withData ? admin.getNodeExecutionData({id: n.id!}).catch(expiredOrNothing) : Promise.resolve(undefined),
         ])
+        const expired = typeof data === 'string' ? data : undefined
+        const found = typeof data === 'string' ? undefined : data
         return {
           nodeExec: n,
           children,
           taskExecs,
-          inputs: literalMapToNative(data?.fullInputs),
-          outputs: literalMapToNative(data?.fullOutputs),
+          inputs: literalMapToNative(found?.fullInputs),
+          outputs: literalMapToNative(found?.fullOutputs),
+          ...(expired ? {dataExpired: expired} : {}),
         }
       }),
     )
@@ -93,6 +98,31 @@ export async function executionDetails(
       hint: `See the node ids with \`flytectl get execution ${exec.name} --details\`.`,
     })
   return [found]
+}
+
+/**
+ * A node's data that cannot be read is left out, as before; the embedded plane's answer for data its
+ * retention deleted (FAILED_PRECONDITION, "data of execution … expired: …") is kept to be shown.
+ */
+function expiredOrNothing(err: unknown): string | undefined {
+  const e = err as {code?: unknown; rawMessage?: unknown}
+  const FAILED_PRECONDITION = 9
+  if (
+    e?.code === FAILED_PRECONDITION &&
+    typeof e.rawMessage === 'string' &&
+    /^data of execution \S+ expired: /.test(e.rawMessage)
+  )
+    return e.rawMessage
+  return undefined
+}
+
+/** The expiry note of the first node that has one. */
+export function expiredNote(nodes: NodeDetail[]): string | undefined {
+  for (const n of nodes) {
+    const note = n.dataExpired ?? expiredNote(n.children)
+    if (note) return note
+  }
+  return undefined
 }
 
 /** Child node executions are listed by the parent's node id. */
@@ -137,6 +167,7 @@ export function detailsJson(nodes: NodeDetail[]): Record<string, unknown>[] {
     if (n.taskExecs.length) out.task_execs = n.taskExecs.map((t) => protoJson(TaskExecutionSchema, t))
     if (Object.keys(n.inputs).length) out.inputs = n.inputs
     if (Object.keys(n.outputs).length) out.outputs = n.outputs
+    if (n.dataExpired) out.data_expired = n.dataExpired
     return out
   })
 }
@@ -176,6 +207,8 @@ export function renderTree(execution: Execution, nodes: NodeDetail[]): string {
   )
   if (c?.outputResult.case === 'error') lines.push(`  error: ${c.outputResult.value.message.split('\n')[0]}`)
   if (c?.outputResult.case === 'abortMetadata') lines.push(`  aborted: ${c.outputResult.value.cause}`)
+  const expired = expiredNote(nodes)
+  if (expired) lines.push(`  ${expired}`)
   const walk = (list: NodeDetail[], prefix: string) => {
     list.forEach((n, i) => {
       const last = i === list.length - 1

@@ -14,6 +14,7 @@ import {parseArgs} from 'node:util'
 import type {WorkflowExecutionIdentifier} from '../gen/flyteidl/core/identifier_pb.js'
 import type {PlaneContext} from './context.js'
 import type {ExecutionJob, ExecutionSink, Executor} from './executor/types.js'
+import {parseRetain} from './retain.js'
 
 export const EXIT_PORT_BUSY = 10
 export const EXIT_USAGE = 2
@@ -33,6 +34,8 @@ export interface DaemonOptions {
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
   notifyWebhook?: string
+  /** Delete the data of executions that ended longer ago than this, as written (`30d`); off when unset. */
+  retain?: string
   /** Seed the example launch plans in flytesnacks (default true; `--no-examples` turns it off). */
   examples?: boolean
   /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
@@ -57,8 +60,13 @@ export class DeferredExecutor implements Executor {
     void this.load().catch(() => {})
   }
 
+  /** Set once loaded. */
+  private executor?: Executor
+
   private load(): Promise<Executor> {
-    this.loaded ??= import('./executor/local.js').then((m) => new m.LocalExecutor({maxProcesses: this.maxProcesses}))
+    this.loaded ??= import('./executor/local.js').then(
+      (m) => (this.executor = new m.LocalExecutor({maxProcesses: this.maxProcesses})),
+    )
     return this.loaded
   }
 
@@ -71,6 +79,10 @@ export class DeferredExecutor implements Executor {
 
   async terminate(executionId: WorkflowExecutionIdentifier, cause: string): Promise<void> {
     if (this.loaded) await (await this.loaded).terminate(executionId, cause)
+  }
+
+  isRunning(executionId: WorkflowExecutionIdentifier): boolean {
+    return this.executor?.isRunning?.(executionId) ?? false
   }
 
   async close(): Promise<void> {
@@ -91,6 +103,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'opa-url': {type: 'string'},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
+      retain: {type: 'string'},
       'no-examples': {type: 'boolean', default: false},
       'events-config': {type: 'string'},
     },
@@ -114,6 +127,11 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   if (notifyWebhook !== undefined && !/^https?:\/\/[^\s]+$/.test(notifyWebhook)) {
     throw new Error(`invalid --notify-webhook ${notifyWebhook}: an http(s) URL is needed`)
   }
+  const retain = values.retain
+  if (retain !== undefined) {
+    const ms = parseRetain(retain)
+    if (typeof ms === 'string') throw new Error(ms)
+  }
   const opaUrl = values['opa-url']
   if (opaUrl !== undefined) {
     if (!values.auth) throw new Error('--opa-url needs --auth')
@@ -130,13 +148,14 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     ...(opaUrl ? {opaUrl} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
+    ...(retain ? {retain: retain.trim()} : {}),
     ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
   }
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(opts.dataDir, {recursive: true, mode: 0o700})
-  const [{startServer}, {startScheduler, startWebhookNotifier}] = await Promise.all([
+  const [{startServer}, {startRetention, startScheduler, startWebhookNotifier}] = await Promise.all([
     import('./server.js'),
     import('./background.js'),
   ])
@@ -159,6 +178,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     background: [
       (ctx) => startScheduler(ctx),
       ...(opts.notifyWebhook ? [(ctx: PlaneContext) => startWebhookNotifier(ctx, opts.notifyWebhook!)] : []),
+      ...(opts.retain ? [(ctx: PlaneContext) => startRetention(ctx, opts.retain!)] : []),
     ],
   })
   const pidFile = join(opts.dataDir, 'demo.pid')
@@ -170,6 +190,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     auth: opts.auth === true,
     ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
+    ...(opts.retain ? {retain: opts.retain} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(info) + '\n')

@@ -114,6 +114,8 @@ export interface StartOptions {
   maxTasks?: number
   /** POST every notification message to this URL too. */
   notifyWebhook?: string
+  /** Delete the data of executions that ended longer ago than this (`30d`); off when unset. */
+  retain?: string
   /** false: do not seed the example launch plans in flytesnacks (`--no-examples`). */
   examples?: boolean
   /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
@@ -295,6 +297,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.maxUploadBytes ? ['--max-upload-size', String(opts.maxUploadBytes)] : []),
     ...(opts.maxTasks ? ['--max-tasks', String(opts.maxTasks)] : []),
     ...(opts.notifyWebhook ? ['--notify-webhook', opts.notifyWebhook] : []),
+    ...(opts.retain ? ['--retain', opts.retain] : []),
     ...(opts.examples === false ? ['--no-examples'] : []),
     ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
   ]

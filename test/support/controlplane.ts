@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import type {AdminClient} from '../../src/admin/client.js'
 import type {AuthOptions} from '../../src/controlplane/auth/index.js'
 import type {Executor} from '../../src/controlplane/executor/types.js'
+import type {ServerOptions} from '../../src/controlplane/server.js'
 
 export interface TestControlPlane {
   /** `dns:///127.0.0.1:<port>` */
@@ -19,7 +20,7 @@ export interface TestControlPlane {
 }
 
 export async function startControlPlane(
-  opts: {executor?: Executor; auth?: AuthOptions} = {},
+  opts: {executor?: Executor; auth?: AuthOptions; background?: ServerOptions['background']} = {},
 ): Promise<TestControlPlane> {
   const root = mkdtempSync(join(tmpdir(), 'flytectl-plane-'))
   const dataDir = join(root, 'data')
@@ -32,6 +33,7 @@ export async function startControlPlane(
       dataDir,
       executor: opts.executor,
       ...(opts.auth ? {auth: opts.auth} : {}),
+      ...(opts.background ? {background: opts.background} : {}),
     })
   } catch (error) {
     rmSync(root, {recursive: true, force: true})

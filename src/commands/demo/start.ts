@@ -14,6 +14,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
     '<%= config.bin %> demo start --max-tasks 4',
+    '<%= config.bin %> demo start --retain 30d',
     '<%= config.bin %> demo start --no-examples',
     '<%= config.bin %> demo start --events-config events.yaml',
     'FLYTECTL_DEMO_PATH=$PWD/.venv/bin <%= config.bin %> demo start --restart',
@@ -50,6 +51,10 @@ Running it again while it is up changes nothing, and says so when this shell's F
         'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
       min: 1,
     }),
+    retain: Flags.string({
+      description:
+        'Delete the inputs, outputs and logs of executions that ended longer ago than this (e.g. 30d, 12h), in the background; their rows stay, marked as expired. Off by default',
+    }),
     restart: Flags.boolean({
       description:
         'Stop a running control plane first and start it again with this shell’s environment (FLYTECTL_DEMO_PATH, PYTHONPATH) and --port',
@@ -80,6 +85,15 @@ Running it again while it is up changes nothing, and says so when this shell's F
       throw new CliError('usage', `--notify-webhook ${hook} is not an http(s) URL`, {
         hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
       })
+    }
+    const retain = this.flags.retain
+    if (retain !== undefined) {
+      const {parseRetain} = await import('../../controlplane/retain.js')
+      const ms = parseRetain(retain)
+      if (typeof ms === 'string') {
+        const {CliError} = await import('../../cli/errors.js')
+        throw new CliError('usage', ms, {hint: 'Example: flytectl demo start --retain 30d'})
+      }
     }
     const eventsConfig = this.flags['events-config']
     if (eventsConfig !== undefined) {
@@ -112,13 +126,14 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
+      ...(retain ? {retain: retain.trim()} : {}),
       ...(this.flags.examples ? {} : {examples: false}),
       ...(eventsConfig ? {eventsConfig: (await import('node:path')).resolve(eventsConfig)} : {}),
       note: (l) => this.note(l),
     })
-    if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize)) {
+    if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize || retain)) {
       this.note(
-        'Note: the running control plane keeps the --env and size limits it was started with; add --restart to apply these.',
+        'Note: the running control plane keeps the --env, size limits and --retain it was started with; add --restart to apply these.',
       )
     }
     if (r.alreadyRunning && r.port !== this.flags.port) {
@@ -145,6 +160,9 @@ Running it again while it is up changes nothing, and says so when this shell's F
         `Console: http://127.0.0.1:${r.port}/console`,
         `Data directory: ${r.dataDir}`,
         `Notifications: ${r.dataDir}/notifications/outbox (one JSON file per message)`,
+        retain && !r.alreadyRunning
+          ? `Retention: the inputs, outputs and logs of an execution are deleted ${retain.trim()} after it ends; its rows stay.`
+          : '',
         `Execution events: ${r.dataDir}/events/cloudevents.ndjson (one CloudEvent per line)`,
         `Config written to ${r.configPath}. To use it:`,
         `export FLYTECTL_CONFIG=${r.configPath}`,

@@ -67,6 +67,10 @@ export class LocalExecutor implements Executor {
     await entry.done
   }
 
+  isRunning(executionId: WorkflowExecutionIdentifier): boolean {
+    return this.running.has(idKey(executionId))
+  }
+
   /** The most task processes that ran at once (bounded by maxProcesses). */
   get peakProcesses(): number {
     return this.limiter.peak

@@ -59,6 +59,21 @@ export class ExecutionPaths {
     return join(this.metadataDir, 'inputs.pb')
   }
 
+  /** Raw output data of every node and attempt. */
+  get rawDir(): string {
+    return join(this.blobRoot, 'raw', ...this.key)
+  }
+
+  /** Task logs of every node and attempt. */
+  get logDir(): string {
+    return join(this.dataDir, 'logs', ...this.key)
+  }
+
+  /** Working directories of every node and attempt. */
+  get workRoot(): string {
+    return join(this.dataDir, 'work', ...this.key)
+  }
+
   nodeDataDir(nodeId: string): string {
     return join(this.metadataDir, seg(nodeId), 'data')
   }

@@ -84,4 +84,6 @@ export interface Executor {
   close(): Promise<void>
   /** Running task processes, tasks waiting for a slot and running executions (for /metrics). */
   stats?(): ExecutorStats
+  /** Whether this execution is still running here (retention never touches one that is). */
+  isRunning?(executionId: WorkflowExecutionIdentifier): boolean
 }

@@ -67,6 +67,7 @@ import {
 } from '../validation.js'
 import {getLaunchPlanById, getTaskById, getWorkflowById, missingEntity, resourceListWhere} from './definitions.js'
 import {requireActiveProjectAndDomain} from './projects.js'
+import {requireDataKept} from '../retention.js'
 
 const joinFields = (prefix: string): Record<string, FieldSpec> => ({
   project: {column: `${prefix}_project`, kind: 'text'},
@@ -641,6 +642,7 @@ export function getExecutionData(
 ): WorkflowExecutionGetDataResponse {
   const id = requireExecutionId(req.id)
   const execution = requireExecution(ctx, id)
+  requireDataKept(ctx, id)
   const row = ctx.db.get<{inputs_uri: string}>(
     'SELECT inputs_uri FROM executions WHERE project = ? AND domain = ? AND name = ?',
     id.project,

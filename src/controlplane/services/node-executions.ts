@@ -36,6 +36,7 @@ import {
 import type {LiteralMap} from '../../gen/flyteidl/core/literals_pb.js'
 import type {PlaneContext} from '../context.js'
 import {missing, notFound} from '../errors.js'
+import {requireDataKept} from '../retention.js'
 import type {EntityFields} from '../filters.js'
 import {listPage} from '../store/list.js'
 import {executionText, readLiteralMap, requireExecution, requireExecutionId, urlBlob} from './executions.js'
@@ -191,6 +192,7 @@ export function getNodeExecutionData(
 ): NodeExecutionGetDataResponse {
   const id = requireNodeId(req.id)
   const node = requireNode(ctx, id)
+  requireDataKept(ctx, id.executionId!)
   const res = create(NodeExecutionGetDataResponseSchema, {
     ...outputsOf(ctx, node.closure!.outputResult),
     inputs: node.inputUri ? urlBlob(ctx, node.inputUri) : undefined,
@@ -263,6 +265,7 @@ export function getTaskExecutionData(
   req: TaskExecutionGetDataRequest,
 ): TaskExecutionGetDataResponse {
   const t = requireTask(ctx, requireTaskId(req.id))
+  requireDataKept(ctx, req.id!.nodeExecutionId!.executionId!)
   return create(TaskExecutionGetDataResponseSchema, {
     ...outputsOf(ctx, t.closure!.outputResult),
     inputs: t.inputUri ? urlBlob(ctx, t.inputUri) : undefined,

@@ -116,6 +116,8 @@ const MIGRATIONS: string[] = [
   );
   CREATE TABLE event_sink_offsets (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL);
   `,
+  // 6: retention (`demo start --retain`): the note kept on an execution whose data was deleted.
+  `ALTER TABLE executions ADD COLUMN data_expired TEXT NOT NULL DEFAULT '';`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -5,6 +5,8 @@
  * shows a dynamic node's children, and `demo start` checks `--max-tasks`.
  */
 import assert from 'node:assert/strict'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {create} from '@bufbuild/protobuf'
 import {createAdminClients} from '../../../src/admin/client.js'
@@ -224,7 +226,7 @@ describe('executor shapes through the CLI', () => {
     )
   })
 
-  it('demo start refuses a --max-tasks below 1 and a webhook that is not http(s) before starting anything', async () => {
+  it('demo start refuses a --max-tasks below 1, a webhook that is not http(s) and a bad --retain before starting anything', async () => {
     const h = tempHome()
     try {
       const r = await runCli(['demo', 'start', '--max-tasks', '0', '--port', '1'], {env: {HOME: h.home}})
@@ -233,6 +235,16 @@ describe('executor shapes through the CLI', () => {
       const hook = await runCli(['demo', 'start', '--notify-webhook', 'ftp://x', '--port', '1'], {env: {HOME: h.home}})
       assert.equal(hook.code, 2)
       assert.match(hook.stderr, /--notify-webhook ftp:\/\/x is not an http\(s\) URL/)
+      for (const bad of ['0s', '30', '1.5d', '2y']) {
+        const retain = await runCli(['demo', 'start', '--retain', bad, '--port', '1'], {env: {HOME: h.home}})
+        assert.equal(retain.code, 2, bad)
+        assert.match(
+          retain.stderr,
+          new RegExp(`^Error: invalid --retain "${bad.replace('.', '\\.')}": give a whole number`),
+          bad,
+        )
+      }
+      assert.ok(!existsSync(join(h.home, '.flyte', 'demo')), 'nothing started, no data directory')
     } finally {
       h.cleanup()
     }
@@ -335,6 +347,80 @@ describe('schedules of a running demo plane', () => {
       await new Promise((r) => setTimeout(r, 1000))
       assert.equal((await scheduled()).length, before, 'no fires after deactivation')
       assert.equal(await nextRun('e2e.tick'), undefined, 'no next run once deactivated')
+    } finally {
+      clients.close()
+      await runCli(['demo', 'teardown', '--volume'], {env})
+      h.cleanup()
+    }
+  })
+})
+
+describe('retention on a running demo plane', () => {
+  it('deletes the data of an ended execution after --retain; get execution --details says it expired', async () => {
+    const h = tempHome()
+    const port = await freePort()
+    const env = {HOME: h.home}
+    const started = await runCli(['demo', 'start', '--port', String(port), '--retain', '2s'], {env})
+    assert.equal(started.code, 0, started.stderr)
+    assert.match(
+      started.stdout,
+      /^Retention: the inputs, outputs and logs of an execution are deleted 2s after it ends; its rows stay\.$/m,
+    )
+    const config = ['--config', `${h.home}/.flyte/config-sandbox.yaml`]
+    const clients = createAdminClients({endpoint: `dns:///127.0.0.1:${port}`, insecure: true})
+    try {
+      const add = nodeTask('e2e.sum', 'add', {inputs: ['a', 'b'], outputs: ['o0']})
+      await clients.admin.createTask({id: add.id, spec: {template: add}})
+      const wfId = ident(ResourceType.WORKFLOW, 'e2e.sum')
+      const wf = closure(
+        'e2e.sum',
+        [taskNode('n0', add, [bind('a', promise('start-node', 'a')), bind('b', promise('start-node', 'b'))])],
+        [bind('o0', promise('n0', 'o0'))],
+        [add],
+        {inputs: ['a', 'b'], outputs: ['o0']},
+      )
+      await clients.admin.createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
+      const lpId = ident(ResourceType.LAUNCH_PLAN, 'e2e.sum')
+      await clients.admin.createLaunchPlan({id: lpId, spec: {workflowId: wfId}})
+      const {id} = await clients.admin.createExecution({
+        project: 'flytesnacks',
+        domain: 'development',
+        spec: {launchPlan: lpId},
+        inputs: {literals: {a: int(4), b: int(5)}},
+      })
+      const name = id!.name
+      const details = (...more: string[]) =>
+        runCli(['get', 'execution', ...P, name, '--details', ...more, ...config], {env})
+      await until('the execution to succeed', async () => {
+        const r = await runCli(['get', 'execution', ...P, name, '-o', 'json', ...config], {env})
+        return r.code === 0 && /"phase": "SUCCEEDED"/.test(r.stdout) ? true : undefined
+      })
+      const expired = await until('the data to expire', async () => {
+        const r = await details()
+        return r.code === 0 && /expired/.test(r.stdout) ? r : undefined
+      })
+      assert.match(
+        expired.stdout,
+        new RegExp(
+          `^  data of execution ${name} expired: its inputs, outputs and logs were deleted at \\S+, more than 2s after it ended \\(demo start --retain 2s\\)$`,
+          'm',
+        ),
+      )
+      assert.match(expired.stdout, /n0 \[SUCCEEDED\]/, 'the node tree is still there')
+      const json = await details('-o', 'json')
+      assert.equal(json.code, 0, json.stderr)
+      const nodes = JSON.parse(json.stdout) as Array<{
+        node_exec: {id: {nodeId: string}}
+        outputs?: unknown
+        data_expired?: string
+      }>
+      const n0 = nodes.find((n) => n.node_exec.id.nodeId === 'n0')!
+      assert.equal(n0.outputs, undefined)
+      assert.match(n0.data_expired!, new RegExp(`^data of execution ${name} expired: `))
+      assert.ok(!existsSync(join(h.home, '.flyte', 'demo', 'logs', 'flytesnacks', 'development', name)), 'logs deleted')
+      const row = await runCli(['get', 'execution', ...P, name, '-o', 'json', ...config], {env})
+      assert.equal(row.code, 0, row.stderr)
+      assert.equal((JSON.parse(row.stdout) as {closure: {phase: string}}).closure.phase, 'SUCCEEDED', 'the row stays')
     } finally {
       clients.close()
       await runCli(['demo', 'teardown', '--volume'], {env})
