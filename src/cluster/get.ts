@@ -79,7 +79,9 @@ export async function getProject(admin: AdminClient, id: string): Promise<Projec
   try {
     return await admin.getProject({id})
   } catch (err) {
-    if ((await rpcCode(err)) !== UNIMPLEMENTED) throw err
+    const code = await rpcCode(err)
+    if (code === NOT_FOUND) throw notFound('project', id)
+    if (code !== UNIMPLEMENTED) throw err
   }
   // Older control planes have no GetProject: filter the list by identifier (archived included).
   const res = await admin.listProjects({limit: 1, filters: `eq(identifier,${id})`})
@@ -110,9 +112,11 @@ async function emptyScopeExists(admin: AdminClient, scope: Scope, listing: Listi
   return listing
 }
 
-function notFound(kind: string, what: string): CliError {
+function notFound(kind: string, what: string, scope?: Scope): CliError {
   return new CliError('not-found', `${kind} ${what} not found`, {
-    hint: `List what exists with \`flytectl get ${kind}\`${kind === 'project' ? '' : ' -p <project> -d <domain>'}.`,
+    hint: scope
+      ? `List what exists with \`flytectl get ${kind} -p ${scope.project} -d ${scope.domain}\`.`
+      : `List what exists with \`flytectl get ${kind}\`.`,
   })
 }
 
@@ -139,7 +143,7 @@ async function oneVersion<M>(
 ): Promise<Listing | undefined> {
   if (q.name && q.latest) {
     const found = await rpc.list(listRequest(scope, q.name, latestParams(q.filter)))
-    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`)
+    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`, scope)
     return {rows: found.map(toRow), nextToken: '', shape: 'detail'}
   }
   if (q.name && q.version) {
@@ -156,7 +160,7 @@ export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery)
   })
   if (one) return one
   const res = await admin.listTasks(listRequest(scope, q.name ?? '', listParams(q.filter)))
-  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
+  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   return emptyScopeExists(admin, scope, {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'})
 }
 
@@ -194,7 +198,7 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     let version = q.version
     if (q.latest) {
       const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
-      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
       version = res.workflows[0]!.id!.version
     }
     const w = await admin.getWorkflow({
@@ -203,7 +207,7 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     return {rows: [toRow(w)], nextToken: '', shape: 'detail'}
   }
   const res = await admin.listWorkflows(listRequest(scope, q.name, listParams(q.filter)))
-  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   return {rows: res.workflows.map(toRow), nextToken: res.token, shape: 'versions'}
 }
 
@@ -214,7 +218,7 @@ export async function getWorkflowMessages(admin: AdminClient, scope: Scope, q: E
   let version = q.version
   if (q.latest || !version) {
     const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
-    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
     version = res.workflows[0]!.id!.version
   }
   return admin.getWorkflow({id: {resourceType: WORKFLOW, ...scope, name: q.name, version}})
@@ -239,7 +243,7 @@ export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: Launch
   if (q.workflow) p.filters = andFilters(p.filters, `eq(workflow.name,${q.workflow})`)
   const res = await admin.listLaunchPlans(listRequest(scope, q.name ?? '', p))
   if (q.name && res.launchPlans.length === 0)
-    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
+    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   const listing: Listing = {rows: res.launchPlans.map(toRow), nextToken: res.token, shape: q.name ? 'detail' : 'list'}
   return emptyScopeExists(admin, scope, listing)
 }
