@@ -59,6 +59,7 @@ const BATCH = 200
 const LAG_SAMPLES = 10_000
 const IDLE_POLL_MS = 1000
 const PRUNE_MS = 5000
+const SAVE_EVERY_MS = 100
 
 /** The sinks a config asks for, built lazily (kafkajs loads only when a section uses Kafka). */
 async function buildSinks(ctx: PlaneContext, cfg: EventsConfig): Promise<EventSink[]> {
@@ -94,6 +95,10 @@ class Deliverer {
   private loop: Promise<void> | undefined
   private delayMs = 0
   private kicked = false
+  private current: number | undefined
+  private saved: number | undefined
+  private savedAt = 0
+  private saveTimer: NodeJS.Timeout | undefined
 
   constructor(
     private readonly ctx: PlaneContext,
@@ -101,18 +106,41 @@ class Deliverer {
     private readonly metrics: () => PublisherMetrics | undefined,
   ) {}
 
+  /** How far this sink has delivered (in memory; the saved offset trails it by at most SAVE_EVERY_MS). */
   offset(): number {
-    return this.ctx.db.get<{seq: number}>('SELECT seq FROM event_sink_offsets WHERE sink = ?', this.sink.name)?.seq ?? 0
+    this.current ??=
+      this.ctx.db.get<{seq: number}>('SELECT seq FROM event_sink_offsets WHERE sink = ?', this.sink.name)?.seq ?? 0
+    return this.current
   }
 
+  /**
+   * Moves the offset; it is written to the store at most every SAVE_EVERY_MS and at stop, so a burst
+   * costs one write, not one per event. A crash resends what was delivered since the last write (same ids).
+   */
   private save(seq: number): void {
+    this.current = seq
+    if (this.saveTimer) return
+    const wait = this.savedAt + SAVE_EVERY_MS - Date.now()
+    if (wait <= 0) this.persist()
+    else {
+      this.saveTimer = setTimeout(() => this.persist(), wait)
+      this.saveTimer.unref()
+    }
+  }
+
+  persist(): void {
+    clearTimeout(this.saveTimer)
+    this.saveTimer = undefined
+    if (this.current === undefined || this.current === this.saved || this.ctx.closing) return
     this.ctx.db.run(
       `INSERT INTO event_sink_offsets (sink, seq, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
       this.sink.name,
-      seq,
+      this.current,
       Date.now() * 1000,
     )
+    this.saved = this.current
+    this.savedAt = Date.now()
   }
 
   private rows(after: number): OutboxRow[] {
@@ -228,6 +256,7 @@ class Deliverer {
     clearTimeout(this.timer)
     this.wake?.()
     await this.loop
+    this.persist()
   }
 }
 
@@ -305,7 +334,8 @@ export class EventPublisher {
     }
     if (this.started && !this.kickScheduled) {
       this.kickScheduled = true
-      setImmediate(() => {
+      // After the recording transaction commits (it is synchronous), before other I/O: low lag.
+      queueMicrotask(() => {
         this.kickScheduled = false
         for (const d of this.deliverers) d.kick()
       })
@@ -375,7 +405,10 @@ export class EventPublisher {
 
   /** Delivers what is pending to every sink once, now (tests and shutdown). */
   async flush(): Promise<void> {
-    for (const d of this.deliverers) await d.pass()
+    for (const d of this.deliverers) {
+      await d.pass()
+      d.persist()
+    }
   }
 
   /** Deletes rows every sink has delivered (a sink not configured any more does not hold them). */
@@ -417,7 +450,9 @@ export class EventPublisher {
     clearInterval(this.pruner)
     for (const d of this.deliverers) await d.stop()
     for (const d of this.deliverers) {
-      if (d.sink.flushOnStop) await d.pass().catch(() => 0)
+      if (!d.sink.flushOnStop) continue
+      await d.pass().catch(() => 0)
+      d.persist()
     }
     this.prune()
     for (const s of this.sinks) await s.close()
