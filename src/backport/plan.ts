@@ -3,7 +3,7 @@
  * ordered plan. Nothing here reads git or the forge.
  */
 import {CliError} from '../cli/errors.js'
-import {quoteValue} from '../versioning/parse.js'
+import {parseReleaseLine, quoteValue} from '../versioning/parse.js'
 import {branchNameProblem, numberList, renderTemplate, type TemplateValues} from './combined.js'
 import {DEFAULT_FORMATS, type BackportConfig, type BackportFormats} from './config.js'
 import type {BackportPlan, BackportSource, ConflictPolicy, ObservedTarget, PlanItem, StepName} from './model.js'
@@ -23,7 +23,8 @@ const DEFAULT_NAMING: Naming = {formats: DEFAULT_FORMATS}
 /** `1.13` for `release-v1.13` (through the release branch pattern), else the branch itself. */
 export function targetVersion(target: string, pattern = '^release-v?(\\d+)\\.(\\d+)$'): string {
   const m = new RegExp(pattern).exec(target)
-  return m?.[1] !== undefined && m[2] !== undefined ? `${m[1]}.${m[2]}` : target
+  const line = m?.[1] !== undefined && m[2] !== undefined ? parseReleaseLine(`${m[1]}.${m[2]}`) : undefined
+  return line?.ok ? `${line.major}.${line.minor}` : target
 }
 
 type Named = Pick<BackportSource, 'key' | 'pr' | 'title'>
@@ -132,7 +133,11 @@ export function planBackport(input: {
       state = obs.pull.labels.includes(input.config.conflictLabel) ? 'conflict' : 'open'
       if (labels.some((l) => !obs.pull!.labels.includes(l))) steps = ['labels']
     } else if (obs.present) state = 'present'
-    else if (obs.branchExists && !obs.branchHasPicks) state = 'branch-taken'
+    else if (obs.coveredBy) {
+      // A combined backport PR carries it: reported, never duplicated, never relabelled.
+      state = obs.coveredBy.merged ? 'merged' : 'open'
+      base.pull = obs.coveredBy
+    } else if (obs.branchExists && !obs.branchHasPicks) state = 'branch-taken'
     else {
       state = 'todo'
       steps = obs.branchExists ? ['pull', 'labels'] : ['pick', 'push', 'pull', 'labels']

@@ -17,6 +17,8 @@ export interface DaemonInfo {
   dataDir: string
   /** Auth on (`demo start --auth`); absent in pid files of older planes. */
   auth?: boolean
+  /** With auth: the external OIDC provider trusted instead of the plane's own OAuth2 server. */
+  oidcIssuer?: string
 }
 
 export function defaultDataDir(home = homedir()): string {
