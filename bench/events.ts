@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`
   const noFile = {eventsFile: {enable: false}}
   const rows: Row[] = []
+  await run('warm-up', {}) // JIT and SQLite warm-up: not reported
   rows.push(await run('none', {...noFile, cloudEvents: {enable: false}}))
   rows.push(await run('ndjson file', {}))
   rows.push(await run('webhook structured', {...noFile, cloudEvents: {type: 'webhook', webhook: {url}}}))

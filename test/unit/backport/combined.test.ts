@@ -147,3 +147,16 @@ describe('release branch numbers go through the strict version parser', () => {
     assert.equal(targetVersion('release-v01.13'), 'release-v01.13')
   })
 })
+
+describe('offline audit: a fix by its title (labels need the API)', () => {
+  it('recognises fix titles and security fixes, not features', async () => {
+    const {fixKindOfTitle} = await import('../../../src/backport/audit.js')
+    // Real titles from the release-branch fixtures (the part before the PR number).
+    assert.equal(fixKindOfTitle('Fix S3 proxy settings get (release 0.12)'), 'fix')
+    assert.equal(fixKindOfTitle('[BUG] Open FlyteFile from remote path'), 'fix')
+    assert.equal(fixKindOfTitle('fix(flytepropeller): nil pointer on abort'), 'fix')
+    assert.equal(fixKindOfTitle('[Snyk] Security upgrade mistune from 0.8.4 to 2.0.3'), 'security')
+    assert.equal(fixKindOfTitle('Add pyspark pipeline model transformer'), undefined)
+    assert.equal(fixKindOfTitle('Prefix handling for FlyteFile'), undefined)
+  })
+})
