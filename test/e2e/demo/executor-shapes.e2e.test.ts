@@ -381,6 +381,9 @@ describe('notifications and retention on a running demo plane', () => {
     assert.equal(started.code, 0, started.stderr)
     const outbox = /^Notifications: (\S+) \(one JSON file per message\)$/m.exec(started.stdout)?.[1]
     assert.equal(outbox, join(h.home, '.flyte', 'demo', 'notifications', 'outbox'))
+    const status = await runCli(['demo', 'status', '-o', 'json'], {env})
+    assert.equal(status.code, 0, status.stderr)
+    assert.equal((JSON.parse(status.stdout) as {retain: string}).retain, '2s')
     assert.match(
       started.stdout,
       /^Retention: the inputs, outputs and logs of an execution are deleted 2s after it ends; its rows stay\.$/m,
