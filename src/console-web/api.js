@@ -30,8 +30,26 @@ async function request(method, path, params, body) {
   } catch {
     data = {message: text}
   }
+  if (res.status === 401 && signIn()) return new Promise(() => {})
   if (!res.ok) throw new ApiError(res.status, data.message || `${res.status} ${res.statusText}`, data)
   return data
+}
+
+/** True when the plane asks browsers to sign in (auth on): its shell says so. */
+export const loginEnabled = () =>
+  document.querySelector('meta[name="flyte-console-auth"]')?.content === 'login' && !proxyMode()
+
+/**
+ * Sends the browser to the plane's sign-in (`/login`, back to this page afterwards); false when it
+ * went there moments ago already (a token the plane still refuses), so the page shows the error.
+ */
+export function signIn() {
+  if (!loginEnabled()) return false
+  const last = Number(window.sessionStorage.getItem('flyte-console-login') ?? 0)
+  if (Date.now() - last < 15_000) return false
+  window.sessionStorage.setItem('flyte-console-login', String(Date.now()))
+  location.assign(`/login?redirect_url=${encodeURIComponent(location.pathname + location.search)}`)
+  return true
 }
 
 export const api = {

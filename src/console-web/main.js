@@ -3,7 +3,7 @@
 import {h, render} from 'preact'
 import {useEffect, useState} from 'preact/hooks'
 import htm from 'htm'
-import {api, paths, links} from './api.js'
+import {api, paths, links, loginEnabled} from './api.js'
 import {RunsPage} from './runs.js'
 import {ExecutionPage} from './execution.js'
 import {EntityPage, EntityListPage} from './entity.js'
@@ -48,10 +48,29 @@ function ProjectsPage() {
   </section>`
 }
 
+/** Who is signed in, and the way out (only when the plane asks browsers to sign in). */
+function Account() {
+  const [me, setMe] = useState(null)
+  useEffect(() => {
+    if (!loginEnabled()) return
+    fetch('/me', {headers: {accept: 'application/json'}})
+      .then((r) => (r.ok ? r.json() : null))
+      .then(setMe, () => setMe(null))
+  }, [])
+  if (!loginEnabled()) return ''
+  const back = encodeURIComponent(location.pathname + location.search)
+  return me
+    ? html`<span class="account" data-testid="account"
+        >${me.preferred_username || me.subject} <a href=${`/logout?redirect_url=${back}`}>Sign out</a></span
+      >`
+    : html`<span class="account"><a href=${`/login?redirect_url=${back}`}>Sign in</a></span>`
+}
+
 function Header({route, navigate}) {
   const {project, domain} = route
   return html`<header class="top">
     <a class="brand" href="/console">Flyte console</a>
+    <${Account} />
     ${
       project
         ? html`<nav aria-label="sections">

@@ -13,11 +13,14 @@ import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import type {WorkflowExecutionIdentifier} from '../gen/flyteidl/core/identifier_pb.js'
 import type {PlaneContext} from './context.js'
+import type {AuthOptions} from './auth/index.js'
 import type {ExecutionJob, ExecutionSink, Executor} from './executor/types.js'
 import {parseRetain} from './retain.js'
 
 export const EXIT_PORT_BUSY = 10
 export const EXIT_USAGE = 2
+/** `--oidc-issuer` names a provider whose discovery document cannot be read or used. */
+export const EXIT_OIDC_ISSUER = 11
 
 export interface DaemonOptions {
   port: number
@@ -30,6 +33,12 @@ export interface DaemonOptions {
   auth?: boolean
   /** With auth: decide each call with this OPA data-API URL instead of policy.yaml. */
   opaUrl?: string
+  /** With auth: trust this external OIDC provider instead of the plane's own OAuth2 server. */
+  oidcIssuer?: string
+  /** The client id its ID tokens are issued for (and the public client id clients are told). */
+  oidcClientId?: string
+  /** Audiences accepted on its access tokens besides the plane's URL. */
+  oidcAudiences?: string[]
   /** Concurrent task processes across all executions (default: the machine's parallelism, at least 2). */
   maxTasks?: number
   /** POST every notification message here too (the outbox keeps them either way). */
@@ -101,6 +110,9 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       'max-upload-size': {type: 'string'},
       auth: {type: 'boolean', default: false},
       'opa-url': {type: 'string'},
+      'oidc-issuer': {type: 'string'},
+      'oidc-client-id': {type: 'string'},
+      'oidc-audience': {type: 'string', multiple: true},
       'max-tasks': {type: 'string'},
       'notify-webhook': {type: 'string'},
       retain: {type: 'string'},
@@ -137,6 +149,14 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     if (!values.auth) throw new Error('--opa-url needs --auth')
     if (!/^https?:\/\/[^\s]+$/.test(opaUrl)) throw new Error(`invalid --opa-url ${opaUrl}: an http(s) URL is needed`)
   }
+  const oidcIssuer = values['oidc-issuer']
+  if (oidcIssuer !== undefined) {
+    if (!values.auth) throw new Error('--oidc-issuer needs --auth')
+    if (!/^https?:\/\/[^\s]+$/.test(oidcIssuer))
+      throw new Error(`invalid --oidc-issuer ${oidcIssuer}: an http(s) URL is needed`)
+  } else if (values['oidc-client-id'] !== undefined || values['oidc-audience'] !== undefined) {
+    throw new Error('--oidc-client-id and --oidc-audience need --oidc-issuer')
+  }
   return {
     port,
     host: values.host!,
@@ -146,10 +166,28 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     auth: values.auth === true,
     examples: values['no-examples'] !== true,
     ...(opaUrl ? {opaUrl} : {}),
+    ...(oidcIssuer ? {oidcIssuer} : {}),
+    ...(values['oidc-client-id'] ? {oidcClientId: values['oidc-client-id']} : {}),
+    ...(values['oidc-audience']?.length ? {oidcAudiences: values['oidc-audience']} : {}),
     ...(maxTasks ? {maxTasks} : {}),
     ...(notifyWebhook ? {notifyWebhook} : {}),
     ...(retain ? {retain: retain.trim()} : {}),
     ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
+  }
+}
+
+function daemonAuthOptions(opts: DaemonOptions): AuthOptions {
+  return {
+    ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
+    ...(opts.oidcIssuer
+      ? {
+          oidc: {
+            issuer: opts.oidcIssuer,
+            ...(opts.oidcClientId ? {clientId: opts.oidcClientId} : {}),
+            ...(opts.oidcAudiences ? {audiences: opts.oidcAudiences} : {}),
+          },
+        }
+      : {}),
   }
 }
 
@@ -174,7 +212,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
     ...(events ? {events} : {}),
-    ...(opts.auth ? {auth: opts.opaUrl ? {opaUrl: opts.opaUrl} : {}} : {}),
+    ...(opts.auth ? {auth: daemonAuthOptions(opts)} : {}),
     background: [
       (ctx) => startScheduler(ctx),
       ...(opts.notifyWebhook ? [(ctx: PlaneContext) => startWebhookNotifier(ctx, opts.notifyWebhook!)] : []),
@@ -190,6 +228,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     dataDir: opts.dataDir,
     auth: opts.auth === true,
     ...(opts.opaUrl ? {opaUrl: opts.opaUrl} : {}),
+    ...(opts.oidcIssuer ? {oidcIssuer: opts.oidcIssuer} : {}),
     ...(opts.retain ? {retain: opts.retain} : {}),
   }
   const tmp = `${pidFile}.${process.pid}.tmp`
@@ -237,6 +276,10 @@ async function main(): Promise<void> {
     if (e.code === 'EADDRINUSE') {
       process.stderr.write(`Error: port ${opts.port} on ${opts.host} is already in use\n`)
       process.exit(EXIT_PORT_BUSY)
+    }
+    if (e.name === 'OidcDiscoveryError') {
+      process.stderr.write(`Error: ${e.message}\n`)
+      process.exit(EXIT_OIDC_ISSUER)
     }
     process.stderr.write(`Error: ${e.message}\n${e.stack ?? ''}\n`)
     process.exit(1)

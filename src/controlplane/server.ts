@@ -119,7 +119,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ctx.feed!.subscribe((e) => metrics.eventRecorded(EVENT_KINDS[e.case]))
   if (opts.auth) {
     const {PlaneAuth} = await import('./auth/index.js')
-    ctx.auth = new PlaneAuth(dataDir, () => baseUrl, opts.auth)
+    ctx.auth = await PlaneAuth.create(dataDir, () => baseUrl, opts.auth)
   }
   for (const id of opts.seedProjects ?? []) {
     if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {

@@ -9,7 +9,7 @@ import {lstat, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {CliError} from '../cli/errors.js'
-import {EXIT_PORT_BUSY} from '../controlplane/daemon.js'
+import {EXIT_OIDC_ISSUER, EXIT_PORT_BUSY} from '../controlplane/daemon.js'
 import {PASSED_ENV, taskEnvironment} from '../controlplane/executor/task-env.js'
 import {demoConfigPath} from '../config/load.js'
 import {PACKAGE_ROOT} from '../package-root.js'
@@ -110,6 +110,12 @@ export interface StartOptions {
   auth?: boolean
   /** With auth: an OPA data-API URL that decides each call instead of policy.yaml. */
   opaUrl?: string
+  /** With auth: trust this external OIDC provider instead of the plane's own OAuth2 server. */
+  oidcIssuer?: string
+  /** The client id its ID tokens are issued for (and the public client id clients are told). */
+  oidcClientId?: string
+  /** Audiences accepted on its access tokens besides the plane's URL. */
+  oidcAudiences?: string[]
   /** Concurrent task processes the plane runs (the rest queue). */
   maxTasks?: number
   /** POST every notification message to this URL too. */
@@ -136,9 +142,11 @@ export interface StartResult {
   settingsDiffer: string[]
   /** A running plane was stopped first (--restart). */
   restarted: boolean
-  /** The plane has auth on; `credentials` says where its files are. */
+  /** The plane has auth on; `credentials` says where its files are (its own OAuth2 server). */
   auth: boolean
   credentials?: AuthFiles
+  /** Auth on with an external OIDC provider: its issuer URL. */
+  oidcIssuer?: string
 }
 
 /** Where a plane with auth on keeps who may sign in, and the first client's and user's secrets. */
@@ -162,8 +170,9 @@ export function authFiles(dataDir: string): AuthFiles {
   }
 }
 
-function configAuth(dataDir: string, auth: boolean | undefined) {
-  if (!auth) return undefined
+function configAuth(dataDir: string, auth: boolean | undefined, oidcIssuer?: string) {
+  // With an external provider the plane holds no client secret: the config keeps Pkce.
+  if (!auth || oidcIssuer) return undefined
   const f = authFiles(dataDir)
   return {clientId: f.clientId, secretFile: f.clientSecretFile}
 }
@@ -184,7 +193,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
         },
       )
     }
-    if (!opts.restart) return alreadyRunning(current.info, paths, staleCleaned, opts.auth)
+    if (!opts.restart) return alreadyRunning(current.info, paths, staleCleaned, opts)
     note(`Stopping the running control plane (pid ${current.info.pid}) to restart it with this environment`)
     await stopProcess(current.info.pid, 10_000)
     await removePidFile(paths.dataDir)
@@ -204,6 +213,9 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   const child = await spawnDaemon(paths.dataDir, opts.port, daemonEnvironment(opts.passEnv ?? {}), [
     ...(opts.auth ? ['--auth'] : []),
     ...(opts.opaUrl ? ['--opa-url', opts.opaUrl] : []),
+    ...(opts.oidcIssuer ? ['--oidc-issuer', opts.oidcIssuer] : []),
+    ...(opts.oidcClientId ? ['--oidc-client-id', opts.oidcClientId] : []),
+    ...(opts.oidcAudiences ?? []).flatMap((a) => ['--oidc-audience', a]),
     ...limitArgs(opts),
   ])
   try {
@@ -213,13 +225,14 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
     // the other one up and healthy, which is what this start wanted.
     const now = err instanceof CliError ? await awaitRunning(paths.dataDir, 500) : null
     if (now?.state !== 'running' || now.version === null || now.info.port !== opts.port) throw err
-    return alreadyRunning(now.info, paths, staleCleaned, opts.auth)
+    return alreadyRunning(now.info, paths, staleCleaned, opts)
   }
   const startupMs = performance.now() - started
-  await writeConfigIfChanged(paths.configPath, opts.port, configAuth(paths.dataDir, opts.auth))
+  await writeConfigIfChanged(paths.configPath, opts.port, configAuth(paths.dataDir, opts.auth, opts.oidcIssuer))
   return {
     auth: opts.auth === true,
-    ...(opts.auth ? {credentials: authFiles(paths.dataDir)} : {}),
+    ...(opts.auth && !opts.oidcIssuer ? {credentials: authFiles(paths.dataDir)} : {}),
+    ...(opts.auth && opts.oidcIssuer ? {oidcIssuer: opts.oidcIssuer} : {}),
     pid: child.pid,
     port: opts.port,
     endpoint: `dns:///127.0.0.1:${opts.port}`,
@@ -259,9 +272,10 @@ async function alreadyRunning(
   info: DaemonInfo,
   paths: DemoPaths,
   staleCleaned: boolean,
-  wantAuth: boolean | undefined,
+  want: {auth?: boolean; oidcIssuer?: string},
 ): Promise<StartResult> {
-  await writeConfigIfChanged(paths.configPath, info.port, configAuth(paths.dataDir, info.auth))
+  const wantAuth = want.auth
+  await writeConfigIfChanged(paths.configPath, info.port, configAuth(paths.dataDir, info.auth, info.oidcIssuer))
   const {readSettings, settingsDifferences, settingsFromEnv} = await import('./settings.js')
   const running = await readSettings(paths.dataDir)
   const differ = running ? settingsDifferences(running, settingsFromEnv(process.env)) : []
@@ -269,9 +283,14 @@ async function alreadyRunning(
     differ.push(
       `auth: the running plane has auth ${info.auth ? 'on' : 'off'}, this start asked for it ${wantAuth ? 'on' : 'off'}`,
     )
+  else if (wantAuth && (info.oidcIssuer ?? '') !== (want.oidcIssuer ?? ''))
+    differ.push(
+      `auth: the running plane trusts ${info.oidcIssuer ? `the OIDC issuer ${info.oidcIssuer}` : 'its own OAuth2 server'}, this start asked for ${want.oidcIssuer ? `the OIDC issuer ${want.oidcIssuer}` : 'its own OAuth2 server'}`,
+    )
   return {
     auth: info.auth === true,
-    ...(info.auth ? {credentials: authFiles(paths.dataDir)} : {}),
+    ...(info.auth && !info.oidcIssuer ? {credentials: authFiles(paths.dataDir)} : {}),
+    ...(info.auth && info.oidcIssuer ? {oidcIssuer: info.oidcIssuer} : {}),
     settingsDiffer: differ,
     restarted: false,
     pid: info.pid,
@@ -355,6 +374,13 @@ async function waitUntilReady(child: SpawnedDaemon, dataDir: string, port: numbe
 }
 
 async function startupFailure(code: number | null, dataDir: string, port: number): Promise<CliError> {
+  if (code === EXIT_OIDC_ISSUER) {
+    const lines = (await readFile(logFilePath(dataDir), 'utf8').catch(() => '')).trim().split('\n')
+    const last = lines.reverse().find((l) => l.startsWith('Error:')) ?? ''
+    return new CliError('unavailable', last.replace(/^Error: /, '') || 'the OIDC issuer could not be used', {
+      hint: 'Check --oidc-issuer: <issuer>/.well-known/openid-configuration must answer with that issuer and a jwks_uri.',
+    })
+  }
   if (code === EXIT_PORT_BUSY) {
     return new CliError('conflict', `port ${port} is already in use`, {
       hint: `Stop whatever listens on ${port}, or start on another port: flytectl demo start --port <port>`,

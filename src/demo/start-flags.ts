@@ -44,3 +44,23 @@ export function resolveEnvFlags(items: string[], env: NodeJS.ProcessEnv = proces
   }
   return vars
 }
+
+/** `--oidc-issuer`: https, or http on this machine (a token check must not trust a key set fetched in the clear). */
+export function checkIssuerUrl(text: string): void {
+  let u: URL | undefined
+  try {
+    u = new URL(text)
+  } catch {
+    u = undefined
+  }
+  const loopback = u && (u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]')
+  if (!u || !(u.protocol === 'https:' || (u.protocol === 'http:' && loopback)) || u.username || u.password) {
+    throw new CliError(
+      'usage',
+      `invalid --oidc-issuer ${JSON.stringify(text)}: an https URL is needed (http only on localhost)`,
+      {
+        hint: 'Give the issuer URL exactly as the provider names it, e.g. --oidc-issuer https://idp.example.com/oauth2/default',
+      },
+    )
+  }
+}

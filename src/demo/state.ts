@@ -19,6 +19,8 @@ export interface DaemonInfo {
   auth?: boolean
   /** `demo start --retain` as given (`30d`); absent when retention is off. */
   retain?: string
+  /** With auth: the external OIDC provider trusted instead of the plane's own OAuth2 server. */
+  oidcIssuer?: string
 }
 
 export function defaultDataDir(home = homedir()): string {

@@ -13,6 +13,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
     '<%= config.bin %> demo start --env AWS_PROFILE --env MY_SETTING=1',
     '<%= config.bin %> demo start --auth',
     '<%= config.bin %> demo start --auth --opa-url http://127.0.0.1:8181/v1/data/flyte/authz',
+    '<%= config.bin %> demo start --auth --oidc-issuer https://idp.example.com/oauth2/default --oidc-audience api://flyte',
     '<%= config.bin %> demo start --max-tasks 4',
     '<%= config.bin %> demo start --retain 30d',
     '<%= config.bin %> demo start --no-examples',
@@ -76,6 +77,22 @@ Running it again while it is up changes nothing, and says so when this shell's F
         "With --auth: send each call's decision input to this OPA data-API URL and obey its answer (deny on error or after 2 s) instead of the plane's policy.yaml",
       dependsOn: ['auth'],
     }),
+    'oidc-issuer': Flags.string({
+      description:
+        "With --auth: trust this external OIDC provider (its /.well-known/openid-configuration and JWKS) instead of the plane's own OAuth2 server; https, or http on localhost",
+      dependsOn: ['auth'],
+    }),
+    'oidc-client-id': Flags.string({
+      description:
+        'With --oidc-issuer: the client id its ID tokens are issued for (calls may then send "IDToken <token>"); also the public client id the plane tells clients',
+      dependsOn: ['oidc-issuer'],
+    }),
+    'oidc-audience': Flags.string({
+      description:
+        "With --oidc-issuer: an audience accepted on the provider's access tokens besides the plane's URL (repeatable; the first is the audience clients ask for)",
+      dependsOn: ['oidc-issuer'],
+      multiple: true,
+    }),
   }
 
   async run(): Promise<StartResult> {
@@ -85,6 +102,11 @@ Running it again while it is up changes nothing, and says so when this shell's F
       throw new CliError('usage', `--notify-webhook ${hook} is not an http(s) URL`, {
         hint: 'Give the full URL, e.g. --notify-webhook http://127.0.0.1:9000/flyte.',
       })
+    }
+    const issuer = this.flags['oidc-issuer']
+    if (issuer !== undefined) {
+      const {checkIssuerUrl} = await import('../../demo/start-flags.js')
+      checkIssuerUrl(issuer)
     }
     const retain = this.flags.retain
     if (retain !== undefined) {
@@ -124,6 +146,9 @@ Running it again while it is up changes nothing, and says so when this shell's F
       passEnv: resolveEnvFlags(this.flags.env ?? []),
       ...(this.flags.auth ? {auth: true} : {}),
       ...(this.flags['opa-url'] ? {opaUrl: this.flags['opa-url']} : {}),
+      ...(issuer ? {oidcIssuer: issuer} : {}),
+      ...(this.flags['oidc-client-id'] ? {oidcClientId: this.flags['oidc-client-id']} : {}),
+      ...(this.flags['oidc-audience']?.length ? {oidcAudiences: this.flags['oidc-audience']} : {}),
       ...(this.flags['max-tasks'] ? {maxTasks: this.flags['max-tasks']} : {}),
       ...(this.flags['notify-webhook'] ? {notifyWebhook: this.flags['notify-webhook']} : {}),
       ...(retain ? {retain: retain.trim()} : {}),
@@ -172,6 +197,12 @@ Running it again while it is up changes nothing, and says so when this shell's F
               `Auth is on. Client ${r.credentials.clientId} (the config uses it): secret in ${r.credentials.clientSecretFile}`,
               `User ${r.credentials.adminUser} (browser or device login): password in ${r.credentials.adminPasswordFile}`,
               `Add users and clients in ${r.credentials.identities}; roles in ${r.credentials.policy}.`,
+            ]
+          : []),
+        ...(r.oidcIssuer
+          ? [
+              `Auth is on with the OIDC issuer ${r.oidcIssuer}: calls need its tokens (the config uses Pkce; for client credentials set admin.authType ClientSecret, admin.clientId and admin.clientSecretLocation).`,
+              `Roles for its subjects and groups: ${r.dataDir}/auth/policy.yaml.`,
             ]
           : []),
         ...(this.flags.examples && !r.alreadyRunning

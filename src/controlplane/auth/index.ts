@@ -7,6 +7,7 @@
  * services during the call (`currentPrincipal`).
  */
 import {Code, ConnectError, type Interceptor} from '@connectrpc/connect'
+import type {PlainRequest, PlainResponse} from '../http-blobs.js'
 import type {DescMethod} from '@bufbuild/protobuf'
 import {ensureIdentities, IdentityStore, identitiesPath} from './identities.js'
 import {loadOrCreateSigningKey, type SigningKey} from './keys.js'
@@ -17,6 +18,7 @@ import {TokenError, TokenService} from './tokens.js'
 import {targetOf} from './actions.js'
 import {AuditLog, auditPath} from './audit.js'
 import {OpaDecider} from './opa.js'
+import {ExternalIssuer, ExternalRoutes, type OidcOptions} from './oidc.js'
 import {PolicyFile, policyPath, type Decider, type Decision, type DecisionInput} from './policy.js'
 
 export type {Principal} from './principal.js'
@@ -28,6 +30,8 @@ export interface AuthOptions {
   /** Decide each call with this OPA data-API URL instead of policy.yaml (deny on error or timeout). */
   opaUrl?: string
   opaTimeoutMs?: number
+  /** Trust this external OIDC provider instead of running the plane's own OAuth2 server. */
+  oidc?: OidcOptions
 }
 
 /** Services anyone may call: clients read the auth metadata before they have a token. */
@@ -35,41 +39,72 @@ const OPEN_SERVICES = new Set(['flyteidl.service.AuthMetadataService'])
 
 type HeaderGet = (name: string) => string | null | undefined
 
-function bearer(get: HeaderGet): string | undefined {
+/** The token a call carries: `Bearer <access token>` or (as FlyteAdmin) `IDToken <id token>`. */
+function credential(get: HeaderGet): {scheme: 'bearer' | 'idtoken'; token: string} | undefined {
   for (const name of [AUTHORIZATION_HEADER, 'authorization']) {
     const v = get(name)
     if (!v) continue
-    const m = /^bearer\s+(\S+)\s*$/i.exec(v)
-    if (m) return m[1]
+    const m = /^(bearer|idtoken)\s+(\S+)\s*$/i.exec(v)
+    if (m) return {scheme: m[1]!.toLowerCase() as 'bearer' | 'idtoken', token: m[2]!}
   }
   return undefined
+}
+
+/** What answers the plane's HTTP auth routes (its own OAuth2 server, or the external issuer's pointers). */
+export interface AuthRoutes {
+  handle(url: URL, req: PlainRequest, res: PlainResponse): boolean
 }
 
 export class PlaneAuth {
   readonly key: SigningKey
   readonly tokens: TokenService
-  readonly identities: IdentityStore
-  readonly oauth: OAuthServer
+  /** The plane's own users and clients (undefined with an external issuer). */
+  readonly identities?: IdentityStore
+  readonly oauth: AuthRoutes
+  /** The external OIDC provider trusted instead of the plane's own server (`--oidc-issuer`). */
+  readonly external?: ExternalIssuer
   /** True when this start created the identities file (and the initial secrets). */
   readonly createdIdentities: boolean
   readonly decider: Decider
   readonly audit: AuditLog
+
+  /**
+   * Auth for a plane: with `opts.oidc`, the external provider's discovery document is read first
+   * (the start fails with a one-line error when it cannot be).
+   */
+  static async create(
+    dataDir: string,
+    baseUrl: () => string,
+    opts: AuthOptions = {},
+    log?: (line: string) => void,
+  ): Promise<PlaneAuth> {
+    const external = opts.oidc ? await ExternalIssuer.start(opts.oidc) : undefined
+    return new PlaneAuth(dataDir, baseUrl, opts, log, external)
+  }
 
   constructor(
     readonly dataDir: string,
     readonly baseUrl: () => string,
     opts: AuthOptions = {},
     log: (line: string) => void = (l) => process.stderr.write(`${new Date().toISOString()} ${l}\n`),
+    external?: ExternalIssuer,
   ) {
     this.key = loadOrCreateSigningKey(dataDir)
-    this.createdIdentities = ensureIdentities(dataDir).created
-    this.identities = new IdentityStore(identitiesPath(dataDir))
-    this.identities.get()
     this.tokens = new TokenService(this.key, {
       issuer: baseUrl,
       ...(opts.accessTokenSeconds ? {accessSeconds: opts.accessTokenSeconds} : {}),
     })
-    this.oauth = new OAuthServer({baseUrl, key: this.key, tokens: this.tokens, identities: this.identities, log})
+    if (external) {
+      this.external = external
+      this.createdIdentities = false
+      this.oauth = new ExternalRoutes(external, baseUrl)
+    } else {
+      this.createdIdentities = ensureIdentities(dataDir).created
+      const identities = new IdentityStore(identitiesPath(dataDir))
+      identities.get()
+      this.identities = identities
+      this.oauth = new OAuthServer({baseUrl, key: this.key, tokens: this.tokens, identities, log})
+    }
     const policy = new PolicyFile(policyPath(dataDir))
     this.decider = opts.opaUrl ? new OpaDecider(opts.opaUrl, opts.opaTimeoutMs) : policy
     this.audit = new AuditLog(auditPath(dataDir))
@@ -88,21 +123,36 @@ export class PlaneAuth {
     }
   }
 
+  /** Where clients get tokens: the plane's own endpoint, or the external provider's. */
+  tokenEndpoint(): string {
+    if (this.external) return this.external.metadata.token_endpoint ?? `the OIDC issuer ${this.external.issuer}`
+    return `${this.baseUrl()}/oauth2/token`
+  }
+
   close(): Promise<void> {
     return this.audit.close()
   }
 
   /** Who sent this call; throws Unauthenticated (no token, bad token, missing `all` scope). */
   async authenticate(get: HeaderGet): Promise<Principal> {
-    const token = bearer(get)
-    if (!token)
+    const cred = credential(get)
+    if (!cred)
       throw new ConnectError(
-        `authentication required: send an access token as "${AUTHORIZATION_HEADER}: Bearer <token>" (token endpoint ${this.baseUrl()}/oauth2/token)`,
+        `authentication required: send an access token as "${AUTHORIZATION_HEADER}: Bearer <token>" (token endpoint ${this.tokenEndpoint()})`,
         Code.Unauthenticated,
       )
     let p: Principal
     try {
-      p = await this.tokens.verifyAccess(token)
+      if (this.external) {
+        p =
+          cred.scheme === 'idtoken'
+            ? await this.external.verifyIdToken(cred.token)
+            : await this.external.verifyAccess(cred.token, this.baseUrl())
+      } else if (cred.scheme === 'idtoken') {
+        throw new TokenError('ID tokens are accepted only when the plane trusts an OIDC issuer (--oidc-issuer)')
+      } else {
+        p = await this.tokens.verifyAccess(cred.token)
+      }
     } catch (err) {
       if (err instanceof TokenError) throw new ConnectError(`token refused: ${err.message}`, Code.Unauthenticated)
       throw err

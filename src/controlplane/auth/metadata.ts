@@ -29,13 +29,30 @@ export function oauth2MetadataDocument(base: string) {
   }
 }
 
-export function publicClientDocument(base: string) {
+/** GetPublicClientConfig: the plane's own public client, or (external issuer) the configured one. */
+export function publicClientDocument(
+  base: string,
+  client: {clientId?: string; scopes?: string[]; audience?: string} = {},
+) {
   return {
-    client_id: PUBLIC_CLIENT_ID,
+    client_id: client.clientId ?? PUBLIC_CLIENT_ID,
     redirect_uri: REDIRECT_URIS[0]!,
-    scopes: [SCOPE_ALL, SCOPE_OFFLINE],
+    scopes: client.scopes ?? [SCOPE_ALL, SCOPE_OFFLINE],
     authorization_metadata_key: AUTHORIZATION_HEADER,
     service_http_endpoint: base,
-    audience: '',
+    audience: client.audience ?? '',
+  }
+}
+
+/** The public client clients are told about when the plane trusts an external issuer. */
+export function externalPublicClient(o: {clientId?: string; scopes?: string[]; audiences?: string[]}): {
+  clientId?: string
+  scopes?: string[]
+  audience?: string
+} {
+  return {
+    ...(o.clientId ? {clientId: o.clientId} : {}),
+    ...(o.scopes ? {scopes: o.scopes} : {}),
+    ...(o.audiences?.[0] ? {audience: o.audiences[0]} : {}),
   }
 }

@@ -23,6 +23,9 @@ import {
 import type {Principal} from './principal.js'
 import {TokenError, type TokenService} from './tokens.js'
 
+/** Where the plane's own console receives its sign-in code (registered besides the CLI's URIs). */
+export const consoleCallback = (base: string) => `${base}/callback`
+
 const CODE_SECONDS = 5 * 60
 const DEVICE_SECONDS = 10 * 60
 const DEVICE_INTERVAL_SECONDS = 1
@@ -67,7 +70,9 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the login
+  // form's POST, which the plane's edge refuses as cross-origin.
+  'referrer-policy': 'same-origin',
 }
 
 function escapeHtml(s: string): string {
@@ -214,6 +219,18 @@ export class OAuthServer {
     return true
   }
 
+  /**
+   * The console's sign-in (`/login` → this server's login page → `/callback`, see
+   * ../console/session.ts): redeems an authorization code or a refresh token in-process, with the
+   * token endpoint's checks.
+   */
+  async redeem(form: URLSearchParams) {
+    const grant = form.get('grant_type')
+    if (grant === 'authorization_code') return this.authorizationCode(form)
+    if (grant === 'refresh_token') return this.refresh(form)
+    throw new OAuthFailure('unsupported_grant_type', `grant type ${grant ?? ''} is not redeemed here`)
+  }
+
   private guarded(res: PlainResponse, fn: () => Promise<void>, asJson: boolean): void {
     fn().catch((err: unknown) => {
       const f =
@@ -344,7 +361,7 @@ export class OAuthServer {
     const redirectUri = p.get('redirect_uri') ?? ''
     if (clientId !== PUBLIC_CLIENT_ID)
       throw new OAuthFailure('invalid_client', `unknown client ${JSON.stringify(clientId)}; use ${PUBLIC_CLIENT_ID}`)
-    if (!REDIRECT_URIS.includes(redirectUri))
+    if (!REDIRECT_URIS.includes(redirectUri) && redirectUri !== consoleCallback(this.deps.baseUrl()))
       throw new OAuthFailure('invalid_request', `redirect_uri ${JSON.stringify(redirectUri)} is not registered`)
     const state = p.get('state') ?? ''
     if ((p.get('response_type') ?? '') !== 'code')

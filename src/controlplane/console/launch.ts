@@ -4,7 +4,7 @@
  * (src/literals/launch-inputs.ts), then the execution is created. The backend is a parameter so the
  * plane (its own services) and `flytectl console --endpoint` (a remote FlyteAdmin) share this code.
  */
-import {create} from '@bufbuild/protobuf'
+import {create, type DescMethod} from '@bufbuild/protobuf'
 import {Code, ConnectError} from '@connectrpc/connect'
 import {
   ExecutionCreateRequestSchema,
@@ -22,6 +22,8 @@ import {
   launchTargetFromTask,
   type LaunchId,
 } from '../../literals/launch-inputs.js'
+import {AdminService} from '../../gen/flyteidl/service/admin_pb.js'
+import type {Principal} from '../auth/principal.js'
 import type {PlaneContext} from '../context.js'
 import {getLaunchPlan, getTask} from '../services/definitions.js'
 import {createExecution} from '../services/executions.js'
@@ -43,17 +45,33 @@ export interface LaunchBody {
 
 /** Where launches go: the plane's services, or a remote FlyteAdmin's client. */
 export interface LaunchBackend {
+  /** Who launches, recorded as the execution's principal (`console` when unknown). */
+  principal?: string | undefined
   getLaunchPlan(id: LaunchId): Promise<LaunchPlan> | LaunchPlan
   getTask(id: LaunchId): Promise<Task> | Task
   createExecution(req: ExecutionCreateRequest): Promise<{id?: {name: string} | undefined}> | {id?: {name: string}}
 }
 
-export function planeLaunchBackend(ctx: PlaneContext): LaunchBackend {
+/**
+ * The plane's services; with auth on, each call is decided by the plane's policy as the RPC it is
+ * (GetLaunchPlan, GetTask, CreateExecution) for `caller`, and audited like one.
+ */
+export function planeLaunchBackend(ctx: PlaneContext, caller?: Principal): LaunchBackend {
   const get = (id: LaunchId, type: ResourceType) => create(ObjectGetRequestSchema, {id: {...id, resourceType: type}})
+  const as = <T>(method: DescMethod, message: unknown, fn: () => T): Promise<T> =>
+    ctx.auth && caller ? ctx.auth.run(caller, method, message, async () => fn()) : Promise.resolve().then(fn)
+  const m = AdminService.method
   return {
-    getLaunchPlan: (id) => getLaunchPlan(ctx, get(id, ResourceType.LAUNCH_PLAN)),
-    getTask: (id) => getTask(ctx, get(id, ResourceType.TASK)),
-    createExecution: (req) => createExecution(ctx, req, storeSink(ctx)),
+    principal: caller?.name,
+    getLaunchPlan: (id) => {
+      const req = get(id, ResourceType.LAUNCH_PLAN)
+      return as(m.getLaunchPlan, req, () => getLaunchPlan(ctx, req))
+    },
+    getTask: (id) => {
+      const req = get(id, ResourceType.TASK)
+      return as(m.getTask, req, () => getTask(ctx, req))
+    },
+    createExecution: (req) => as(m.createExecution, req, () => createExecution(ctx, req, storeSink(ctx))),
   }
 }
 
@@ -117,7 +135,7 @@ export async function launchFromForm(backend: LaunchBackend, body: LaunchBody): 
     spec: {
       launchPlan: target.id,
       inputs: {literals},
-      metadata: {mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: 'console'},
+      metadata: {mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: backend.principal || 'console'},
     },
   })
   const res = await backend.createExecution(request)
@@ -206,6 +224,11 @@ export async function handleLaunchWith(
   }
 }
 
-export function handleLaunch(ctx: PlaneContext, req: ConsoleRequest, res: ConsoleResponse): Promise<void> {
-  return handleLaunchWith(planeLaunchBackend(ctx), req, res)
+export function handleLaunch(
+  ctx: PlaneContext,
+  req: ConsoleRequest,
+  res: ConsoleResponse,
+  caller?: Principal,
+): Promise<void> {
+  return handleLaunchWith(planeLaunchBackend(ctx, caller), req, res)
 }

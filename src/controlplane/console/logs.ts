@@ -42,6 +42,17 @@ export async function logFile(ctx: PlaneContext, uri: string): Promise<string | 
   return info?.isFile() ? path : undefined
 }
 
+/** The run a log file belongs to: `<dataDir>/logs/<project>/<domain>/<execution>/…` (for the policy). */
+export async function logScope(
+  ctx: PlaneContext,
+  path: string,
+): Promise<{project: string; domain: string; name: string} | undefined> {
+  const root = await realpath(join(ctx.dataDir, 'logs')).catch(() => undefined)
+  if (!root || !path.startsWith(root + sep)) return undefined
+  const [project, domain, name] = path.slice(root.length + 1).split(sep)
+  return project && domain && name ? {project, domain, name} : undefined
+}
+
 async function readFrom(path: string, offset: number, max: number): Promise<{text: string; size: number}> {
   const fh = await open(path, 'r')
   try {

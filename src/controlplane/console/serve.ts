@@ -8,11 +8,16 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import type {DescMethod} from '@bufbuild/protobuf'
+import {ConnectError} from '@connectrpc/connect'
+import {AdminService} from '../../gen/flyteidl/service/admin_pb.js'
+import type {Principal} from '../auth/principal.js'
 import type {PlaneContext} from '../context.js'
 import type {PlainRequest} from '../http-blobs.js'
 import {ChangeStreams} from './events.js'
 import {handleLaunch} from './launch.js'
-import {handleLogs} from './logs.js'
+import {handleLogs, logFile, logScope} from './logs.js'
+import {adoptSessionCookie, handleSession} from './session.js'
 
 /** What the console's handlers write to: the part of Node's HTTP/1.1 and HTTP/2 responses they use. */
 export interface ConsoleResponse {
@@ -87,7 +92,7 @@ function escapeHtml(text: string): string {
 }
 
 /** The one HTML page every console route answers with; the script reads the path and draws the page. */
-export function shellHtml(assets: Map<string, Asset>, mode: 'plane' | 'proxy' = 'plane'): string {
+export function shellHtml(assets: Map<string, Asset>, mode: 'plane' | 'proxy' = 'plane', auth = false): string {
   const js = assets.get('app.js')
   const css = assets.get('app.css')
   const missing = !js || !css
@@ -99,6 +104,7 @@ export function shellHtml(assets: Map<string, Asset>, mode: 'plane' | 'proxy' = 
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta name="flyte-console-mode" content="${mode}">`,
+    auth ? '<meta name="flyte-console-auth" content="login">' : '',
     '<title>Flyte console</title>',
     '<link rel="icon" href="data:,">',
     css ? `<link rel="stylesheet" href="/console/assets/app.css?v=${v(css)}">` : '',
@@ -121,6 +127,7 @@ export function serveStatic(
   req: PlainRequest,
   res: ConsoleResponse,
   mode: 'plane' | 'proxy' = 'plane',
+  auth = false,
 ): void {
   const method = (req.method ?? 'GET').toUpperCase()
   if (method !== 'GET' && method !== 'HEAD') {
@@ -145,7 +152,7 @@ export function serveStatic(
     res.end(method === 'HEAD' ? undefined : asset.body)
     return
   }
-  const body = shellHtml(assets, mode)
+  const body = shellHtml(assets, mode, auth)
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',
@@ -171,14 +178,18 @@ export function createConsole(ctx: PlaneContext, assetDir: string = ASSET_DIR): 
   const streams = new ChangeStreams(ctx)
   return {
     handle(url, req, rawRes) {
-      if (!isConsolePath(url.pathname)) return false
       const res = rawRes as ConsoleResponse
+      adoptSessionCookie(ctx, url, req)
+      if (handleSession(ctx, url, req, res)) return true
+      if (!isConsolePath(url.pathname)) return false
       const request = req as ConsoleRequest
       if (url.pathname.startsWith('/console/api/') && ctx.auth) {
-        void guarded(ctx, request, res, () => route(url, request, res))
+        guarded(ctx, request, res, (caller) => route(url, request, res, caller)).catch((err: unknown) =>
+          failed(res, err),
+        )
         return true
       }
-      route(url, request, res)
+      route(url, request, res).catch((err: unknown) => failed(res, err))
       return true
     },
     close() {
@@ -186,21 +197,65 @@ export function createConsole(ctx: PlaneContext, assetDir: string = ASSET_DIR): 
     },
   }
 
-  function route(url: URL, request: ConsoleRequest, res: ConsoleResponse): void {
-    if (url.pathname === '/console/api/events') streams.open(url, request, res)
-    else if (url.pathname === '/console/api/logs') void handleLogs(ctx, url, request, res)
-    else if (url.pathname === '/console/api/launch') void handleLaunch(ctx, request, res)
+  async function route(url: URL, request: ConsoleRequest, res: ConsoleResponse, caller?: Principal): Promise<void> {
+    if (url.pathname === '/console/api/events') {
+      const scope = {id: {project: url.searchParams.get('project') ?? '', domain: url.searchParams.get('domain') ?? ''}}
+      if (await allowed(ctx, caller, AdminService.method.listExecutions, scope, res)) streams.open(url, request, res)
+    } else if (url.pathname === '/console/api/logs') {
+      const path = caller ? await logFile(ctx, url.searchParams.get('uri') ?? '') : undefined
+      const scope = path ? await logScope(ctx, path) : undefined
+      if (!caller || (await allowed(ctx, caller, AdminService.method.listTaskExecutions, scope ?? {}, res)))
+        await handleLogs(ctx, url, request, res)
+    } else if (url.pathname === '/console/api/launch') await handleLaunch(ctx, request, res, caller)
     else if (url.pathname.startsWith('/console/api/')) {
       res.writeHead(404, {...SECURITY_HEADERS, 'content-type': 'application/json'})
       res.end(JSON.stringify({message: `no console endpoint ${url.pathname}`}))
-    } else serveStatic(assets, url, request, res)
+    } else serveStatic(assets, url, request, res, 'plane', Boolean(ctx.auth))
   }
 }
 
-/** With auth on, the console's data endpoints take the same access token as every other call. */
-async function guarded(ctx: PlaneContext, req: ConsoleRequest, res: ConsoleResponse, fn: () => void): Promise<void> {
+/** A handler that threw: 500 when nothing was sent yet, else the response is cut. */
+function failed(res: ConsoleResponse, err: unknown): void {
+  process.stderr.write(`${new Date().toISOString()} console: ${(err as Error)?.message ?? String(err)}\n`)
   try {
-    await ctx.auth!.authenticate((name) => {
+    res.writeHead(500, {...SECURITY_HEADERS, 'content-type': 'text/plain'})
+    res.end('internal error\n')
+  } catch {
+    res.end()
+  }
+}
+
+/**
+ * With auth on, a console endpoint is decided by the plane's policy as the RPC it stands for
+ * (`method`, on the project and domain in `message`); a denial is answered with 403 here.
+ */
+async function allowed(
+  ctx: PlaneContext,
+  caller: Principal | undefined,
+  method: DescMethod,
+  message: unknown,
+  res: ConsoleResponse,
+): Promise<boolean> {
+  if (!ctx.auth || !caller) return true
+  try {
+    return await ctx.auth.run(caller, method, message, () => Promise.resolve(true))
+  } catch (err) {
+    res.writeHead(403, {...SECURITY_HEADERS, 'content-type': 'application/json'})
+    res.end(JSON.stringify({message: ConnectError.from(err).rawMessage}))
+    return false
+  }
+}
+
+/** With auth on, the console's endpoints take the same access token (or sign-in cookie) as every call. */
+async function guarded(
+  ctx: PlaneContext,
+  req: ConsoleRequest,
+  res: ConsoleResponse,
+  fn: (caller: Principal) => Promise<void>,
+): Promise<void> {
+  let caller: Principal
+  try {
+    caller = await ctx.auth!.authenticate((name) => {
       const v = req.headers[name]
       return Array.isArray(v) ? v.join(',') : v
     })
@@ -209,5 +264,5 @@ async function guarded(ctx: PlaneContext, req: ConsoleRequest, res: ConsoleRespo
     res.end(JSON.stringify({message: (err as Error).message}))
     return
   }
-  fn()
+  await fn(caller)
 }

@@ -10,13 +10,29 @@ import {
 import {UserInfoResponseSchema, type UserInfoResponse} from '../../gen/flyteidl/service/identity_pb.js'
 import type {PlaneContext} from '../context.js'
 import {currentPrincipal} from '../auth/principal.js'
-import {oauth2MetadataDocument, publicClientDocument} from '../auth/metadata.js'
+import {externalPublicClient, oauth2MetadataDocument, publicClientDocument} from '../auth/metadata.js'
 
 /**
  * With auth on, the plane's own authorization server (as FlyteAdmin's self-hosted one answers).
  * Without, the server requires no token: the metadata names it as issuer and advertises no grant types.
  */
 export function oauth2Metadata(ctx: PlaneContext): OAuth2MetadataResponse {
+  const ext = ctx.auth?.external?.metadata
+  if (ext) {
+    // As FlyteAdmin with an external authorization server: the provider's own metadata.
+    return create(OAuth2MetadataResponseSchema, {
+      issuer: ext.issuer,
+      authorizationEndpoint: ext.authorization_endpoint ?? '',
+      tokenEndpoint: ext.token_endpoint ?? '',
+      jwksUri: ext.jwks_uri,
+      responseTypesSupported: ext.response_types_supported ?? [],
+      scopesSupported: ext.scopes_supported ?? [],
+      tokenEndpointAuthMethodsSupported: ext.token_endpoint_auth_methods_supported ?? [],
+      codeChallengeMethodsSupported: ext.code_challenge_methods_supported ?? [],
+      grantTypesSupported: ext.grant_types_supported ?? [],
+      deviceAuthorizationEndpoint: ext.device_authorization_endpoint ?? '',
+    })
+  }
   if (ctx.auth) {
     const d = oauth2MetadataDocument(ctx.baseUrl())
     return create(OAuth2MetadataResponseSchema, {
@@ -37,7 +53,10 @@ export function oauth2Metadata(ctx: PlaneContext): OAuth2MetadataResponse {
 
 export function publicClientConfig(ctx: PlaneContext): PublicClientAuthConfigResponse {
   if (ctx.auth) {
-    const d = publicClientDocument(ctx.baseUrl())
+    const d = publicClientDocument(
+      ctx.baseUrl(),
+      ctx.auth.external ? externalPublicClient(ctx.auth.external.options) : {},
+    )
     return create(PublicClientAuthConfigResponseSchema, {
       clientId: d.client_id,
       redirectUri: d.redirect_uri,

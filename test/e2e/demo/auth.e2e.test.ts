@@ -11,6 +11,7 @@ import {parse} from 'yaml'
 import type {AdminConfig} from '../../../src/config/schema.js'
 import {runCli, tempHome} from '../../support/cli.js'
 import {freePort} from '../../support/net.js'
+import {TestOidcIssuer} from '../../support/oidc-issuer.js'
 
 const started = new Set<number>()
 const cleanups: Array<() => void> = []
@@ -119,5 +120,94 @@ describe('flytectl demo start --auth', () => {
     const td = await runCli(['demo', 'teardown'], {env})
     assert.equal(td.code, 0, td.stderr)
     started.delete(pid)
+  })
+
+  it('--oidc-issuer: the plane trusts an external provider; the CLI gets client credentials from it end to end', async () => {
+    const issuer = await TestOidcIssuer.start({
+      path: '/oauth2/default',
+      defaultAudience: 'api://flyte',
+      clients: {'ci-bot': {secret: 'ci-bot-secret', groups: ['admins']}, outsider: {secret: 'outsider-secret'}},
+    })
+    cleanups.push(() => void issuer.stop())
+    const {home, cleanup} = tempHome()
+    cleanups.push(cleanup)
+    const env = {HOME: home}
+
+    const bad = await runCli(['demo', 'start', '--auth', '--oidc-issuer', 'http://idp.example.com'], {env})
+    assert.equal(bad.code, 2, bad.stderr)
+    assert.match(bad.stderr, /invalid --oidc-issuer "http:\/\/idp\.example\.com": an https URL is needed/)
+
+    const port = await freePort()
+    const unreachable = await runCli(
+      ['demo', 'start', '--auth', '--oidc-issuer', `${issuer.url}/missing`, '--port', String(port)],
+      {env},
+    )
+    assert.notEqual(unreachable.code, 0)
+    assert.match(unreachable.stderr, /OIDC discovery .*\/missing\/\.well-known\/openid-configuration: HTTP 404/)
+    assert.doesNotMatch(unreachable.stderr, /\n\s+at /, 'no stack trace')
+
+    const s = await runCli(
+      [
+        'demo',
+        'start',
+        '--auth',
+        '--oidc-issuer',
+        issuer.url,
+        '--oidc-audience',
+        'api://flyte',
+        '--port',
+        String(port),
+      ],
+      {env},
+    )
+    assert.equal(s.code, 0, s.stderr)
+    const pid = (JSON.parse(readFileSync(join(home, '.flyte', 'demo', 'demo.pid'), 'utf8')) as {pid: number}).pid
+    started.add(pid)
+    assert.ok(s.stdout.includes(`Auth is on with the OIDC issuer ${issuer.url}`), s.stdout)
+    const configPath = join(home, '.flyte', 'config-sandbox.yaml')
+    assert.equal((parse(readFileSync(configPath, 'utf8')) as {admin: AdminConfig}).admin.authType, 'Pkce')
+
+    const secretFile = join(home, 'ci-bot.secret')
+    writeFileSync(secretFile, 'ci-bot-secret\n', {mode: 0o600})
+    const ciConfig = join(home, 'ci.yaml')
+    writeFileSync(
+      ciConfig,
+      [
+        'admin:',
+        `  endpoint: dns:///127.0.0.1:${port}`,
+        '  insecure: true',
+        '  authType: ClientSecret',
+        '  clientId: ci-bot',
+        `  clientSecretLocation: ${secretFile}`,
+        '  useAudienceFromAdmin: true',
+        '',
+      ].join('\n'),
+    )
+    const before = issuer.tokenRequests
+    const create = await runCli(['create', 'project', '--id', 'oidc-e2e', '--name', 'oidc-e2e', '-c', ciConfig], {env})
+    assert.equal(create.code, 0, create.stderr)
+    const get = await runCli(['get', 'project', '-o', 'json', '-c', ciConfig], {env})
+    assert.equal(get.code, 0, get.stderr)
+    assert.match(get.stdout, /oidc-e2e/)
+    assert.equal(issuer.tokenRequests, before + 1, 'one token from the provider, then the cache')
+
+    // A provider client with no binding in policy.yaml: exit 7 naming it.
+    const outsiderSecret = join(home, 'outsider.secret')
+    writeFileSync(outsiderSecret, 'outsider-secret\n', {mode: 0o600})
+    const outsiderConfig = join(home, 'outsider.yaml')
+    writeFileSync(
+      outsiderConfig,
+      readFileSync(ciConfig, 'utf8')
+        .replace('clientId: ci-bot', 'clientId: outsider')
+        .replace(secretFile, outsiderSecret),
+    )
+    const denied = await runCli(['get', 'project', '-c', outsiderConfig], {env})
+    assert.equal(denied.code, 7, denied.stderr)
+    assert.match(denied.stderr, /client outsider may not read/)
+
+    const td = await runCli(['demo', 'teardown'], {env})
+    assert.equal(td.code, 0, td.stderr)
+    started.delete(pid)
+    await issuer.stop()
   })
 })

@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict'
 import {request} from 'node:http'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {appendFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {after, before, describe, it} from 'node:test'
 import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
 import {startControlPlane, type TestControlPlane} from '../../support/controlplane.js'
 import {DOMAIN, PROJECT, VERSION, seedTicker} from './seed.js'
+import {safeRedirect} from '../../../src/controlplane/console/session.js'
 
 interface Reply {
   status: number
@@ -231,5 +232,97 @@ describe('console on a plane with auth on', () => {
     assert.equal(events.status, 401)
     const logs = await call(`${plane.url}/console/api/logs?uri=file:///x.log`)
     assert.equal(logs.status, 401)
+    assert.match((await call(`${plane.url}/console`)).body, /name="flyte-console-auth" content="login"/)
+  })
+
+  /** An access token for a client of the plane (client credentials), as a sign-in cookie would hold. */
+  async function token(id: string, secret: string): Promise<string> {
+    const r = await call(`${plane.url}/oauth2/token`, {
+      method: 'POST',
+      headers: {'content-type': 'application/x-www-form-urlencoded'},
+      body: new URLSearchParams({grant_type: 'client_credentials', client_id: id, client_secret: secret}).toString(),
+    })
+    assert.equal(r.status, 200, r.body)
+    return (JSON.parse(r.body) as {access_token: string}).access_token
+  }
+
+  it('starts a PKCE sign-in at /login, refuses a callback it did not start, clears cookies at /logout', async () => {
+    const login = await call(
+      `${plane.url}/login?redirect_url=${encodeURIComponent('/console/projects/p/domains/d/executions')}`,
+    )
+    assert.equal(login.status, 302)
+    const to = new URL(String(login.headers.location), plane.url)
+    assert.equal(to.pathname, '/oauth2/authorize')
+    assert.equal(to.searchParams.get('redirect_uri'), `${plane.url}/callback`)
+    assert.equal(to.searchParams.get('code_challenge_method'), 'S256')
+    const pending = String(login.headers['set-cookie'])
+    assert.match(pending, /^flyte_login=[^;]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Strict/)
+    // the plane's login page accepts its own callback
+    assert.equal((await call(to.toString())).status, 200)
+    // a callback whose state is not this browser's pending sign-in
+    const forged = await call(`${plane.url}/callback?code=abc&state=other`, {
+      headers: {cookie: pending.split(';')[0]!},
+    })
+    assert.equal(forged.status, 400)
+    assert.match(forged.body, /expired or was started elsewhere/)
+    assert.equal((await call(`${plane.url}/callback?code=abc&state=x`)).status, 400)
+    const out = await call(`${plane.url}/logout`)
+    assert.equal(out.status, 302)
+    assert.equal(out.headers.location, '/console')
+    assert.ok((out.headers['set-cookie'] as string[]).every((c) => /Max-Age=0/.test(c)))
+  })
+
+  it('takes the access cookie as the token for REST and console calls, decided by the policy', async () => {
+    const auth = join(plane.dataDir, 'auth')
+    const ids = join(auth, 'identities.yaml')
+    writeFileSync(
+      ids,
+      readFileSync(ids, 'utf8').replace('users:\n', '  - id: reader\n    secret: reader-secret\nusers:\n'),
+    )
+    appendFileSync(join(auth, 'policy.yaml'), '  - role: viewer\n    clients: [reader]\n    projects: [only-this]\n')
+    const cookie = `flyte_at=${await token('reader', 'reader-secret')}`
+    assert.equal((await call(`${plane.url}/api/v1/projects`)).status, 401)
+    assert.equal((await call(`${plane.url}/api/v1/projects`, {headers: {cookie}})).status, 200)
+    const me = await call(`${plane.url}/me`, {headers: {cookie}})
+    assert.equal((JSON.parse(me.body) as {subject: string}).subject, 'reader')
+    const elsewhere = await call(`${plane.url}/console/api/events?project=${PROJECT}&domain=${DOMAIN}`, {
+      headers: {cookie},
+    })
+    assert.equal(elsewhere.status, 403)
+    assert.match(elsewhere.body, /client reader may not read in project flytesnacks/)
+    const launch = await call(`${plane.url}/console/api/launch`, {
+      method: 'POST',
+      headers: {cookie, 'content-type': 'application/json'},
+      body: JSON.stringify({
+        kind: 'launch_plan',
+        project: PROJECT,
+        domain: DOMAIN,
+        name: 'x',
+        version: 'v1',
+        inputs: {},
+      }),
+    })
+    assert.equal(launch.status, 403, launch.body)
+    assert.match(launch.body, /client reader may not read in project flytesnacks/)
+  })
+})
+
+describe('console sign-in redirects', () => {
+  it('return only to console paths of this plane', () => {
+    assert.equal(
+      safeRedirect('/console/projects/p/domains/d/executions?x=1'),
+      '/console/projects/p/domains/d/executions?x=1',
+    )
+    for (const bad of [
+      null,
+      '',
+      '//evil.example/console',
+      'https://evil.example/console',
+      '/api/v1/projects',
+      '/consolex',
+      '/\\evil',
+      'javascript:alert(1)',
+    ])
+      assert.equal(safeRedirect(bad), '/console', String(bad))
   })
 })
