@@ -1,8 +1,10 @@
 /**
  * Start-up benchmark. Runs, interleaved in one run with the repo's pinned Node so machine noise hits
  * all alike, `node -e 0` and the commands the start-up budget names: `flytectl get project` against
- * a running local control plane (started here with `demo start` in a throwaway HOME), `--help` of a
- * command, a topic and the root, `version` (which also asks the plane) and `config discover`.
+ * a running local control plane (started here with `demo start` in a throwaway HOME), the task,
+ * workflow and execution lists of the seeded project, `--help` of a command, a topic and the root,
+ * `version` (which also asks the plane), `config discover`, and a maintainer command (`release lint`
+ * on a local git repository with the template manifest: no network).
  * Prints medians, ratios to `node -e 0` with the budget of each, and the load average.
  *
  *   npm run bench:startup                 # 31 rounds, runs bin/run.js
@@ -10,7 +12,7 @@
  *   npm run bench:startup -- 31 /path/to/flytectl   # an installed launcher instead of bin/run.js
  */
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs'
 import {createServer, type AddressInfo} from 'node:net'
 import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -32,15 +34,45 @@ const port = await freePort()
 const config = join(home, '.flyte', 'config-sandbox.yaml')
 const env = {...process.env, HOME: home, FLYTECTL_CONFIG: config, NO_COLOR: '1'}
 
-/** name → [argv, budget as a multiple of `node -e 0`] */
-const cases: Record<string, [string[], number | undefined]> = {
+// A release repository for `release lint --repo-path` (one commit, one tag; lint finds problems: exit 5).
+const repo = join(home, 'flyte')
+mkdirSync(repo)
+for (const args of [
+  ['init', '-q'],
+  ['commit', '-q', '--allow-empty', '-m', 'init'],
+  ['tag', 'v1.16.0'],
+]) {
+  const git = spawnSync('git', args, {
+    cwd: repo,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@example.com',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@example.com',
+    },
+  })
+  if (git.status !== 0) throw new Error(`git ${args.join(' ')}: ${git.stderr.toString()}`)
+}
+const pd = ['-p', 'flytesnacks', '-d', 'development']
+
+/** name → [argv, budget as a multiple of `node -e 0`, expected exit status (0)] */
+const cases: Record<string, [string[], number | undefined, number?]> = {
   'node -e 0': [[process.execPath, '-e', '0'], undefined],
   'get project': [[...flytectl, 'get', 'project'], 3.0],
+  'get task': [[...flytectl, 'get', 'task', ...pd], 3.0],
+  'get workflow': [[...flytectl, 'get', 'workflow', ...pd], 3.0],
+  'get execution': [[...flytectl, 'get', 'execution', ...pd], 3.0],
   'get project --help': [[...flytectl, 'get', 'project', '--help'], 2.0],
   'get --help': [[...flytectl, 'get', '--help'], 2.0],
   '--help': [[...flytectl, '--help'], 2.0],
   version: [[...flytectl, 'version'], 3.0],
   'config discover': [[...flytectl, 'config', 'discover'], 2.0],
+  'release lint': [
+    [...flytectl, 'release', 'lint', '--repo-path', repo, '-m', join(root, 'templates', 'release.yaml')],
+    undefined,
+    5,
+  ],
 }
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
 const run = (argv: string[]) => spawnSync(argv[0]!, argv.slice(1), {stdio: 'pipe', env})
@@ -51,11 +83,11 @@ try {
   // Warm-up: fills the compile cache and the OS file cache.
   for (const [argv] of Object.values(cases)) run(argv)
   for (let i = 0; i < rounds; i++) {
-    for (const [name, [argv]] of Object.entries(cases)) {
+    for (const [name, [argv, , status = 0]] of Object.entries(cases)) {
       const start = process.hrtime.bigint()
       const r = run(argv)
       const ms = Number(process.hrtime.bigint() - start) / 1e6
-      if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr.toString()}`)
+      if (r.status !== status) throw new Error(`${name} exited ${r.status}: ${r.stderr.toString()}`)
       samples[name]!.push(ms)
     }
   }

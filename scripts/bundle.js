@@ -4,7 +4,7 @@
 // fallback for what the bundle leaves to it. Run after tsc (`npm run build` does).
 import {Config, Plugin} from '@oclif/core'
 import {build} from 'esbuild'
-import {readFileSync, rmSync} from 'node:fs'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {builtinModules} from 'node:module'
 import {join} from 'node:path'
@@ -116,7 +116,7 @@ const requireBuiltins = {
 }
 
 rmSync(join(root, 'dist', 'bundle'), {recursive: true, force: true})
-await build({
+const result = await build({
   stdin: {contents: entry, resolveDir: root, sourcefile: 'flytectl-main.ts', loader: 'ts'},
   bundle: true,
   splitting: true,
@@ -135,4 +135,6 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [liteOclif, dynamicPackages, connectHeaders, requireBuiltins],
+  metafile: Boolean(process.env.FLYTECTL_BUNDLE_META),
 })
+if (process.env.FLYTECTL_BUNDLE_META) writeFileSync(process.env.FLYTECTL_BUNDLE_META, JSON.stringify(result.metafile))

@@ -79,6 +79,73 @@ function dependenciesFirst(protos) {
   return out
 }
 
+/**
+ * The compact schema src/admin/lite-proto.ts reads (dist/rpc/<service>/<method>.lite.json) for the
+ * read-only unary calls (Get*, List*) whose types it covers: proto3 files, open enums, no FieldMask. Field by field it says what protobuf-es would
+ * do: local name, number, JSON name, kind, scalar type, presence, oneof, packed, and the local
+ * representation of wrapper and Struct fields. Undefined when the method is not eligible.
+ */
+function liteSchema(service, method, wanted) {
+  if (method.methodKind !== 'unary' || !/^(Get|List)/.test(method.name) || /^GetOrCreate/.test(method.name)) {
+    return undefined
+  }
+  const types = {}
+  for (const desc of wanted.values()) {
+    if (desc.file.edition !== 999) return undefined // EDITION_PROTO3
+    if (desc.typeName === 'google.protobuf.FieldMask') return undefined
+    if (desc.kind === 'enum') {
+      if (!desc.open) return undefined
+      types[desc.typeName] = {
+        e: Object.fromEntries(desc.values.map((v) => [v.number, v.name])),
+        z: desc.values[0].number,
+      }
+      continue
+    }
+    const field = (f) => {
+      if (f.delimitedEncoding) throw new Error('delimited')
+      const out = {n: f.localName, no: f.number, j: f.jsonName, k: f.fieldKind}
+      if (f.name !== f.jsonName) out.pn = f.name
+      if (f.scalar !== undefined) out.s = f.scalar
+      if (f.longAsString) out.ls = 1
+      if (f.message) out.t = f.message.typeName
+      if (f.enum) out.t = f.enum.typeName
+      if (f.fieldKind === 'list') out.lk = f.listKind
+      if (f.fieldKind === 'list' && f.packed) out.pk = 1
+      if (f.fieldKind === 'map') {
+        out.mk = f.mapKey
+        out.vk = f.mapKind
+      }
+      if (f.oneof) out.o = f.oneof.localName
+      if (f.presence !== 2 && f.fieldKind !== 'list' && f.fieldKind !== 'map') out.p = 1 // not IMPLICIT
+      if (f.message?.typeName === 'google.protobuf.Struct' && desc.typeName !== 'google.protobuf.Value') out.x = 'json'
+      else if (f.fieldKind === 'message' && !f.oneof && isWrapper(f.message)) out.x = 'wrap'
+      return out
+    }
+    try {
+      types[desc.typeName] = {
+        m: desc.members.map((m) => (m.kind === 'oneof' ? {n: m.localName, oneof: m.fields.map(field)} : field(m))),
+      }
+    } catch {
+      return undefined
+    }
+  }
+  return {
+    path: `/${service.typeName}/${method.name}`,
+    I: method.input.typeName,
+    O: method.output.typeName,
+    idempotent: true,
+    types,
+  }
+}
+
+function isWrapper(desc) {
+  return (
+    desc.typeName.startsWith('google.protobuf.') &&
+    /^google\.protobuf\.(Double|Float|Int64|UInt64|Int32|UInt32|Bool|String|Bytes)Value$/.test(desc.typeName)
+  )
+}
+
+let liteCount = 0
 const outDir = join(root, 'dist', 'rpc')
 rmSync(outDir, {recursive: true, force: true})
 let count = 0
@@ -104,8 +171,15 @@ for (const service of services) {
       throw new Error(`descriptor set for ${service.typeName}.${method.name} is incomplete`)
     }
     writeFileSync(join(outDir, service.typeName, `${method.localName}.json`), text)
+    const lite = liteSchema(service, method, wanted)
+    if (lite) {
+      writeFileSync(join(outDir, service.typeName, `${method.localName}.lite.json`), JSON.stringify(lite))
+      liteCount++
+    }
     count++
     bytes += text.length
   }
 }
-console.log(`wrote ${count} method descriptor sets (${Math.round(bytes / 1024)} KiB) to ${outDir}`)
+console.log(
+  `wrote ${count} method descriptor sets (${Math.round(bytes / 1024)} KiB) to ${outDir}, ${liteCount} with a lite schema`,
+)

@@ -3,10 +3,10 @@
  * clients, with the interceptors flytectl has: errors → typed CLI errors with connection info,
  * auth (token on Unauthenticated, cached per endpoint), retries with backoff and per-attempt timeouts.
  * Works against the embedded plane (`flytectl demo`) and a real FlyteAdmin.
- * Heavy module: import it lazily (inside run()).
+ * Read-only calls go the fast way first (src/admin/fast-call.ts); the Connect transports
+ * (src/admin/client-transport.ts) load on the first call that needs them.
  */
 import type {Client, Interceptor} from '@connectrpc/connect'
-import {createGrpcTransport, Http2SessionManager} from '@connectrpc/connect-node'
 import {readFileSync} from 'node:fs'
 import {CliError} from '../cli/errors.js'
 import type {AdminConfig} from '../config/schema.js'
@@ -17,13 +17,12 @@ import type {SignalService} from '../gen/flyteidl/service/signal_pb.js'
 import type {AuthMetadataService} from '../gen/flyteidl/service/auth_pb.js'
 import type {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import type {ExecutionEventService} from '../gen/flytectl/plane/v1/events_pb.js'
-import {DEFAULT_REDIRECT_URI, type AuthContext} from './auth/flows.js'
-import {AuthManager, authInterceptor, proxyAuthInterceptor} from './auth/interceptor.js'
-import {TokenCache} from './auth/token-cache.js'
-import {durationMs, parseEndpoint} from './endpoint.js'
-import {errorInterceptor, type ConnectionInfo} from './errors.js'
+import {tokenCachePath, type TokenCache} from './auth/token-cache.js'
+import type {Transports} from './client-transport.js'
+import {durationMs, parseEndpoint, type ParsedEndpoint} from './endpoint.js'
+import type {ConnectionInfo} from './errors.js'
+import {FastPath} from './fast-call.js'
 import {lazyClient} from './lazy-service.js'
-import {retryInterceptor} from './retry.js'
 
 export type AdminClient = Client<typeof AdminService>
 export type DataProxyClient = Client<typeof DataProxyService>
@@ -78,83 +77,66 @@ export function createAdminClients(config: AdminConfig = {}, options: AdminClien
       throw new CliError('config-invalid', `cannot read admin.caCertFilePath ${config.caCertFilePath}`, {cause: err})
     }
   }
-  const sessionManager = new Http2SessionManager(parsed.url, undefined, {
-    rejectUnauthorized: !config.insecureSkipVerify,
-    ...(ca ? {ca} : {}),
-  })
   const authType = config.authType ?? 'ClientSecret'
   const connection: ConnectionInfo = {endpoint: endpointText, insecure: !parsed.tls, authMode: authType}
-  const retry = retryInterceptor({
-    maxAttempts: config.maxRetries ?? 4,
-    perAttemptTimeoutMs: durationMs(config.perRetryTimeout, 15_000),
-    baseDelayMs: options.baseBackoffMs ?? 100,
-    maxDelayMs: durationMs(config.maxBackoffDelay, 8_000),
-    ...(options.onRetry ? {onRetry: options.onRetry} : {}),
-  })
-  // Auth metadata is read without the auth interceptor (it is public on every FlyteAdmin).
-  const plainTransport = createGrpcTransport({
-    baseUrl: parsed.url,
-    sessionManager,
-    interceptors: [errorInterceptor(connection), retry],
-  })
-  const authMetadata = lazyClient<typeof AuthMetadataService>('flyteidl.service.AuthMetadataService', plainTransport)
-  const ctx: AuthContext = {
-    config,
-    authType,
-    metadata: once(async () => {
-      const md = await authMetadata.getOAuth2Metadata({})
-      return {
-        tokenEndpoint: md.tokenEndpoint,
-        authorizationEndpoint: md.authorizationEndpoint,
-        deviceAuthorizationEndpoint: md.deviceAuthorizationEndpoint,
-      }
-    }),
-    publicClient: once(async () => {
-      const pc = await authMetadata.getPublicClientConfig({})
-      return {
-        clientId:
-          config.clientId && authType !== 'Pkce' ? config.clientId : pc.clientId || config.clientId || 'flytectl',
-        redirectUri: pc.redirectUri || DEFAULT_REDIRECT_URI,
-        scopes: pc.scopes,
-        audience: pc.audience,
-        authorizationMetadataKey: pc.authorizationMetadataKey,
-      }
-    }),
-    note: options.note ?? ((text) => process.stderr.write(text + '\n')),
-    interactive: options.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    ...(options.env ? {env: options.env} : {}),
-    ...(options.openBrowser ? {openBrowser: options.openBrowser} : {}),
-  }
   const cacheKey = `${parsed.url}|${authType}|${config.clientId ?? ''}`
-  const auth = new AuthManager(ctx, options.tokenCache ?? new TokenCache(), cacheKey)
-  const proxy = config.proxyCommand?.length ? [proxyAuthInterceptor(config.proxyCommand, options.env)] : []
-  const transport = createGrpcTransport({
-    baseUrl: parsed.url,
-    sessionManager,
-    interceptors: [
-      errorInterceptor(connection),
-      ...(options.interceptors ?? []),
-      ...proxy,
-      authInterceptor(auth),
-      retry,
-    ],
-    ...(options.defaultTimeoutMs ? {defaultTimeoutMs: options.defaultTimeoutMs} : {}),
-    ...(config.maxMessageSizeBytes ? {readMaxBytes: config.maxMessageSizeBytes} : {}),
-  })
+  // The Connect transports (and the protobuf runtime) load on the first call the fast path leaves.
+  let transports: Promise<Transports> | undefined
+  let closed = false
+  const full = () =>
+    (transports ??= import('./client-transport.js').then((m) => {
+      const t = m.createTransports(parsed, config, options, connection, ca, authMetadata, cacheKey)
+      if (closed) t.close()
+      return t
+    }))
+  const fast = fastPath(config, options, parsed, ca, cacheKey)
+  const authMetadata = lazyClient<typeof AuthMetadataService>('flyteidl.service.AuthMetadataService', () =>
+    full().then((t) => t.plain),
+  )
+  const transport = () => full().then((t) => t.transport)
   return {
-    admin: lazyClient<typeof AdminService>('flyteidl.service.AdminService', transport),
-    dataProxy: lazyClient<typeof DataProxyService>('flyteidl.service.DataProxyService', transport),
-    signal: lazyClient<typeof SignalService>('flyteidl.service.SignalService', transport),
+    admin: lazyClient<typeof AdminService>('flyteidl.service.AdminService', transport, fast),
+    dataProxy: lazyClient<typeof DataProxyService>('flyteidl.service.DataProxyService', transport, fast),
+    signal: lazyClient<typeof SignalService>('flyteidl.service.SignalService', transport, fast),
     authMetadata,
-    identity: lazyClient<typeof IdentityService>('flyteidl.service.IdentityService', transport),
+    identity: lazyClient<typeof IdentityService>('flyteidl.service.IdentityService', transport, fast),
     events: lazyClient<typeof ExecutionEventService>('flytectl.plane.v1.ExecutionEventService', transport),
     endpoint: parsed.url,
     connection,
-    close: () => sessionManager.abort(),
+    close: () => {
+      closed = true
+      fast?.close()
+      void transports?.then((t) => t.close())
+    },
   }
 }
 
-function once<T>(fn: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined
-  return () => (p ??= fn())
+/**
+ * The fast way for read-only calls (src/admin/fast-call.ts), unless something it does not do is
+ * asked for: caller interceptors or a deadline, a proxy command, a cached token for this endpoint
+ * (the Connect client sends it), or FLYTECTL_NO_FAST_RPC=1.
+ */
+function fastPath(
+  config: AdminConfig,
+  options: AdminClientOptions,
+  parsed: ParsedEndpoint,
+  ca: Buffer | undefined,
+  cacheKey: string,
+): FastPath | undefined {
+  const env = options.env ?? process.env
+  if (env.FLYTECTL_NO_FAST_RPC) return undefined
+  if (options.interceptors?.length || options.defaultTimeoutMs || config.proxyCommand?.length) return undefined
+  if (config.authorizationHeader) return undefined
+  const tokens = options.tokenCache?.path ?? tokenCachePath()
+  try {
+    const cached = JSON.parse(readFileSync(tokens, 'utf8')) as Record<string, unknown>
+    if (cached && typeof cached === 'object' && cacheKey in cached) return undefined
+  } catch {
+    // No token cache (or an unreadable one): nothing to send.
+  }
+  return new FastPath(parsed.url, {
+    timeoutMs: durationMs(config.perRetryTimeout, 15_000),
+    ...(config.maxMessageSizeBytes ? {readMaxBytes: config.maxMessageSizeBytes} : {}),
+    ...(parsed.tls ? {tls: {rejectUnauthorized: !config.insecureSkipVerify, ...(ca ? {ca} : {})}} : {}),
+  })
 }

@@ -75,8 +75,7 @@ export function rpcErrorToCliError(err: ConnectError, info: ConnectionInfo): Cli
   let hint: string | undefined
   if (err.code === Code.Unavailable || err.code === Code.DeadlineExceeded)
     hint = `Check that the control plane at ${info.endpoint} is running (\`flytectl demo start\` for a local one) and admin.endpoint/admin.insecure in your config.`
-  if (err.code === Code.NotFound)
-    hint = 'Check the name, -p/-d and the version; list what exists with `flytectl get <noun>`.'
+  if (err.code === Code.NotFound) hint = 'Check the name, -p/-d and the version.'
   if (err.code === Code.PermissionDenied)
     hint =
       "Ask the control plane's administrator for a role that allows it (a local plane: auth/policy.yaml in its data directory)."

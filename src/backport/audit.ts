@@ -3,8 +3,9 @@
  * release branches, across the repositories of a manifest. Reads only.
  */
 import {CliError} from '../cli/errors.js'
+import {quoteValue} from '../versioning/parse.js'
 import type {Forge} from '../forge/types.js'
-import type {GitLayer} from '../git/types.js'
+import type {GitLayer, RepoClone} from '../git/types.js'
 import type {ForgePull} from '../forge/types.js'
 import {pullsInSubject, sourcesInBranch} from './combined.js'
 import {formatsFor, type BackportConfig, type BackportFormats} from './config.js'
@@ -34,6 +35,8 @@ export interface AuditReport {
   findings: AuditFinding[]
   repos: AuditRepoSummary[]
   api: {reads: number; writes: number}
+  /** What was not read (offline: labels, PR metadata) or left out. */
+  notes?: string[]
 }
 
 /** Repositories named by a manifest: a `repos:` list, or a release manifest's repositories. */
@@ -61,7 +64,13 @@ export function reposFromManifest(doc: unknown): string[] {
 
 export async function auditBackports(
   input: {repos: string[]; config: BackportConfig; formats?: Record<string, Partial<BackportFormats>>},
-  svc: {forge: Forge; git: GitLayer; note?: (line: string) => void},
+  svc: {
+    forge: Forge
+    git: GitLayer
+    note?: (line: string) => void
+    /** Offline: repositories read in place from local clones (owner/name → RepoClone), no API. */
+    local?: Record<string, RepoClone>
+  },
 ): Promise<AuditReport> {
   const {forge, git} = svc
   const {config} = input
@@ -72,12 +81,22 @@ export async function auditBackports(
     const info = await forge.getRepo(repo)
     if (!info) throw new CliError('not-found', `repository ${repo} not found`, {hint: 'Check the manifest or --repo.'})
     svc.note?.(`${repo}: reading history`)
-    const clone = await git.clone(info.cloneUrl)
+    const local = svc.local?.[repo]
+    const clone = local ?? (await git.clone(info.cloneUrl))
     const branches = await clone.remoteBranches()
-    const supported = releaseBranches(branches, config.releaseBranchPattern).slice(0, config.supportedBranches)
+    const supported = releaseBranches(branches, config.releaseBranchPattern, (b, reason) =>
+      svc.note?.(`${repo}: ${quoteValue(b)} is not a release branch: ${reason}`),
+    ).slice(0, config.supportedBranches)
     const summary: AuditRepoSummary = {repo, supportedBranches: supported, checkedPulls: 0, missing: 0}
     repos.push(summary)
     if (supported.length === 0) continue
+    if (local) {
+      const offline = await offlineFindings(repo, local, info.defaultBranch, supported, config)
+      findings.push(...offline.findings)
+      summary.missing += offline.findings.length
+      summary.checkedPulls = offline.checked
+      continue
+    }
     // Candidates: merged PRs carrying a fix label or a backport label.
     const labels = new Set(config.fixLabels)
     for (const l of await forge.listLabels(repo)) {
@@ -155,4 +174,61 @@ function carries(
   const head = pull.head.includes(':') ? pull.head.slice(pull.head.indexOf(':') + 1) : pull.head
   if (sourcesInBranch(head, formats.backportBranchName, values)?.includes(String(number))) return true
   return pullsInSubject(pull.title).includes(number)
+}
+
+/**
+ * A fix by its title, for the offline audit where labels cannot be read: Conventional Commits'
+ * `fix:`/`fix(scope):`, a title starting with Fix/Fixes/Fixed/Bugfix/Hotfix, or `[BUG]`. Security
+ * fixes: "security" or a CVE id in the title.
+ */
+export function fixKindOfTitle(title: string): 'fix' | 'security' | undefined {
+  if (/\bsecurity\b|\bCVE-\d{4}-\d+/i.test(title)) return 'security'
+  if (/^(?:fix|bugfix|hotfix)(?:\([^)]*\))?!?:|^(?:fix(?:es|ed)?|bugfix|hotfix)\b|^\[bug\]/i.test(title.trim()))
+    return 'fix'
+  return undefined
+}
+
+/**
+ * Offline findings from git alone: merged PRs on the default branch (squash `Title (#N)`, merge
+ * `Merge pull request #N from …`) since each supported release branch forked, whose title marks a
+ * fix, that no commit on the release branch carries (ancestry, `-x` trailer, PR number in a
+ * combined backport title, patch-id). Targets follow the policy: the newest release branch, the
+ * newest `securityDepth` for security fixes.
+ */
+async function offlineFindings(
+  repo: string,
+  clone: RepoClone,
+  defaultBranch: string,
+  supported: string[],
+  config: BackportConfig,
+): Promise<{findings: AuditFinding[]; checked: number}> {
+  const out: AuditFinding[] = []
+  const seen = new Set<number>()
+  for (const [index, target] of supported.entries()) {
+    const since = await clone.log(target, defaultBranch)
+    for (const c of since) {
+      const merge = /^Merge pull request #(\d+) from /.exec(c.subject)
+      const squash = /^(.*?)\s*\(#(\d+)\)\s*$/.exec(c.subject)
+      const pr = merge ? Number(merge[1]) : squash ? Number(squash[2]) : undefined
+      if (pr === undefined) continue
+      const title = merge ? (c.body.split('\n')[0] ?? '') : squash![1]!
+      const kind = fixKindOfTitle(title)
+      if (!kind) continue
+      seen.add(pr)
+      const depth = kind === 'security' ? config.securityDepth : config.policyDepth
+      if (index >= depth) continue
+      if (await clone.contains(target, c.sha, {pr})) continue
+      out.push({
+        repo,
+        pr,
+        title,
+        url: `https://github.com/${repo}/pull/${pr}`,
+        labels: [],
+        target,
+        reason: kind === 'security' ? 'security' : 'policy',
+      })
+    }
+  }
+  out.sort((a, b) => a.pr - b.pr || supported.indexOf(a.target) - supported.indexOf(b.target))
+  return {findings: out, checked: seen.size}
 }

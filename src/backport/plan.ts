@@ -3,7 +3,7 @@
  * ordered plan. Nothing here reads git or the forge.
  */
 import {CliError} from '../cli/errors.js'
-import {quoteValue} from '../versioning/parse.js'
+import {parseReleaseLine, quoteValue} from '../versioning/parse.js'
 import {branchNameProblem, numberList, renderTemplate, type TemplateValues} from './combined.js'
 import {DEFAULT_FORMATS, type BackportConfig, type BackportFormats} from './config.js'
 import type {BackportPlan, BackportSource, ConflictPolicy, ObservedTarget, PlanItem, StepName} from './model.js'
@@ -23,7 +23,8 @@ const DEFAULT_NAMING: Naming = {formats: DEFAULT_FORMATS}
 /** `1.13` for `release-v1.13` (through the release branch pattern), else the branch itself. */
 export function targetVersion(target: string, pattern = '^release-v?(\\d+)\\.(\\d+)$'): string {
   const m = new RegExp(pattern).exec(target)
-  return m?.[1] !== undefined && m[2] !== undefined ? `${m[1]}.${m[2]}` : target
+  const line = m?.[1] !== undefined && m[2] !== undefined ? parseReleaseLine(`${m[1]}.${m[2]}`) : undefined
+  return line?.ok ? `${line.major}.${line.minor}` : target
 }
 
 type Named = Pick<BackportSource, 'key' | 'pr' | 'title'>

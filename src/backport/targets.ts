@@ -1,4 +1,5 @@
 /** Which release branches a fix goes to: pure functions of labels, branch names and settings. */
+import {parseReleaseLine} from '../versioning/parse.js'
 import type {BackportConfig} from './config.js'
 
 export type TargetReason = 'flag' | 'label' | 'policy' | 'security'
@@ -8,12 +9,26 @@ export interface BackportTarget {
   reason: TargetReason
 }
 
-/** Release branches, newest first (`release-v1.13` before `release-v1.9`; `release-1.2` counts too). */
-export function releaseBranches(branches: string[], pattern: string): string[] {
+/**
+ * Release branches, newest first (`release-v1.13` before `release-v1.9`; `release-1.2` counts too).
+ * Their numbers go through the one strict parser: a branch such as `release-v01.13` is no release
+ * branch (reported through `unreadable`, never read as 1.13).
+ */
+export function releaseBranches(
+  branches: string[],
+  pattern: string,
+  unreadable?: (branch: string, reason: string) => void,
+): string[] {
   const re = new RegExp(pattern)
   return branches
     .map((name) => ({name, m: re.exec(name)}))
     .filter((b): b is {name: string; m: RegExpExecArray} => b.m !== null)
+    .filter(({name, m}) => {
+      if (m[1] === undefined || m[2] === undefined) return true
+      const line = parseReleaseLine(`${m[1]}.${m[2]}`)
+      if (!line.ok) unreadable?.(name, line.reason)
+      return line.ok
+    })
     .map(({name, m}) => ({name, major: Number(m[1] ?? 0), minor: Number(m[2] ?? 0)}))
     .sort((a, b) => b.major - a.major || b.minor - a.minor || a.name.localeCompare(b.name))
     .map((b) => b.name)
@@ -36,7 +51,7 @@ export function isSecurityFix(labels: string[], config: BackportConfig): boolean
 
 /**
  * The targets for one source: `--to` wins; otherwise the branches its labels name, plus the policy
- * branches (the previous release branch; `securityDepth` back for security fixes) when no label names
+ * branches (the newest release branch; `securityDepth` back for security fixes) when no label names
  * a branch or the fix is a security fix. With `policyOnlyWhenAsked`, bot runs stay quiet for PRs that
  * carry no backport label at all.
  */

@@ -9,6 +9,18 @@ export interface TerminateReport {
   error?: string
 }
 
+/** The next step for the two refusals a user meets: a finished run (conflict) and a wrong name. */
+function withHint(e: CliError, scope: Scope, name: string): CliError {
+  const where = `-p ${scope.project} -d ${scope.domain}`
+  const hint =
+    e.code === 'conflict'
+      ? `It has already ended; see how with \`flytectl get execution ${name} ${where}\`.`
+      : e.code === 'not-found'
+        ? `List the executions with \`flytectl get execution ${where}\`.`
+        : undefined
+  return hint ? new CliError(e.code, e.message, {hint, cause: e, ...(e.details ? {details: e.details} : {})}) : e
+}
+
 export async function terminateExecutions(
   admin: AdminClient,
   scope: Scope,
@@ -27,7 +39,7 @@ export async function terminateExecutions(
       o.out(`terminated execution ${name}`)
       reports.push({name, status: 'terminated'})
     } catch (err) {
-      const e = toCliError(err)
+      const e = withHint(toCliError(err), scope, name)
       // One name: its error is the command's error; several: a line each, then a partial failure.
       if (names.length === 1) throw e
       o.out(`failed to terminate execution ${name}: ${e.message}`)

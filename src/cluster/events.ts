@@ -311,3 +311,59 @@ async function pollEvents(
     if (o.signal?.aborted) return {via: 'poll', ...(phase() !== undefined ? {phase: phase()!} : {})}
   }
 }
+
+/**
+ * Wake-ups for `get execution --watch`: `wait()` resolves when the plane records an event of the
+ * execution (then the caller reads it again), or after `fallbackMs` when the plane has no event stream
+ * (a note says so once) or the stream dropped. Without the stream it is the old polling loop.
+ */
+export function executionChanges(
+  events: ExecutionEventClient,
+  ref: {project: string; domain: string; name: string},
+  o: {note: (text: string) => void; fallbackMs: number; settleMs?: number},
+): {wait(): Promise<void>; close(): void} {
+  const abort = new AbortController()
+  let dirty = false
+  let streaming = true
+  let wake: (() => void) | undefined
+  const poke = () => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+  void (async () => {
+    try {
+      for await (const res of events.watchExecutionEvents({...ref, follow: true}, {signal: abort.signal})) {
+        if (res.event.case === 'heartbeat') continue
+        dirty = true
+        poke()
+      }
+    } catch (err) {
+      if (!abort.signal.aborted && ConnectError.from(err).code === Code.Unimplemented) {
+        o.note(
+          `the control plane has no event stream (flytectl.plane.v1.ExecutionEventService); polling every ${Math.round(o.fallbackMs / 1000)}s instead`,
+        )
+      }
+    }
+    streaming = false
+    poke()
+  })()
+  return {
+    async wait() {
+      if (!streaming) return sleep(o.fallbackMs, abort.signal)
+      if (!dirty) {
+        await new Promise<void>((ok) => {
+          wake = ok
+        })
+      }
+      if (!streaming && !dirty) return sleep(o.fallbackMs, abort.signal)
+      // Events come in bursts (a node and its task): read once they settle.
+      await sleep(o.settleMs ?? 50, abort.signal)
+      dirty = false
+    },
+    close() {
+      abort.abort()
+      poke()
+    },
+  }
+}

@@ -1,5 +1,5 @@
 /** `get execution`: list, one execution, its node tree (--details/--nodeID), or follow it (--watch). */
-import type {AdminClient} from '../admin/client.js'
+import type {AdminClient, ExecutionEventClient} from '../admin/client.js'
 import type {FilterFlags} from '../admin/filters.js'
 import {CliError} from '../cli/errors.js'
 import {renderRows, type OutputFormat} from '../cli/printer.js'
@@ -27,8 +27,12 @@ export interface ShowExecutionOptions {
   out: (text: string) => void
   note: (text: string) => void
   json?: boolean
-  /** Poll interval for --watch. */
+  /** -o/--output was on the command line (the default format is not a request for a table). */
+  outputGiven?: boolean
+  /** Poll interval for --watch against a control plane without the event stream. */
   intervalMs?: number
+  /** The plane's event stream: --watch reads the execution again when it records an event. */
+  events?: ExecutionEventClient
   isTTY?: boolean
   /** Raw terminal output for the live tree (default: process.stdout). */
   write?: (text: string) => void
@@ -59,7 +63,9 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
     o.out(await renderRows(json, {format: o.format, columns: []}))
   } else {
     if (o.format !== 'table') throw new CliError('usage', 'visualization is only supported on workflows')
-    o.note('TABLE format is not supported on detailed view and defaults to tree view. Choose either json/yaml')
+    // Only when -o table was asked for: the tree is simply the default view.
+    if (o.outputGiven)
+      o.note('TABLE format is not supported on detailed view and defaults to tree view. Choose either json/yaml')
     o.out(renderTree(execution, nodes))
   }
   return json
@@ -83,6 +89,25 @@ export async function watchExecution(
 ): Promise<unknown> {
   const tty = o.isTTY ?? Boolean(process.stdout.isTTY)
   const interval = o.intervalMs ?? 1000
+  const {executionChanges} = await import('./events.js')
+  // The stream says when something changed; without it (or once it dropped), poll every interval.
+  const changes = o.events ? executionChanges(o.events, ref, {note: o.note, fallbackMs: interval}) : undefined
+  try {
+    return await watchLoop(admin, ref, o, tty, () =>
+      changes ? changes.wait() : new Promise((r) => setTimeout(r, interval)),
+    )
+  } finally {
+    changes?.close()
+  }
+}
+
+async function watchLoop(
+  admin: AdminClient,
+  ref: {project: string; domain: string; name: string},
+  o: ShowExecutionOptions,
+  tty: boolean,
+  next: () => Promise<void>,
+): Promise<unknown> {
   let previousLines = 0
   const seen = new Map<string, string>()
   let lastPhase = ''
@@ -114,6 +139,6 @@ export async function watchExecution(
       }
       return {execution: ref.name, phase, nodes: detailsJson(nodes)}
     }
-    await new Promise((r) => setTimeout(r, interval))
+    await next()
   }
 }

@@ -3,16 +3,30 @@
  * requests, returning protojson rows ready for the printer. Takes the admin client as a parameter.
  */
 import type {MessageInitShape} from '@bufbuild/protobuf'
-import {Code, ConnectError} from '@connectrpc/connect'
+import type {Code} from '@connectrpc/connect'
 import type {AdminClient} from '../admin/client.js'
 import {andFilters, listParams, type FilterFlags, type ListParams} from '../admin/filters.js'
 import {CliError} from '../cli/errors.js'
 import type {SortSchema} from '../gen/flyteidl/admin/common_pb.js'
 import type {Project} from '../gen/flyteidl/admin/project_pb.js'
-import {ResourceType} from '../gen/flyteidl/core/identifier_pb.js'
-import {messageJson} from './proto-json.js'
+import type {ResourceType} from '../gen/flyteidl/core/identifier_pb.js'
+import {messageJson} from './message-json.js'
 
 export type Json = Record<string, unknown>
+
+// flyteidl.core.ResourceType and Connect's codes, as values without loading the generated code or
+// Connect (a failed call has loaded Connect already: see rpcCode).
+const TASK = 1 as ResourceType.TASK
+const WORKFLOW = 2 as ResourceType.WORKFLOW
+const LAUNCH_PLAN = 3 as ResourceType.LAUNCH_PLAN
+const NOT_FOUND = 5 as Code.NotFound
+const UNIMPLEMENTED = 12 as Code.Unimplemented
+
+/** The gRPC code of a failed call's error, undefined for other errors. */
+async function rpcCode(err: unknown): Promise<Code | undefined> {
+  const {ConnectError} = await import('@connectrpc/connect')
+  return err instanceof ConnectError ? err.code : undefined
+}
 
 export interface Scope {
   project: string
@@ -65,7 +79,9 @@ export async function getProject(admin: AdminClient, id: string): Promise<Projec
   try {
     return await admin.getProject({id})
   } catch (err) {
-    if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
+    const code = await rpcCode(err)
+    if (code === NOT_FOUND) throw notFound('project', id)
+    if (code !== UNIMPLEMENTED) throw err
   }
   // Older control planes have no GetProject: filter the list by identifier (archived included).
   const res = await admin.listProjects({limit: 1, filters: `eq(identifier,${id})`})
@@ -84,9 +100,7 @@ async function emptyScopeExists(admin: AdminClient, scope: Scope, listing: Listi
   try {
     project = await getProject(admin, scope.project)
   } catch (err) {
-    const missing =
-      (err instanceof CliError && err.code === 'not-found') ||
-      (err instanceof ConnectError && err.code === Code.NotFound)
+    const missing = (err instanceof CliError && err.code === 'not-found') || (await rpcCode(err)) === NOT_FOUND
     if (missing) throw notFound('project', scope.project)
     throw err
   }
@@ -98,9 +112,11 @@ async function emptyScopeExists(admin: AdminClient, scope: Scope, listing: Listi
   return listing
 }
 
-function notFound(kind: string, what: string): CliError {
+function notFound(kind: string, what: string, scope?: Scope): CliError {
   return new CliError('not-found', `${kind} ${what} not found`, {
-    hint: `List what exists with \`flytectl get ${kind}\`${kind === 'project' ? '' : ' -p <project> -d <domain>'}.`,
+    hint: scope
+      ? `List what exists with \`flytectl get ${kind} -p ${scope.project} -d ${scope.domain}\`.`
+      : `List what exists with \`flytectl get ${kind}\`.`,
   })
 }
 
@@ -127,7 +143,7 @@ async function oneVersion<M>(
 ): Promise<Listing | undefined> {
   if (q.name && q.latest) {
     const found = await rpc.list(listRequest(scope, q.name, latestParams(q.filter)))
-    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`)
+    if (found.length === 0) throw notFound(kind, `${q.name} in ${scope.project}/${scope.domain}`, scope)
     return {rows: found.map(toRow), nextToken: '', shape: 'detail'}
   }
   if (q.name && q.version) {
@@ -140,11 +156,11 @@ export async function getTasks(admin: AdminClient, scope: Scope, q: EntityQuery)
   const toRow = messageJson
   const one = await oneVersion('task', scope, q, toRow, {
     list: async (req) => (await admin.listTasks(req)).tasks,
-    get: (id) => admin.getTask({id: {resourceType: ResourceType.TASK, ...id}}),
+    get: (id) => admin.getTask({id: {resourceType: TASK, ...id}}),
   })
   if (one) return one
   const res = await admin.listTasks(listRequest(scope, q.name ?? '', listParams(q.filter)))
-  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`)
+  if (q.name && res.tasks.length === 0) throw notFound('task', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   return emptyScopeExists(admin, scope, {rows: res.tasks.map(toRow), nextToken: res.token, shape: 'list'})
 }
 
@@ -164,11 +180,11 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
       ...(sortBy ? {sortBy} : {}),
     }
     try {
-      const res = await admin.listNamedEntities({resourceType: ResourceType.WORKFLOW, ...req})
+      const res = await admin.listNamedEntities({resourceType: WORKFLOW, ...req})
       const rows = res.entities.map((e) => messageJson(e))
       return emptyScopeExists(admin, scope, {rows, nextToken: res.token, shape: 'list'})
     } catch (err) {
-      if (!(err instanceof ConnectError) || err.code !== Code.Unimplemented) throw err
+      if ((await rpcCode(err)) !== UNIMPLEMENTED) throw err
     }
     // Control planes without named entities: the workflow names, with default metadata.
     const ids = await admin.listWorkflowIds(req)
@@ -182,16 +198,16 @@ export async function getWorkflows(admin: AdminClient, scope: Scope, q: EntityQu
     let version = q.version
     if (q.latest) {
       const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
-      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+      if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
       version = res.workflows[0]!.id!.version
     }
     const w = await admin.getWorkflow({
-      id: {resourceType: ResourceType.WORKFLOW, ...scope, name: q.name, version: version!},
+      id: {resourceType: WORKFLOW, ...scope, name: q.name, version: version!},
     })
     return {rows: [toRow(w)], nextToken: '', shape: 'detail'}
   }
   const res = await admin.listWorkflows(listRequest(scope, q.name, listParams(q.filter)))
-  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+  if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   return {rows: res.workflows.map(toRow), nextToken: res.token, shape: 'versions'}
 }
 
@@ -202,10 +218,10 @@ export async function getWorkflowMessages(admin: AdminClient, scope: Scope, q: E
   let version = q.version
   if (q.latest || !version) {
     const res = await admin.listWorkflows(listRequest(scope, q.name, latestParams(q.filter)))
-    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`)
+    if (res.workflows.length === 0) throw notFound('workflow', `${q.name} in ${scope.project}/${scope.domain}`, scope)
     version = res.workflows[0]!.id!.version
   }
-  return admin.getWorkflow({id: {resourceType: ResourceType.WORKFLOW, ...scope, name: q.name, version}})
+  return admin.getWorkflow({id: {resourceType: WORKFLOW, ...scope, name: q.name, version}})
 }
 
 export interface LaunchPlanQuery extends EntityQuery {
@@ -220,14 +236,14 @@ export async function getLaunchPlans(admin: AdminClient, scope: Scope, q: Launch
     })
   const one = await oneVersion('launchplan', scope, q, toRow, {
     list: async (req) => (await admin.listLaunchPlans(req)).launchPlans,
-    get: (id) => admin.getLaunchPlan({id: {resourceType: ResourceType.LAUNCH_PLAN, ...id}}),
+    get: (id) => admin.getLaunchPlan({id: {resourceType: LAUNCH_PLAN, ...id}}),
   })
   if (one) return one
   const p = listParams(q.filter)
   if (q.workflow) p.filters = andFilters(p.filters, `eq(workflow.name,${q.workflow})`)
   const res = await admin.listLaunchPlans(listRequest(scope, q.name ?? '', p))
   if (q.name && res.launchPlans.length === 0)
-    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`)
+    throw notFound('launchplan', `${q.name} in ${scope.project}/${scope.domain}`, scope)
   const listing: Listing = {rows: res.launchPlans.map(toRow), nextToken: res.token, shape: q.name ? 'detail' : 'list'}
   return emptyScopeExists(admin, scope, listing)
 }

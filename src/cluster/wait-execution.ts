@@ -4,7 +4,7 @@
  * failed run names the attempt that failed and where its log is. Interrupting the wait (Ctrl-C)
  * never touches the execution: it keeps running and the message says how to follow it.
  */
-import type {AdminClient} from '../admin/client.js'
+import type {AdminClient, ExecutionEventClient} from '../admin/client.js'
 import {CliError, type ErrorCode} from '../cli/errors.js'
 import type {Execution} from '../gen/flyteidl/admin/execution_pb.js'
 import {TaskExecution_Phase, WorkflowExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
@@ -129,6 +129,8 @@ export interface WaitOptions {
   signal?: AbortSignal
   /** Called once per phase the execution is seen in. */
   onPhase?: (phase: string) => void
+  /** Resolves when it is worth reading the execution again (default: after intervalMs). */
+  next?: () => Promise<void>
 }
 
 /** Polls until the execution is in a terminal phase and returns it. */
@@ -142,6 +144,10 @@ export async function waitForExecution(admin: AdminClient, ref: ExecutionRef, o:
     if (phase !== last) o.onPhase?.(executionPhaseName(phase))
     last = phase
     if (isTerminalExecution(phase)) return execution
+    if (o.next) {
+      await o.next()
+      continue
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, interval)
       function done() {
@@ -171,6 +177,8 @@ export interface AwaitOutcomeOptions {
   note: (text: string) => void
   json?: boolean
   intervalMs?: number
+  /** The plane's event stream: read the execution again when it records an event (else poll). */
+  events?: ExecutionEventClient
 }
 
 /**
@@ -183,7 +191,13 @@ export async function awaitOutcome(
   o: AwaitOutcomeOptions,
 ): Promise<{execution: string; phase: string; outputs: Record<string, unknown>}> {
   const stop = new AbortController()
-  const onInterrupt = () => stop.abort()
+  const interval = o.intervalMs ?? 500
+  const {executionChanges} = await import('./events.js')
+  const changes = o.events ? executionChanges(o.events, ref, {note: o.note, fallbackMs: interval}) : undefined
+  const onInterrupt = () => {
+    stop.abort()
+    changes?.close()
+  }
   process.once('SIGINT', onInterrupt)
   process.once('SIGTERM', onInterrupt)
   let execution: Execution
@@ -191,12 +205,14 @@ export async function awaitOutcome(
     o.note(`Waiting for execution ${ref.name} to end (Ctrl-C stops waiting; the execution keeps running)...`)
     execution = await waitForExecution(admin, ref, {
       signal: stop.signal,
-      ...(o.intervalMs ? {intervalMs: o.intervalMs} : {}),
+      intervalMs: interval,
+      ...(changes ? {next: () => changes.wait()} : {}),
       onPhase: (p) => {
         if (!['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'].includes(p)) o.note(`execution ${ref.name} ${p}`)
       },
     })
   } finally {
+    changes?.close()
     process.removeListener('SIGINT', onInterrupt)
     process.removeListener('SIGTERM', onInterrupt)
   }

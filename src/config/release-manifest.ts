@@ -122,6 +122,24 @@ export const CHANGELOG_DEFAULT_GROUPS = [
   {title: 'Dependencies', labels: ['dependencies']},
 ]
 
+const days = z.number().int().min(1).max(36500)
+const labelList = z.array(z.string().min(1).max(50)).max(50)
+
+/** One stale pass (see src/triage/stale.ts StalePass). */
+const stalePassSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][\w.-]{0,39}$/, 'expected a short name (letters, digits, . _ -)'),
+  onlyLabels: labelList.optional(),
+  daysBeforeStale: days.optional(),
+  daysBeforeClose: days.optional(),
+  daysBeforePrStale: days.optional(),
+  daysBeforePrClose: days.optional(),
+  staleLabel: z.string().min(1).max(50).optional(),
+  exemptIssueLabels: labelList.optional(),
+  exemptPrLabels: labelList.optional(),
+  markOnly: z.boolean().optional(),
+  skipPulls: z.boolean().optional(),
+})
+
 export const releaseManifestSchema = z.strictObject({
   version: z.literal(1, {error: 'expected 1 (the manifest format version)'}).optional().default(1),
   release: z.strictObject({
@@ -181,6 +199,24 @@ export const releaseManifestSchema = z.strictObject({
     )
     .optional()
     .default({}),
+  /** Triage settings other maintainer commands read. */
+  triage: z
+    .strictObject({
+      stale: z
+        .strictObject({
+          /**
+           * `triage stale` passes, in order; an item belongs to the first that takes it. Keys are
+           * actions/stale's inputs camelCased. Default: Flyte's two passes (FLYTE_STALE_PASSES).
+           */
+          passes: z
+            .array(stalePassSchema)
+            .min(1)
+            .max(10)
+            .refine((ps) => new Set(ps.map((p) => p.name)).size === ps.length, 'pass names must be unique'),
+        })
+        .optional(),
+    })
+    .optional(),
   components: z.array(componentSchema).min(1),
   /** Files the release bump commit changes. */
   files: z.array(bumpFileSchema).optional().default([]),

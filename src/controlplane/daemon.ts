@@ -14,8 +14,9 @@ import {parseArgs} from 'node:util'
 import type {WorkflowExecutionIdentifier} from '../gen/flyteidl/core/identifier_pb.js'
 import type {PlaneContext} from './context.js'
 import type {AuthOptions} from './auth/index.js'
-import type {ExecutionJob, ExecutionSink, Executor} from './executor/types.js'
+import type {ExecutionJob, ExecutionSink, Executor, ExecutorStats} from './executor/types.js'
 import {parseRetain} from './retain.js'
+import {parseStatsdTarget} from './statsd-target.js'
 
 export const EXIT_PORT_BUSY = 10
 export const EXIT_USAGE = 2
@@ -49,6 +50,8 @@ export interface DaemonOptions {
   examples?: boolean
   /** Event publisher settings (YAML/JSON file with FlyteAdmin's cloudEvents/externalEvents sections). */
   eventsConfig?: string
+  /** Push the /metrics registry to this StatsD server (UDP) every 10 s. */
+  statsd?: {host: string; port: number}
 }
 
 export interface RunningDaemon {
@@ -94,6 +97,10 @@ export class DeferredExecutor implements Executor {
     return this.executor?.isRunning?.(executionId) ?? false
   }
 
+  stats(): ExecutorStats {
+    return this.executor?.stats?.() ?? {processes: 0, waiting: 0, executions: 0}
+  }
+
   async close(): Promise<void> {
     if (this.loaded) await (await this.loaded).close()
   }
@@ -118,6 +125,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
       retain: {type: 'string'},
       'no-examples': {type: 'boolean', default: false},
       'events-config': {type: 'string'},
+      statsd: {type: 'string'},
     },
     strict: true,
   })
@@ -157,6 +165,12 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
   } else if (values['oidc-client-id'] !== undefined || values['oidc-audience'] !== undefined) {
     throw new Error('--oidc-client-id and --oidc-audience need --oidc-issuer')
   }
+  let statsd: {host: string; port: number} | undefined
+  if (values.statsd !== undefined) {
+    const t = parseStatsdTarget(values.statsd)
+    if (typeof t === 'string') throw new Error(t)
+    statsd = t
+  }
   return {
     port,
     host: values.host!,
@@ -173,6 +187,7 @@ export function parseDaemonArgs(argv: string[]): DaemonOptions {
     ...(notifyWebhook ? {notifyWebhook} : {}),
     ...(retain ? {retain: retain.trim()} : {}),
     ...(values['events-config'] ? {eventsConfig: resolve(values['events-config'])} : {}),
+    ...(statsd ? {statsd} : {}),
   }
 }
 
@@ -212,6 +227,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     maxMessageBytes: opts.maxMessageBytes,
     maxUploadBytes: opts.maxUploadBytes,
     ...(events ? {events} : {}),
+    ...(opts.statsd ? {statsd: opts.statsd} : {}),
     ...(opts.auth ? {auth: daemonAuthOptions(opts)} : {}),
     background: [
       (ctx) => startScheduler(ctx),

@@ -37,6 +37,7 @@ import {
 } from './edge.js'
 import type {AuthOptions} from './auth/index.js'
 import type {EventsConfig} from './events/config.js'
+import type {PublisherStats} from './events/publisher.js'
 import {createConsole, type ConsoleSite} from './console/serve.js'
 import {PlaneMetrics} from './metrics.js'
 import {EventFeed} from './event-feed.js'
@@ -58,6 +59,8 @@ export interface ServerOptions {
   auth?: AuthOptions
   /** Event publisher settings (FlyteAdmin's cloudEvents/externalEvents); default: the NDJSON file only. */
   events?: EventsConfig
+  /** Push the metrics to this StatsD server (UDP) every `intervalMs` (default 10 s). */
+  statsd?: {host: string; port: number; intervalMs?: number}
   /** Work beside the services (scheduler, notifier, retention), started once listening, stopped first. */
   background?: Array<(ctx: PlaneContext) => {stop(): Promise<void>}>
 }
@@ -67,6 +70,8 @@ export interface RunningServer {
   url: string
   /** Stops accepting connections, closes open ones, the executor and the database. */
   close(): Promise<void>
+  /** The event publisher's counts and publish lag per sink. */
+  publisherStats(): PublisherStats
 }
 
 /** A file to append one line per RPC to (`<iso time> <service>/<method> <code> <ms>ms`), for debugging clients. */
@@ -200,12 +205,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   baseUrl = `http://${urlHost}:${port}`
   authorities = allowedAuthorities(host, port)
   const background = (opts.background ?? []).map((start) => start(ctx))
+  const statsd = opts.statsd
+    ? (await import('./statsd.js')).startStatsdPush(metrics, opts.statsd, {
+        ...(opts.statsd.intervalMs ? {intervalMs: opts.statsd.intervalMs} : {}),
+      })
+    : undefined
   events.start()
 
   let closed: Promise<void> | undefined
   return {
     port,
     url: baseUrl,
+    publisherStats: () => events.stats(),
     close() {
       closed ??= (async () => {
         await new Promise<void>((ok) => {
@@ -216,6 +227,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           h1.close()
         })
         for (const b of background) await b.stop()
+        await statsd?.stop()
         await opts.executor?.close()
         await events.stop()
         await ctx.auth?.close()

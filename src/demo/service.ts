@@ -42,6 +42,35 @@ export function demoPaths(opts: {dataDir?: string; home?: string} = {}): DemoPat
   }
 }
 
+/** Where `demo start` records the data directory of the plane it started last (one line, an absolute path). */
+export function lastDataDirPath(home: string): string {
+  return join(home, '.flyte', 'demo-datadir')
+}
+
+/**
+ * The plane `status`, `teardown` and `exec` act on: `--dataDir` when given; else the default data
+ * directory, unless nothing is there and the plane `demo start` started last (with another
+ * `--dataDir`) still is — then that one (`located` says so).
+ */
+export async function locateDemo(
+  opts: {dataDir?: string; home?: string} = {},
+): Promise<DemoPaths & {located: boolean}> {
+  const paths = demoPaths(opts)
+  if (opts.dataDir !== undefined) return {...paths, located: false}
+  const recorded = await readFile(lastDataDirPath(paths.home), 'utf8').then(
+    (t) => t.trim(),
+    () => '',
+  )
+  if (!recorded || resolve(recorded) === paths.dataDir) return {...paths, located: false}
+  if ((await inspectDaemon(paths.dataDir)).state !== 'stopped') return {...paths, located: false}
+  if ((await inspectDaemon(recorded)).state === 'stopped') return {...paths, located: false}
+  return {...paths, dataDir: resolve(recorded), located: true}
+}
+
+async function recordDataDir(paths: DemoPaths): Promise<void> {
+  await writeFile(lastDataDirPath(paths.home), paths.dataDir + '\n', {mode: 0o600}).catch(() => {})
+}
+
 /**
  * The same shape Go flytectl writes for its sandbox, pointed at the local control plane. With auth on,
  * client credentials with the secret the plane created (flytekit reads the same keys).
@@ -126,6 +155,8 @@ export interface StartOptions {
   examples?: boolean
   /** Event publisher settings file (FlyteAdmin's cloudEvents/externalEvents sections), absolute path. */
   eventsConfig?: string
+  /** Push metrics to this StatsD server (`host:port`). */
+  statsd?: string
 }
 
 export interface StartResult {
@@ -229,6 +260,7 @@ export async function startDemo(opts: StartOptions): Promise<StartResult> {
   }
   const startupMs = performance.now() - started
   await writeConfigIfChanged(paths.configPath, opts.port, configAuth(paths.dataDir, opts.auth, opts.oidcIssuer))
+  await recordDataDir(paths)
   return {
     auth: opts.auth === true,
     ...(opts.auth && !opts.oidcIssuer ? {credentials: authFiles(paths.dataDir)} : {}),
@@ -319,6 +351,7 @@ function limitArgs(opts: StartOptions): string[] {
     ...(opts.retain ? ['--retain', opts.retain] : []),
     ...(opts.examples === false ? ['--no-examples'] : []),
     ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
+    ...(opts.statsd ? ['--statsd', opts.statsd] : []),
   ]
 }
 
@@ -424,7 +457,7 @@ export interface StatusResult {
 }
 
 export async function demoStatus(opts: {dataDir?: string; home?: string} = {}): Promise<StatusResult> {
-  const {dataDir} = demoPaths(opts)
+  const {dataDir} = await locateDemo(opts)
   const s = await inspectDaemon(dataDir)
   if (s.state === 'stopped') return {running: false, dataDir, health: 'stopped'}
   if (s.state === 'stale') return {running: false, dataDir, health: 'stale pid file', pid: s.info.pid || undefined}
@@ -452,7 +485,7 @@ export interface TeardownResult {
 }
 
 export async function teardownDemo(opts: {dataDir?: string; home?: string; volume?: boolean; timeoutMs?: number}) {
-  const paths = demoPaths(opts)
+  const paths = await locateDemo(opts)
   if (opts.volume) await refuseUnmarkedDataDir(paths.dataDir)
   const s = await inspectDaemon(paths.dataDir)
   let stopped = false
@@ -473,6 +506,13 @@ export async function teardownDemo(opts: {dataDir?: string; home?: string; volum
     await rm(paths.dataDir, {recursive: true, force: true})
     removedData = true
   }
+  // Forget the recorded data directory once its plane is stopped.
+  const last = lastDataDirPath(paths.home)
+  const recorded = await readFile(last, 'utf8').then(
+    (t) => t.trim(),
+    () => '',
+  )
+  if (recorded && resolve(recorded) === paths.dataDir) await rm(last, {force: true})
   return {stopped, pid, dataDir: paths.dataDir, removedData, removedConfig} satisfies TeardownResult
 }
 
@@ -524,7 +564,7 @@ export async function execWithDemoConfig(
       hint: 'Example: flytectl demo exec -- flytectl get project',
     })
   }
-  const paths = demoPaths(opts)
+  const paths = await locateDemo(opts)
   const s = await inspectDaemon(paths.dataDir)
   if (s.state !== 'running') {
     throw new CliError('unavailable', 'no local control plane is running', {

@@ -17,7 +17,8 @@ function describeLine(text: string, line: number): string | undefined {
   const m = /git\s+describe[^"'\n)]*/.exec(statement) ?? /["']describe["']/.exec(statement)
   return m ? m[0].trim().slice(0, 64) : undefined
 }
-import {parseDocsVersion, type DocsProject} from './projects.js'
+import {quoteValue, versionParseMessage} from '../versioning/parse.js'
+import {parseDocsVersion, parseDocsVersionStrict, type DocsProject} from './projects.js'
 import {CONF_PY_CANDIDATES, resolveSlug, type DocsRepo} from './pin.js'
 
 export interface DocsFinding {
@@ -46,7 +47,8 @@ export interface DocsCheckResult {
 export function versionFromRef(ref: string): string | undefined {
   const branch = /^release-v?(\d+\.\d+)$/.exec(ref)
   if (branch) return branch[1]
-  const tag = /(?:^|\/)v?(\d+\.\d+\.\d+[-.+]?[0-9A-Za-z.+-]*)$/.exec(ref)
+  // The last path segment of a tag, read by the strict parser later (so `v01.2.3` is an error, not 1.2.3).
+  const tag = /(?:^|\/)[vV]?(\d[^/]*)$/.exec(ref)
   return tag ? tag[1] : undefined
 }
 
@@ -102,12 +104,14 @@ export async function checkDocs(
   options: {repos: DocsRepo[]; ref: string; version?: string; aligned?: string[]; slugFormat?: string},
 ): Promise<DocsCheckResult> {
   const version = options.version ?? versionFromRef(options.ref)
-  const parsed = version ? parseDocsVersion(version) : undefined
-  if (!version || !parsed) {
-    throw new CliError('invalid-input', `cannot tell which release "${options.ref}" is`, {
+  const strict = version ? parseDocsVersionStrict(version) : undefined
+  if (!version || !strict?.ok) {
+    const why = version && strict && !strict.ok ? `: ${versionParseMessage(version, strict.reason)}` : ''
+    throw new CliError('invalid-input', `cannot tell which release ${quoteValue(options.ref)} is${why}`, {
       hint: 'Check a release branch (release-vX.Y) or tag (vX.Y.Z), or pass --version.',
     })
   }
+  const parsed = strict.version
   const slug = resolveSlug(options.slugFormat, parsed)
   const before = {...forge.counters}
   const repos: DocsCheckRepoResult[] = []

@@ -9,12 +9,14 @@
  */
 import type {Forge, RepoSlug} from '../forge/types.js'
 import {CliError} from '../cli/errors.js'
+import {versionParseMessage} from '../versioning/parse.js'
 import {pinConfPy, type EntryResult, type PinResult} from './conf-py.js'
 import {
   DEFAULT_ALIGNED,
   DEFAULT_SLUG_FORMAT,
   formatSlug,
   parseDocsVersion,
+  parseDocsVersionStrict,
   type DocsProject,
   type DocsVersion,
 } from './projects.js'
@@ -212,13 +214,13 @@ async function pinRepo(
 
 /** The docs version to pin, or a usage error naming what was given. */
 export function requireDocsVersion(input: string): DocsVersion {
-  const version = parseDocsVersion(input)
-  if (!version) {
-    throw new CliError('invalid-input', `"${input}" is not a release version`, {
-      hint: 'Pass X.Y (links only) or X.Y.Z (links and `release =`), e.g. 1.16 or 1.16.0.',
+  const parsed = parseDocsVersionStrict(input)
+  if (!parsed.ok) {
+    throw new CliError('invalid-input', versionParseMessage(input, parsed.reason), {
+      hint: 'Pass X.Y (links only) or X.Y.Z (links and `release =`), e.g. 1.16 or 1.16.0 (1.16.0b0, 1.16.0-rc1 for prereleases).',
     })
   }
-  return version
+  return parsed.version
 }
 
 /** Pins docs in every repository; a failure in one repository does not stop the others. */

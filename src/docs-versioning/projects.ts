@@ -6,6 +6,7 @@
  * `idl`, the pre-monorepo flyte docs call it `flyteidl`.
  */
 
+import {parseReleaseLine, parseReleaseVersion} from '../versioning/parse.js'
 export interface DocsProject {
   /** Name used in flags and reports (`--aligned flytekit`). */
   name: string
@@ -57,16 +58,28 @@ export interface DocsVersion {
   release?: string
 }
 
-/** Parses `X.Y` or a full release `X.Y.Z[pre]` (a leading `v` is accepted). */
-export function parseDocsVersion(input: string): DocsVersion | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+)([-.+]?[0-9A-Za-z.+-]*)?)?$/.exec(input.trim())
-  if (!m) return undefined
-  const version: DocsVersion = {major: Number(m[1]), minor: Number(m[2])}
-  if (m[3] !== undefined) {
-    version.patch = Number(m[3])
-    version.release = input.trim().replace(/^v/, '')
+export type DocsVersionParse = {ok: true; version: DocsVersion} | {ok: false; reason: string}
+
+/**
+ * `X.Y` (links only) or a full release `X.Y.Z[pre]` (links and `release =`), a leading `v`
+ * accepted, through the one strict parser (src/versioning/parse.ts): leading zeros, four numbers,
+ * dashes and suffixes valid in neither SemVer nor PEP 440 are errors with the reason.
+ */
+export function parseDocsVersionStrict(input: string): DocsVersionParse {
+  if (/^[vV]?\d+\.\d+$/.test(input)) {
+    const line = parseReleaseLine(input)
+    return line.ok ? {ok: true, version: {major: line.major, minor: line.minor}} : line
   }
-  return version
+  const full = parseReleaseVersion(input)
+  if (!full.ok) return full
+  const {major, minor, patch} = full.version
+  return {ok: true, version: {major, minor, patch, release: input.replace(/^[vV]/, '')}}
+}
+
+/** Like parseDocsVersionStrict, undefined when the input is not a version. */
+export function parseDocsVersion(input: string): DocsVersion | undefined {
+  const parsed = parseDocsVersionStrict(input)
+  return parsed.ok ? parsed.version : undefined
 }
 
 /** `v{major}.{minor}` → `v1.3`. Only characters that are safe inside any Python string are allowed. */

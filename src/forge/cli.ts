@@ -19,13 +19,24 @@ export const forgeFlags = {
   }),
 }
 
-/** The Forge from --token/--github-url and the environment; no credentials is an auth error (exit 7) unless `anonymous`. */
+/**
+ * The Forge from --token/--github-url and the environment; no credentials is an auth error (exit 7)
+ * unless `anonymous` (read-only commands): then public repositories are read unauthenticated, with a
+ * note on stderr saying so.
+ */
 export async function forgeFromFlags(
   flags: {token?: string; 'github-url'?: string},
   extra: Partial<ForgeOptions> & {anonymous?: boolean} = {},
 ): Promise<Forge> {
-  const {forgeFromEnv} = await import('./github.js')
-  return forgeFromEnv(flags, process.env, extra)
+  const {createGitHubForge, forgeOptionsFromEnv} = await import('./github.js')
+  const {anonymous, ...rest} = extra
+  const options = forgeOptionsFromEnv(flags, process.env, {anonymous})
+  if (anonymous && !options.token && !options.app) {
+    process.stderr.write(
+      'note: no GitHub token: reading public repositories unauthenticated (GitHub allows 60 requests an hour; --token or GITHUB_TOKEN lifts that)\n',
+    )
+  }
+  return createGitHubForge({...options, ...rest})
 }
 
 /**

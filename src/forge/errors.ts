@@ -13,6 +13,7 @@ export function redact(text: string, secrets: string[] = []): string {
 interface RequestErrorLike {
   status?: number
   message?: string
+  request?: {url?: string}
   response?: {headers?: Record<string, string | undefined>; data?: unknown}
   errors?: {type?: string; message?: string}[]
 }
@@ -28,6 +29,18 @@ function retryAfterSeconds(headers: Record<string, string | undefined>): number 
 export function toForgeError(err: unknown, what: string, secrets: string[] = []): ForgeError {
   if (err instanceof ForgeError) return err
   const e = (err ?? {}) as RequestErrorLike
+  // octokit reports a request that never got an answer (refused, reset, timed out) as a 500 with no
+  // response: say which host could not be reached instead.
+  if (!e.response && isNetwork(err)) {
+    const host = hostOf(e.request?.url)
+    return new ForgeError(
+      'unavailable',
+      redact(
+        `GitHub: cannot ${what}: ${host ? `${host} ` : ''}could not be reached (${firstLine(e.message ?? String(err))})`,
+        secrets,
+      ),
+    )
+  }
   const status = typeof e.status === 'number' ? e.status : undefined
   const headers = e.response?.headers ?? {}
   const data = e.response?.data as
@@ -63,6 +76,14 @@ export function toForgeError(err: unknown, what: string, secrets: string[] = [])
 function isNetwork(err: unknown): boolean {
   const text = `${(err as Error)?.message ?? ''} ${String((err as {cause?: {code?: string}})?.cause?.code ?? '')}`
   return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|fetch failed|socket|other side closed/i.test(text)
+}
+
+function hostOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).host : ''
+  } catch {
+    return ''
+  }
 }
 
 function firstLine(text: string): string {

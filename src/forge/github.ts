@@ -729,6 +729,41 @@ function countRequests(octokit: OctokitType): Record<string, never> {
   return {}
 }
 
+/** The host name that did not resolve, when a request failed in DNS (ENOTFOUND, EAI_AGAIN). */
+export function unresolvedHost(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as {cause?: unknown}).cause, depth++) {
+    const x = e as {code?: unknown; hostname?: unknown; message?: unknown}
+    if (x.code === 'ENOTFOUND' || x.code === 'EAI_AGAIN') return typeof x.hostname === 'string' ? x.hostname : ''
+    const m = /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (\S+)/.exec(typeof x.message === 'string' ? x.message : '')
+    if (m) return m[1]!
+  }
+  return undefined
+}
+
+/**
+ * Registered first, so its hook sits closest to the network: a host that does not resolve fails the
+ * request at once as one ForgeError naming the host (exit 6), which the retry plugin does not retry
+ * (it retries only HTTP errors), instead of three backed-off retries reported as `500 getaddrinfo`.
+ */
+function failFastOnDns(octokit: OctokitType): Record<string, never> {
+  octokit.hook.wrap('request', async (request, options) => {
+    try {
+      return await request(options)
+    } catch (err) {
+      const host = unresolvedHost(err)
+      if (host === undefined) throw err
+      const name = host || new URL(String(options.baseUrl ?? options.url)).hostname
+      throw new ForgeError('unavailable', `GitHub: cannot reach ${name}: the host name does not resolve (DNS)`, {
+        cause: err,
+        hint: `Check the network connection${
+          name === 'api.github.com' ? '' : ' and the GitHub URL (--github-url, GITHUB_API_URL)'
+        }, then re-run.`,
+      })
+    }
+  })
+  return {}
+}
+
 /** Build the Forge. Commands import this module lazily (it loads octokit). */
 export function createGitHubForge(given: ForgeOptions): Forge {
   // Options given explicitly win over the environment's tuning knobs.
@@ -740,7 +775,7 @@ export function createGitHubForge(given: ForgeOptions): Forge {
   if (options.app?.privateKey) secrets.push(options.app.privateKey)
   const log = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string) =>
     options.log?.(level, redact(String(message), secrets))
-  const MyOctokit = Octokit.plugin(countRequests as never, throttling, retry)
+  const MyOctokit = Octokit.plugin(failFastOnDns as never, countRequests as never, throttling, retry)
   let auth: unknown = options.token
   let authStrategy: unknown
   if (options.app) {

@@ -236,9 +236,9 @@ export type ForgeErrorKind = 'not-found' | 'conflict' | 'auth' | 'rate-limited' 
 export class ForgeError extends CliError {
   readonly kind: ForgeErrorKind
   readonly status?: number
-  constructor(kind: ForgeErrorKind, message: string, options: {status?: number; cause?: unknown} = {}) {
+  constructor(kind: ForgeErrorKind, message: string, options: {status?: number; cause?: unknown; hint?: string} = {}) {
     const {code, hint} = forgeErrorCode(kind, options.status)
-    super(code, message, {hint, ...(options.cause === undefined ? {} : {cause: options.cause})})
+    super(code, message, {hint: options.hint ?? hint, ...(options.cause === undefined ? {} : {cause: options.cause})})
     this.name = 'ForgeError'
     this.kind = kind
     this.status = options.status

@@ -330,6 +330,47 @@ class CachedClone implements RepoClone {
   }
 }
 
+/**
+ * A local clone read where it is, with git alone (offline `backport audit --repo-path`): nothing
+ * is fetched, cloned or written. Branches are the local ones plus `origin/*` (a CI checkout has one
+ * local branch and the rest as remote-tracking refs); a local branch wins over its origin copy.
+ */
+class LocalRepo extends CachedClone {
+  override async fetch(): Promise<void> {}
+
+  override async revParse(ref: string): Promise<string | undefined> {
+    const direct = /^[0-9a-f]{7,40}$|[~^@:]/.test(ref)
+    for (const candidate of direct ? [ref] : [`refs/heads/${ref}`, `refs/remotes/origin/${ref}`, ref]) {
+      try {
+        return (await this.git.raw(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`])).trim()
+      } catch {
+        // not this spelling
+      }
+    }
+    return undefined
+  }
+
+  override async remoteBranches(): Promise<string[]> {
+    const out = await this.git.raw(['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes/origin'])
+    const names = lines(out)
+      .map((l) => l.replace(/^refs\/(heads|remotes\/origin)\//, ''))
+      .filter((b) => b !== 'HEAD')
+    return [...new Set(names)].sort()
+  }
+
+  override async worktree(): Promise<Worktree> {
+    throw new CliError(
+      'invalid-input',
+      `${this.dir} is read in place (--repo-path): nothing is checked out or picked there`,
+    )
+  }
+}
+
+/** A local repository (working clone or bare) as a read-only RepoClone; see LocalRepo. */
+export function openLocalRepo(dir: string): RepoClone {
+  return new LocalRepo(dir, `file://${dir}`, undefined)
+}
+
 class CacheWorktree implements Worktree {
   readonly git: SimpleGit
   constructor(

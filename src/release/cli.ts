@@ -91,16 +91,19 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
     return this.releaseFlagValues.token || process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined
   }
 
-  /** The GitHub forge, or the offline one when the manifest() call found local clones (call manifest() first). */
-  protected async forge(): Promise<Forge> {
+  /**
+   * The GitHub forge, or the offline one when the manifest() call found local clones (call manifest()
+   * first). `readOnly` commands (plan, status, lint) read public repositories without a token.
+   */
+  protected async forge(readOnly = false): Promise<Forge> {
     if (this.offline) return this.offline.forge
     const {forgeFromFlags} = await import('../forge/cli.js')
     // Spacing of writes (default: GitHub's one second); a GHES or test server may allow less.
     const interval = process.env.FLYTECTL_GITHUB_WRITE_INTERVAL_MS
-    return forgeFromFlags(
-      this.releaseFlagValues,
-      interval !== undefined && /^\d+$/.test(interval) ? {minWriteIntervalMs: Number(interval)} : {},
-    )
+    return forgeFromFlags(this.releaseFlagValues, {
+      ...(interval !== undefined && /^\d+$/.test(interval) ? {minWriteIntervalMs: Number(interval)} : {}),
+      ...(readOnly ? {anonymous: true} : {}),
+    })
   }
 
   /** Forge failures (auth, rate limits, unreachable) as typed CLI errors. */

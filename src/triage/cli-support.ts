@@ -21,6 +21,7 @@ export async function forgeCall<T>(call: Promise<T>): Promise<T> {
 
 export const manifestFlag = {
   manifest: Flags.string({
+    char: 'm',
     description: 'Release manifest giving the repositories and release policy (default: ./release.yaml when present)',
   }),
 }

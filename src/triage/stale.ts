@@ -6,6 +6,11 @@
  * comment never keep an item alive (the top complaint against actions/stale). Items labelled
  * `untriaged` or `security`, and items in a milestone, are never marked and never closed.
  *
+ * Passes: like Flyte's stale workflow (two actions/stale steps), several passes with their own
+ * label, durations and exemptions; each open item belongs to the first pass that takes it (its
+ * `onlyLabels` all present, none of its exempt labels), so two passes never both write on one item.
+ * An item no pass takes is exempt.
+ *
  * Reads: one listing of open items; a timeline only for items whose `updatedAt` is recent (it may be
  * bot noise) or that already carry the stale label.
  */
@@ -25,6 +30,88 @@ export interface StalePolicy {
   includePulls?: boolean
   /** Mark and unmark, never close (actions/stale needs a `-1` for this). */
   markOnly?: boolean
+}
+
+/** One pass (actions/stale's inputs, camelCased). */
+export interface StalePass {
+  name: string
+  /** The pass takes only items carrying every one of these labels (actions/stale `only-labels`). */
+  onlyLabels?: string[]
+  daysBeforeStale?: number
+  daysBeforeClose?: number
+  /** Default: the pass's daysBeforeStale / daysBeforeClose, as in actions/stale. */
+  daysBeforePrStale?: number
+  daysBeforePrClose?: number
+  staleLabel?: string
+  /** Issues (not PRs) with one of these labels are not this pass's. */
+  exemptIssueLabels?: string[]
+  /** PRs with one of these labels are not this pass's (work-in-progress PRs never go stale). */
+  exemptPrLabels?: string[]
+  markOnly?: boolean
+  /** Leave pull requests alone in this pass. */
+  skipPulls?: boolean
+}
+
+/**
+ * Flyte's stale workflow (flyteorg/flyte .github/workflows/stale.yml, actions/stale@v8, read for
+ * shared/reference/flyte-release-practice.md §4): issues 90 days to stale and 7 to close except
+ * untriaged and enhancement ones, PRs 270 and 14 except review-needed and work-in-progress; then
+ * enhancements on their own, 270 and 14.
+ */
+export const FLYTE_STALE_PASSES: StalePass[] = [
+  {
+    name: 'default',
+    daysBeforeStale: 90,
+    daysBeforeClose: 7,
+    daysBeforePrStale: 270,
+    daysBeforePrClose: 14,
+    staleLabel: STALE,
+    exemptIssueLabels: [UNTRIAGED, 'enhancement'],
+    exemptPrLabels: ['review-needed', 'work-in-progress'],
+  },
+  {name: 'enhancements', onlyLabels: ['enhancement'], daysBeforeStale: 270, daysBeforeClose: 14, staleLabel: STALE},
+]
+
+/** The single pass the flat options describe (flags, or callers without passes). */
+export function passFromPolicy(policy: StalePolicy): StalePass {
+  return {
+    name: 'default',
+    daysBeforeStale: policy.daysBeforeStale ?? DEFAULTS.daysBeforeStale,
+    daysBeforeClose: policy.daysBeforeClose ?? DEFAULTS.daysBeforeClose,
+    daysBeforePrStale: policy.daysBeforePrStale ?? DEFAULTS.daysBeforePrStale,
+    daysBeforePrClose: policy.daysBeforePrClose ?? DEFAULTS.daysBeforePrClose,
+    staleLabel: policy.staleLabel ?? STALE,
+    exemptIssueLabels: policy.exemptLabels ?? [],
+    exemptPrLabels: policy.exemptLabels ?? [],
+    markOnly: policy.markOnly ?? false,
+    skipPulls: policy.includePulls === false,
+  }
+}
+
+/** A pass as the one-pass policy the decisions below work with. */
+function policyOf(pass: StalePass, item: ForgeIssue, bots: string[] | undefined): StalePolicy {
+  return {
+    daysBeforeStale: pass.daysBeforeStale ?? DEFAULTS.daysBeforeStale,
+    daysBeforeClose: pass.daysBeforeClose ?? DEFAULTS.daysBeforeClose,
+    daysBeforePrStale: pass.daysBeforePrStale ?? pass.daysBeforeStale ?? DEFAULTS.daysBeforePrStale,
+    daysBeforePrClose: pass.daysBeforePrClose ?? pass.daysBeforeClose ?? DEFAULTS.daysBeforePrClose,
+    staleLabel: pass.staleLabel ?? STALE,
+    exemptLabels: (item.isPullRequest ? pass.exemptPrLabels : pass.exemptIssueLabels) ?? [],
+    markOnly: pass.markOnly ?? false,
+    ...(bots ? {bots} : {}),
+  }
+}
+
+const sameLabel = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+
+/** The first pass that takes the item, or undefined (the item is exempt from every pass). */
+export function passFor(item: ForgeIssue, passes: StalePass[]): StalePass | undefined {
+  return passes.find((p) => {
+    if (item.isPullRequest && p.skipPulls) return false
+    if ((p.onlyLabels ?? []).some((l) => !item.labels.some((x) => sameLabel(x, l)))) return false
+    const exempt = (item.isPullRequest ? p.exemptPrLabels : p.exemptIssueLabels) ?? []
+    return !item.labels.some((x) => exempt.some((l) => sameLabel(x, l)))
+  })
 }
 
 const DEFAULTS = {daysBeforeStale: 90, daysBeforeClose: 7, daysBeforePrStale: 270, daysBeforePrClose: 14}
@@ -98,6 +185,8 @@ export interface StaleDecision {
   number: number
   action: 'mark' | 'unmark' | 'close' | 'keep'
   reason: string
+  /** The pass that decided, when there are several. */
+  pass?: string
 }
 
 /** Pure: decides each open item, given the timelines read for the ones that needed them. */
@@ -105,21 +194,31 @@ export function planStale(
   repo: RepoSlug,
   items: ForgeIssue[],
   timelines: Map<number, ForgeTimelineEvent[]>,
-  policy: StalePolicy,
+  policyOrPasses: StalePolicy | StalePass[],
   now: Date,
+  bots?: string[],
 ): {steps: TriageStep[]; decisions: StaleDecision[]} {
-  const staleLabel = policy.staleLabel ?? STALE
+  const passes = Array.isArray(policyOrPasses) ? policyOrPasses : [passFromPolicy(policyOrPasses)]
+  const botLogins = Array.isArray(policyOrPasses) ? bots : (policyOrPasses.bots ?? bots)
+  const labels = [...new Set(passes.map((p) => p.staleLabel ?? STALE))]
   const steps: TriageStep[] = []
   const decisions: StaleDecision[] = []
   for (const item of items) {
-    if (item.state !== 'open' || (item.isPullRequest && policy.includePulls === false)) continue
-    const exempt = staleExemption(item, policy)
+    if (item.state !== 'open') continue
+    const pass = passFor(item, passes)
+    const policy = pass ? policyOf(pass, item, botLogins) : {}
+    const staleLabel = policy.staleLabel ?? STALE
+    const exempt = pass ? staleExemption(item, policy) : 'no pass takes it'
     const kind = item.isPullRequest ? 'pull request' : 'issue'
+    const tag = pass && passes.length > 1 ? {pass: pass.name} : {}
     if (exempt) {
       // An exempt item that was marked earlier gets its label back off; it is never closed.
-      if (hasLabel(item, staleLabel)) {
-        steps.push({kind: 'remove-label', repo, number: item.number, label: staleLabel, reason: `exempt: ${exempt}`})
-        decisions.push({number: item.number, action: 'unmark', reason: `exempt: ${exempt}`})
+      // Pull requests no pass takes because of --skip-pulls are left alone.
+      if (!pass && item.isPullRequest && passes.every((p) => p.skipPulls)) continue
+      for (const label of pass ? [staleLabel] : labels) {
+        if (!hasLabel(item, label)) continue
+        steps.push({kind: 'remove-label', repo, number: item.number, label, reason: `exempt: ${exempt}`})
+        decisions.push({number: item.number, action: 'unmark', reason: `exempt: ${exempt}`, ...tag})
       }
       continue
     }
@@ -142,7 +241,7 @@ export function planStale(
           number: item.number,
           body: `${STALE_MARKER}\nThis ${kind} has had no activity from people for ${idleDays} days and is now marked \`${staleLabel}\`. ${policy.markOnly ? 'Comment or remove the label if it still matters.' : `It will be closed in ${close} days unless someone comments, or removes the label.`}`,
         })
-        decisions.push({number: item.number, action: 'mark', reason: `idle ${idleDays} days`})
+        decisions.push({number: item.number, action: 'mark', reason: `idle ${idleDays} days`, ...tag})
       }
       continue
     }
@@ -157,6 +256,7 @@ export function planStale(
         number: item.number,
         action: 'keep',
         reason: 'stale label with no labeling event; left for a person',
+        ...tag,
       })
       continue
     }
@@ -168,12 +268,17 @@ export function planStale(
         label: staleLabel,
         reason: 'a person was active after it was marked',
       })
-      decisions.push({number: item.number, action: 'unmark', reason: 'human activity after marking'})
+      decisions.push({number: item.number, action: 'unmark', reason: 'human activity after marking', ...tag})
       continue
     }
     const sinceMarked = Math.floor((now.getTime() - markedAt) / DAY_MS)
     if (policy.markOnly) {
-      decisions.push({number: item.number, action: 'keep', reason: `stale for ${sinceMarked} days; closing is off`})
+      decisions.push({
+        number: item.number,
+        action: 'keep',
+        reason: `stale for ${sinceMarked} days; closing is off`,
+        ...tag,
+      })
     } else if (sinceMarked >= close) {
       steps.push({
         kind: 'comment',
@@ -182,9 +287,14 @@ export function planStale(
         body: `${STALE_MARKER}\nClosing this ${kind}: it was marked \`${staleLabel}\` ${sinceMarked} days ago and nobody has been active on it since. Reopen it if it still matters.`,
       })
       steps.push({kind: 'close-issue', repo, number: item.number, reason: `stale for ${sinceMarked} days`})
-      decisions.push({number: item.number, action: 'close', reason: `stale for ${sinceMarked} days`})
+      decisions.push({number: item.number, action: 'close', reason: `stale for ${sinceMarked} days`, ...tag})
     } else {
-      decisions.push({number: item.number, action: 'keep', reason: `stale; closes in ${close - sinceMarked} days`})
+      decisions.push({
+        number: item.number,
+        action: 'keep',
+        reason: `stale; closes in ${close - sinceMarked} days`,
+        ...tag,
+      })
     }
   }
   return {steps, decisions}
@@ -194,6 +304,8 @@ export interface StaleOptions extends StalePolicy {
   repo: RepoSlug
   dryRun: boolean
   now?: Date
+  /** Several passes (the manifest's triage.stale.passes, or FLYTE_STALE_PASSES); else one from the flat options. */
+  passes?: StalePass[]
 }
 
 export interface StaleResult {
@@ -209,13 +321,18 @@ export interface StaleResult {
 export async function runStale(forge: Forge, options: StaleOptions): Promise<StaleResult> {
   const before = {...forge.counters}
   const now = options.now ?? new Date()
-  const items = await forge.listIssues(options.repo, {state: 'open', includePulls: options.includePulls !== false})
+  const passes = options.passes ?? [passFromPolicy(options)]
+  const items = await forge.listIssues(options.repo, {
+    state: 'open',
+    includePulls: passes.some((p) => !p.skipPulls),
+  })
   const timelines = new Map<number, ForgeTimelineEvent[]>()
   for (const item of items) {
-    if (needsTimeline(item, options, now))
+    const pass = passFor(item, passes)
+    if (pass && needsTimeline(item, policyOf(pass, item, options.bots), now))
       timelines.set(item.number, await forge.listTimeline(options.repo, item.number))
   }
-  const plan = planStale(options.repo, items, timelines, options, now)
+  const plan = planStale(options.repo, items, timelines, passes, now, options.bots)
   const steps = options.dryRun
     ? plan.steps.map((s) => ({...s, status: 'planned' as const}))
     : await applySteps(forge, plan.steps)

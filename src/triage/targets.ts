@@ -5,6 +5,7 @@
  */
 import type {ReleaseManifest} from '../config/release-manifest.js'
 import {CliError} from '../cli/errors.js'
+import type {StalePass} from './stale.js'
 
 /** Release components whose docs project has another name. */
 const DOCS_PROJECT_OF_COMPONENT: Record<string, string> = {flytesnacks: 'cookbook'}
@@ -20,6 +21,8 @@ export interface Targets {
   cadenceMonths?: number
   /** Milestone title pattern in {major}/{minor} terms, from the manifest's `{version}` pattern. */
   milestoneFormat?: string
+  /** `triage stale` passes from the manifest's triage.stale.passes. */
+  stalePasses?: StalePass[]
 }
 
 const REPO = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/
@@ -34,6 +37,7 @@ export function targetsFromManifest(manifest: ReleaseManifest): Omit<Targets, 's
     alignedDocs: manifest.components.filter((c) => c.aligned).map((c) => DOCS_PROJECT_OF_COMPONENT[c.name] ?? c.name),
     cadenceMonths: manifest.release.cadence === 'monthly' ? 1 : 3,
     milestoneFormat: manifest.release.milestone.replaceAll('{version}', '{major}.{minor}.0'),
+    ...(manifest.triage?.stale ? {stalePasses: manifest.triage.stale.passes} : {}),
   }
 }
 

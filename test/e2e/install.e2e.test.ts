@@ -58,9 +58,25 @@ describe('npm run install:local', () => {
     const start = await flytectl('demo', 'start', '--port', String(await freePort()))
     assert.equal(start.code, 0, start.stderr)
     try {
-      const r = await flytectl('get', 'project', '-c', join(home, '.flyte', 'config-sandbox.yaml'))
+      const config = ['-c', join(home, '.flyte', 'config-sandbox.yaml')]
+      const r = await flytectl('get', 'project', ...config)
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /flytesnacks/)
+      // The README's first command ends with this: a seeded example runs on the installed plane.
+      const run = await flytectl(
+        'create',
+        'execution',
+        '--launchplan',
+        'examples.hello_world',
+        '-p',
+        'flytesnacks',
+        '-d',
+        'development',
+        '--wait',
+        ...config,
+      )
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stdout, /SUCCEEDED in [\d.]+s\noutputs:\n {2}greeting: Hello, world!\n$/)
     } finally {
       assert.equal((await flytectl('demo', 'teardown', '--volume')).code, 0)
     }

@@ -100,9 +100,43 @@ describe('lists in a project or domain that does not exist', () => {
     )
   })
 
+  it('a missing name gets a hint with the real command to list what exists', async () => {
+    const project = await runCli(['get', 'project', 'nope', '-c', plane.configPath], {env})
+    assert.equal(project.code, 4, project.stderr)
+    assert.equal(project.stderr, 'Error: project nope not found\nHint: List what exists with `flytectl get project`.\n')
+    const lp = await runCli(['get', 'launchplan', 'nope', '-p', 'msgproj', '-d', 'staging', '-c', plane.configPath], {
+      env,
+    })
+    assert.equal(lp.code, 4, lp.stderr)
+    assert.equal(
+      lp.stderr,
+      'Error: launchplan nope in msgproj/staging not found\n' +
+        'Hint: List what exists with `flytectl get launchplan -p msgproj -d staging`.\n',
+    )
+  })
+
   it('stay an empty listing (exit 0) where the project and domain exist', async () => {
     const r = await runCli(['get', 'launchplan', '-p', 'msgproj', '-d', 'staging', '-c', plane.configPath], {env})
     assert.equal(r.code, 0, r.stderr)
+  })
+})
+
+describe('help agrees with the README', () => {
+  it('-m is --manifest for every maintainer command that reads one; backport policy is the newest branch', async () => {
+    for (const cmd of [
+      ['docs', 'pin'],
+      ['docs', 'check'],
+      ['triage', 'report'],
+      ['backport', 'audit'],
+      ['release', 'status'],
+    ]) {
+      const r = await runCli([...cmd, '--help'], {env})
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /-m, --manifest=<value>/, cmd.join(' '))
+    }
+    const backport = await runCli(['backport', '--help'], {env})
+    assert.match(backport.stdout, /policy: the newest release\s+branch/)
+    assert.doesNotMatch(backport.stdout, /previous release branch/)
   })
 })
 

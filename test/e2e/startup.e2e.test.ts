@@ -2,6 +2,7 @@
  * The bundled start-up path (bin/run.js → dist/bundle) gives what oclif gives: the same help, the
  * same results against a real plane, the same config errors and warnings (also when the config's
  * validated form comes from the parse cache), and oclif's own handling of what it leaves to oclif.
+ * The fast read path (node:http2 + the lite codec) prints what the full Connect client prints.
  */
 import assert from 'node:assert/strict'
 import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
@@ -41,6 +42,28 @@ describe('bundled start-up path', () => {
       ['get', 'project', 'nope', '-c', plane.configPath],
     ]) {
       const [fast, slow] = await Promise.all([runCli(argv, {env}), runCli(argv, {env: oclif})])
+      assert.equal(fast.code, slow.code, argv.join(' '))
+      assert.equal(fast.stdout, slow.stdout, argv.join(' '))
+      assert.equal(fast.stderr, slow.stderr, argv.join(' '))
+    }
+  })
+
+  it('prints the same with the fast read path as with the Connect client', async () => {
+    const full = {...env, FLYTECTL_NO_FAST_RPC: '1'}
+    const pd = ['-p', 'flytesnacks', '-d', 'development', '-c', plane.configPath]
+    for (const argv of [
+      ['get', 'project', '-c', plane.configPath],
+      ['get', 'project', 'flytesnacks', '-o', 'json', '-c', plane.configPath],
+      ['get', 'project', 'nope', '-c', plane.configPath],
+      ['get', 'task', ...pd],
+      ['get', 'task', ...pd, '-o', 'yaml'],
+      ['get', 'workflow', ...pd, '-o', 'json'],
+      ['get', 'launchplan', ...pd, '-o', 'json'],
+      ['get', 'execution', ...pd, '-o', 'json'],
+      ['get', 'task', '-p', 'nosuchproject', '-d', 'development', '-c', plane.configPath],
+      ['version', '-c', plane.configPath],
+    ]) {
+      const [fast, slow] = await Promise.all([runCli(argv, {env}), runCli(argv, {env: full})])
       assert.equal(fast.code, slow.code, argv.join(' '))
       assert.equal(fast.stdout, slow.stdout, argv.join(' '))
       assert.equal(fast.stderr, slow.stderr, argv.join(' '))

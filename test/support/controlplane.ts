@@ -20,7 +20,12 @@ export interface TestControlPlane {
 }
 
 export async function startControlPlane(
-  opts: {executor?: Executor; auth?: AuthOptions; background?: ServerOptions['background']} = {},
+  opts: {
+    executor?: Executor
+    auth?: AuthOptions
+    background?: ServerOptions['background']
+    statsd?: ServerOptions['statsd']
+  } = {},
 ): Promise<TestControlPlane> {
   const root = mkdtempSync(join(tmpdir(), 'flytectl-plane-'))
   const dataDir = join(root, 'data')
@@ -34,6 +39,7 @@ export async function startControlPlane(
       executor: opts.executor,
       ...(opts.auth ? {auth: opts.auth} : {}),
       ...(opts.background ? {background: opts.background} : {}),
+      ...(opts.statsd ? {statsd: opts.statsd} : {}),
     })
   } catch (error) {
     rmSync(root, {recursive: true, force: true})

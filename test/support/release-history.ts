@@ -11,7 +11,7 @@
  * membership and tag kinds are the real ones.
  */
 import {execFileSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {REPO_ROOT} from './cli.js'
 
@@ -193,4 +193,54 @@ export function historyRepo(dir: string, history: History, options: BuildOptions
   const bare = join(dir, 'history.git')
   buildHistoryRepo(bare, history, options)
   return bare
+}
+
+/**
+ * Every repository the shipped templates/release.yaml names, filled with Flyte's real history:
+ * flyte (871 tags, its real charts and docs/conf.py), flytekit (481 tags, its docs conf.py),
+ * flyteconsole at v1.21.0 (the release the charts name), flytesnacks and flytekit-java empty.
+ * `bareFor(slug)` gives an empty bare repository for a slug (a temp dir, or a GitHub simulator
+ * repository's directory). Returns slug → bare repository.
+ */
+export function buildFlyteHistory(bareFor: (slug: string) => string): Record<string, string> {
+  const fixture = (path: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/release-history', path), 'utf8')
+  const flyteFiles = [
+    'charts/flyte/values.yaml',
+    'charts/flyte-core/values.yaml',
+    'charts/flyte-core/Chart.yaml',
+    'charts/flyte-binary/values.yaml',
+    'charts/flyte-binary/Chart.yaml',
+    'docs/conf.py',
+  ]
+  const paths: Record<string, string> = {}
+  const fill = (slug: string, history: History, options: BuildOptions = {}) => {
+    const bare = bareFor(slug)
+    buildHistoryRepo(bare, history, options)
+    paths[slug] = bare
+  }
+  const flyte = readHistory('flyte')
+  fill(flyte.slug, flyte, {
+    baseFiles: Object.fromEntries(flyteFiles.map((n) => [n, fixture(`flyte-files/${n.replaceAll('/', '_')}`)])),
+  })
+  const flytekit = readHistory('flytekit')
+  fill(flytekit.slug, flytekit, {baseFiles: {'docs/source/conf.py': fixture('flytekit-docs_source_conf.py')}})
+  // flyteconsole's release the charts name (reference §1.5: FLYTECONSOLE_TAG = v1.21.0).
+  const console = {name: 'v1.21.0', sha: 'c'.repeat(40), date: '2025-11-01T00:00:00Z', kind: 'lightweight' as const}
+  fill('flyteorg/flyteconsole', {
+    name: 'flyte',
+    slug: 'flyteorg/flyteconsole',
+    tags: [{...console, line: 'master', changelog: '-'}],
+  })
+  for (const slug of ['flyteorg/flytesnacks', 'flyteorg/flytekit-java']) fill(slug, {name: 'flyte', slug, tags: []})
+  return paths
+}
+
+/** buildFlyteHistory into new bare repositories under `root`. */
+export function flyteHistoryRepos(root: string): Record<string, string> {
+  return buildFlyteHistory((slug) => {
+    const dir = join(root, slug.replace('/', '_'))
+    mkdirSync(dir, {recursive: true})
+    git(dir, ['init', '--quiet', '--bare', '--initial-branch=master', 'history.git'])
+    return join(dir, 'history.git')
+  })
 }

@@ -65,7 +65,8 @@ export default class CreateExecution extends ClusterCommand<typeof CreateExecuti
     const where = await this.projectDomain()
     const file = f.execFile ? await readExecFile(f.execFile, (w) => this.note(`Warning: ${w}`)) : flagFile
     const needsAdmin = !(f.dryRun && (f.relaunch || f.recover))
-    const admin = needsAdmin ? (await this.adminClients()).admin : undefined
+    const clients = needsAdmin ? await this.adminClients() : undefined
+    const admin = clients?.admin
     const envs = parseKeyValues(f.envs, 'envs')
     const {task: _task, ...rest} = f
     const result = await createExecution(admin, {
@@ -79,6 +80,11 @@ export default class CreateExecution extends ClusterCommand<typeof CreateExecuti
     this.out(result.dryRun ? 'skipping CreateExecution request (dryRun)' : executionIdentifierLine(result))
     if (!f.wait || result.dryRun || !admin) return result
     const {awaitOutcome} = await import('../../cluster/wait-execution.js')
-    return awaitOutcome(admin, result, {out: (t) => this.out(t), note: (t) => this.note(t), json: this.jsonEnabled()})
+    return awaitOutcome(admin, result, {
+      out: (t) => this.out(t),
+      note: (t) => this.note(t),
+      json: this.jsonEnabled(),
+      ...(clients?.events ? {events: clients.events} : {}),
+    })
   }
 }

@@ -47,6 +47,10 @@ Running it again while it is up changes nothing, and says so when this shell's F
       description:
         'Publish execution events as this YAML file says (FlyteAdmin’s cloudEvents/externalEvents sections: Kafka, webhook); without it, CloudEvents go to <dataDir>/events/cloudevents.ndjson only',
     }),
+    statsd: Flags.string({
+      description:
+        'Also push the plane’s metrics (those of /metrics) to this StatsD server every 10 s over UDP, as host:port (e.g. 127.0.0.1:8125)',
+    }),
     'max-tasks': Flags.integer({
       description:
         'Task processes the control plane runs at once across all executions; the rest queue (default: the number of CPUs, at least 2)',
@@ -117,6 +121,16 @@ Running it again while it is up changes nothing, and says so when this shell's F
         throw new CliError('usage', ms, {hint: 'Example: flytectl demo start --retain 30d'})
       }
     }
+    const statsd = this.flags.statsd
+    if (statsd !== undefined) {
+      const [{parseStatsdTarget}, {CliError}] = await Promise.all([
+        import('../../controlplane/statsd-target.js'),
+        import('../../cli/errors.js'),
+      ])
+      const t = parseStatsdTarget(statsd)
+      if (typeof t === 'string')
+        throw new CliError('usage', t, {hint: 'Example: flytectl demo start --statsd 127.0.0.1:8125'})
+    }
     const eventsConfig = this.flags['events-config']
     if (eventsConfig !== undefined) {
       const [{resolve}, {loadEventsConfig}, {CliError}] = await Promise.all([
@@ -154,6 +168,7 @@ Running it again while it is up changes nothing, and says so when this shell's F
       ...(retain ? {retain: retain.trim()} : {}),
       ...(this.flags.examples ? {} : {examples: false}),
       ...(eventsConfig ? {eventsConfig: (await import('node:path')).resolve(eventsConfig)} : {}),
+      ...(statsd ? {statsd: statsd.trim()} : {}),
       note: (l) => this.note(l),
     })
     if (r.alreadyRunning && (this.flags.env?.length || maxMessageSize || maxUploadSize || retain)) {

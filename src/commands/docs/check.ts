@@ -40,7 +40,7 @@ export default class DocsCheck extends BaseCommand<typeof DocsCheck> {
       const {LocalGitForge, repoPathsFrom} = await import('../../forge/local-git.js')
       forge = new LocalGitForge(repoPathsFrom(this.flags['repo-path'], repos.length === 1 ? repos[0] : undefined))
     } else {
-      forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
+      forge = await (await import('../../triage/open-forge.js')).openForge(this.flags, {readOnly: true})
     }
     const result = await support.forgeCall(
       checkDocs(forge, {

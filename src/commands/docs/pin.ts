@@ -39,7 +39,9 @@ export default class DocsPin extends BaseCommand<typeof DocsPin> {
     requireDocsVersion(this.args.version) // bad input is reported before asking for credentials
     const targets = await (await import('../../triage/targets.js')).resolveTargets(this.flags)
     const repos = targets.repos
-    const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
+    const forge = await (
+      await import('../../triage/open-forge.js')
+    ).openForge(this.flags, {readOnly: this.flags['dry-run']})
     const result = await support.forgeCall(
       pinDocs(forge, {
         repos: repos.map((repo) => ({repo, base: this.flags.base, confPath: this.flags['conf-path']})),

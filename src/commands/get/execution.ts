@@ -19,7 +19,7 @@ export default class GetExecution extends ClusterCommand<typeof GetExecution> {
     }),
     nodeID: Flags.string({description: 'get task executions for given node name.'}),
     watch: Flags.boolean({
-      description: 'follow the execution: re-render the node tree until it reaches a terminal phase',
+      description: 'follow the execution: re-render the node tree on each event until it reaches a terminal phase',
     }),
   }
 
@@ -27,8 +27,9 @@ export default class GetExecution extends ClusterCommand<typeof GetExecution> {
     const {showExecution} = await import('../../cluster/get-execution.js')
     const format = await this.outputFormat()
     const scope = await this.projectDomain()
-    const {admin} = await this.adminClients()
+    const {admin, events} = await this.adminClients()
     return showExecution(admin, scope, {
+      events,
       name: this.args.name,
       format,
       filter: filterFrom(this.flags),
@@ -38,6 +39,7 @@ export default class GetExecution extends ClusterCommand<typeof GetExecution> {
       out: (t) => this.out(t),
       note: (t) => this.note(t),
       json: this.jsonEnabled(),
+      outputGiven: this.argv.some((a) => /^(-o|--output)(=|$)|^-o./.test(a)),
     })
   }
 }

@@ -27,7 +27,7 @@ export default class ReleaseLint extends ReleaseCommand<typeof ReleaseLint> {
       import('../../release/inspect.js'),
       import('../../cli/errors.js'),
     ])
-    const forge = await this.forge()
+    const forge = await this.forge(true)
     const findings = await releaseLint(forge, manifest, {changelogDepth: this.flags['changelog-depth']})
     this.out(
       findings.map((f) => `${f.severity.padEnd(7)}  ${f.rule}  ${f.repository}  ${f.message}`).join('\n') ||

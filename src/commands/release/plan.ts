@@ -19,7 +19,7 @@ export default class ReleasePlanCommand extends ReleaseCommand<typeof ReleasePla
       import('../../release/service.js'),
     ])
     checkRequest({command: 'cut', version: this.args.version})
-    const forge = await this.forge()
+    const forge = await this.forge(true)
     const plan = await makePlan(forge, manifest, {command: 'cut', version: this.args.version}, new Date(), {
       strict: this.flags.strict,
     })

@@ -17,7 +17,7 @@ export default class ReleaseStatus extends ReleaseCommand<typeof ReleaseStatus> 
       import('../../release/inspect.js'),
       import('../../cli/printer.js'),
     ])
-    const forge = await this.forge()
+    const forge = await this.forge(true)
     const rows = await releaseStatus(forge, manifest, this.flags.component)
     this.out(
       renderTable(

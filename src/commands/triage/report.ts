@@ -34,7 +34,7 @@ export default class TriageReportCommand extends BaseCommand<typeof TriageReport
     ])
     const targets = await (await import('../../triage/targets.js')).resolveTargets(this.flags)
     const repo = targets.primary
-    const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
+    const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags, {readOnly: true})
     const report = await support.forgeCall(
       runReport(forge, {
         repo,

@@ -24,7 +24,7 @@ const KafkaSchema = z
   .object({
     /** FlyteAdmin's sarama protocol version; kafkajs negotiates, so it is accepted and not needed. */
     version: z.string().default(''),
-    brokers: z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'a host:port')).min(1),
+    brokers: z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port')).min(1),
     clientId: z.string().default('flyteadmin'),
     saslConfig: z
       .object({
@@ -51,7 +51,7 @@ const KafkaSchema = z
 
 const WebhookSchema = z
   .object({
-    url: z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL'),
+    url: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'),
     /** CloudEvents HTTP binding: `structured` (application/cloudevents+json) or `binary` (ce-* headers). */
     mode: z.enum(['structured', 'binary']).default('structured'),
     headers: z.record(z.string(), z.string()).default({}),
@@ -158,8 +158,12 @@ export function parseEventsConfig(value: unknown, source = 'events config'): Eve
     const key = issue.path.join('.') || '(top level)'
     throw new Error(`${source}: ${key}: ${issue.message}`)
   }
-  sectionSinks('cloudEvents', r.data.cloudEvents)
-  sectionSinks('externalEvents', r.data.externalEvents)
+  try {
+    sectionSinks('cloudEvents', r.data.cloudEvents)
+    sectionSinks('externalEvents', r.data.externalEvents)
+  } catch (err) {
+    throw new Error(`${source}: ${(err as Error).message}`, {cause: err})
+  }
   return r.data
 }
 

@@ -2,18 +2,17 @@
  * The plane's event publisher. The services call `record` inside the transaction that stores an
  * accepted execution event: it writes one outbox row per stream that wants the event (the CloudEvent
  * built and, for v2, enriched from the store), so an event is published exactly when it is recorded and
- * survives a crash or restart. One deliverer per sink reads the outbox in order from the sink's saved
- * offset, sends, and then moves the offset: delivery is at least once (a crash between send and save
- * resends the same ids), a failing sink is retried with backoff from the first event it lacks, and
- * rows every sink has delivered are deleted.
+ * survives a crash or restart. One deliverer per sink (deliverer.ts) reads the outbox in order from
+ * the sink's offset, sends, and then moves the offset: delivery is at least once (a crash resends what
+ * went out since the offset was last written, with the same ids), a failing sink is retried with
+ * backoff from the first event it lacks, and rows every sink has delivered are deleted.
  */
-import {create} from '@bufbuild/protobuf'
+import {create, fromBinary} from '@bufbuild/protobuf'
 import type {Registry} from 'prom-client'
 import type {PlaneContext} from '../context.js'
 import {getTaskById, getWorkflowById} from '../services/definitions.js'
 import {getExecutionById} from '../services/executions.js'
 import {TaskExecutionSchema} from '../../gen/flyteidl/admin/task_execution_pb.js'
-import {fromBinary} from '@bufbuild/protobuf'
 import {IdentifierSchema, ResourceType} from '../../gen/flyteidl/core/identifier_pb.js'
 import {buildEnvelope, wantsEnrichment, type Enrichment, type RawEvent, type Stream} from './cloudevent.js'
 import {
@@ -24,9 +23,10 @@ import {
   type EventsConfig,
   type SectionConfig,
 } from './config.js'
+import {Deliverer} from './deliverer.js'
 import type {PublisherMetrics} from './metrics.js'
 import {FileSink} from './sinks/file.js'
-import type {EventSink, OutboxRow} from './sinks/types.js'
+import type {EventSink} from './sinks/types.js'
 
 export type {OutboxRow} from './sinks/types.js'
 
@@ -51,12 +51,10 @@ export interface SinkStats {
 
 export interface PublisherStats {
   recorded: number
+  unpublishable: number
   sinks: SinkStats[]
 }
 
-const BATCH = 200
-const LAG_SAMPLES = 10_000
-const IDLE_POLL_MS = 1000
 const PRUNE_MS = 5000
 
 /** The sinks a config asks for, built lazily (kafkajs loads only when a section uses Kafka). */
@@ -81,151 +79,6 @@ async function buildSinks(ctx: PlaneContext, cfg: EventsConfig): Promise<EventSi
   return sinks
 }
 
-class Deliverer {
-  delivered = 0
-  failures = 0
-  lastError: string | undefined
-  private readonly lags: number[] = []
-  private lagNext = 0
-  private wake: (() => void) | undefined
-  private timer: NodeJS.Timeout | undefined
-  private stopped = false
-  private loop: Promise<void> | undefined
-  private delayMs = 0
-
-  constructor(
-    private readonly ctx: PlaneContext,
-    readonly sink: EventSink,
-    private readonly metrics: () => PublisherMetrics | undefined,
-  ) {}
-
-  offset(): number {
-    return this.ctx.db.get<{seq: number}>('SELECT seq FROM event_sink_offsets WHERE sink = ?', this.sink.name)?.seq ?? 0
-  }
-
-  private save(seq: number): void {
-    this.ctx.db.run(
-      `INSERT INTO event_sink_offsets (sink, seq, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (sink) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
-      this.sink.name,
-      seq,
-      Date.now() * 1000,
-    )
-  }
-
-  private rows(after: number): OutboxRow[] {
-    const stream = this.sink.stream
-    return stream
-      ? this.ctx.db.all<OutboxRow>(
-          'SELECT seq, stream, kind, id, created_at, envelope FROM event_outbox WHERE seq > ? AND stream = ? ORDER BY seq LIMIT ?',
-          after,
-          stream,
-          BATCH,
-        )
-      : this.ctx.db.all<OutboxRow>(
-          'SELECT seq, stream, kind, id, created_at, envelope FROM event_outbox WHERE seq > ? ORDER BY seq LIMIT ?',
-          after,
-          BATCH,
-        )
-  }
-
-  private lastSeq(): number {
-    return this.ctx.db.get<{seq: number | null}>('SELECT MAX(seq) AS seq FROM event_outbox')?.seq ?? 0
-  }
-
-  /** Sends what is pending once; returns how many were delivered (throws after a partial delivery). */
-  async pass(): Promise<number> {
-    let total = 0
-    for (;;) {
-      const from = this.offset()
-      const rows = this.rows(from)
-      if (rows.length === 0) {
-        // Nothing of this sink's stream: skip past rows of other streams.
-        const last = this.lastSeq()
-        if (last > from && !this.ctx.closing) this.save(last)
-        return total
-      }
-      let sent: number
-      try {
-        sent = await this.sink.send(rows)
-      } catch (err) {
-        const partial = (err as {delivered?: number}).delivered ?? 0
-        this.advance(rows, partial)
-        throw err
-      }
-      this.advance(rows, sent)
-      total += sent
-      if (rows.length < BATCH) return total
-    }
-  }
-
-  private advance(rows: OutboxRow[], count: number): void {
-    if (count <= 0 || this.ctx.closing) return
-    const done = rows.slice(0, count)
-    this.save(done[done.length - 1]!.seq)
-    const now = Date.now()
-    const lags = done.map((r) => Math.max(0, now - r.created_at / 1000))
-    for (const lag of lags) {
-      if (this.lags.length < LAG_SAMPLES) this.lags.push(lag)
-      else this.lags[this.lagNext++ % LAG_SAMPLES] = lag
-    }
-    this.delivered += count
-    this.metrics()?.delivered(this.sink.name, lags)
-  }
-
-  lagPercentile(p: number): number {
-    if (this.lags.length === 0) return 0
-    const sorted = [...this.lags].sort((a, b) => a - b)
-    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-  }
-
-  kick(): void {
-    if (this.delayMs > 0) return // backing off: the timer wakes it
-    const w = this.wake
-    this.wake = undefined
-    w?.()
-  }
-
-  start(): void {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        try {
-          await this.pass()
-          this.delayMs = 0
-          this.lastError = undefined
-        } catch (err) {
-          this.failures++
-          this.metrics()?.failed(this.sink.name)
-          this.lastError = (err as Error).message
-          const {initialDelayMs, maxDelayMs} = this.sink.retry
-          this.delayMs = this.delayMs === 0 ? initialDelayMs : Math.min(maxDelayMs, this.delayMs * 2)
-          if (this.failures === 1 || this.failures % 20 === 0) {
-            process.stderr.write(
-              `${new Date().toISOString()} events: ${this.sink.name}: ${this.lastError}; retrying in ${this.delayMs} ms\n`,
-            )
-          }
-        }
-        if (this.stopped) break
-        await new Promise<void>((resolve) => {
-          this.wake = resolve
-          this.timer = setTimeout(() => {
-            this.delayMs = 0
-            resolve()
-          }, this.delayMs || IDLE_POLL_MS)
-        })
-        clearTimeout(this.timer)
-      }
-    })()
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true
-    clearTimeout(this.timer)
-    this.wake?.()
-    await this.loop
-  }
-}
-
 export class EventPublisher {
   private readonly plans: StreamPlan[]
   private deliverers: Deliverer[] = []
@@ -234,6 +87,8 @@ export class EventPublisher {
   private pruner: NodeJS.Timeout | undefined
   private metrics: PublisherMetrics | undefined
   recorded = 0
+  /** Events that could not be turned into CloudEvents (logged, not published). */
+  unpublishable = 0
 
   constructor(
     private readonly ctx: PlaneContext,
@@ -263,8 +118,20 @@ export class EventPublisher {
     )
   }
 
-  /** Writes the outbox rows of one accepted event; called inside the transaction that stores it. */
+  /**
+   * Writes the outbox rows of one accepted event; called inside the transaction that stores it. An
+   * event that cannot be turned into a CloudEvent is logged and not published: recording it goes on.
+   */
   record(e: RawEvent): void {
+    try {
+      this.write(e)
+    } catch (err) {
+      this.unpublishable++
+      process.stderr.write(`${new Date().toISOString()} events: not published: ${(err as Error).message}\n`)
+    }
+  }
+
+  private write(e: RawEvent): void {
     const at = Date.now() * 1000
     let enrichment: Enrichment | undefined
     for (const plan of this.plans) {
@@ -286,7 +153,8 @@ export class EventPublisher {
     }
     if (this.started && !this.kickScheduled) {
       this.kickScheduled = true
-      setImmediate(() => {
+      // After the recording transaction commits (it is synchronous), before other I/O: low lag.
+      queueMicrotask(() => {
         this.kickScheduled = false
         for (const d of this.deliverers) d.kick()
       })
@@ -356,7 +224,10 @@ export class EventPublisher {
 
   /** Delivers what is pending to every sink once, now (tests and shutdown). */
   async flush(): Promise<void> {
-    for (const d of this.deliverers) await d.pass()
+    for (const d of this.deliverers) {
+      await d.pass()
+      d.persist()
+    }
   }
 
   /** Deletes rows every sink has delivered (a sink not configured any more does not hold them). */
@@ -370,6 +241,7 @@ export class EventPublisher {
     const last = this.ctx.db.get<{seq: number | null}>('SELECT MAX(seq) AS seq FROM event_outbox')?.seq ?? 0
     return {
       recorded: this.recorded,
+      unpublishable: this.unpublishable,
       sinks: this.deliverers.map((d) => {
         const from = d.offset()
         const pending = d.sink.stream
@@ -397,7 +269,9 @@ export class EventPublisher {
     clearInterval(this.pruner)
     for (const d of this.deliverers) await d.stop()
     for (const d of this.deliverers) {
-      if (d.sink.flushOnStop) await d.pass().catch(() => 0)
+      if (!d.sink.flushOnStop) continue
+      await d.pass().catch(() => 0)
+      d.persist()
     }
     this.prune()
     for (const s of this.sinks) await s.close()

@@ -621,6 +621,38 @@ add({
   files: {'config.yaml': `admin:\n  endpoint: dns:///${'h'.repeat(2_000_000)}:80\n`},
 })
 
+// --- demo start --events-config: checked before anything starts --------------------------------
+for (const [what, yaml, words] of [
+  [
+    'a cloud sink the plane has no client for',
+    'cloudEvents:\n  type: aws\n',
+    ['cloudEvents.type aws', 'not supported'],
+  ],
+  ['kafka without brokers', 'cloudEvents:\n  type: kafka\n', ['cloudEvents.type kafka', 'cloudEvents.kafka']],
+  [
+    'a webhook that is not http(s)',
+    'cloudEvents:\n  type: webhook\n  webhook:\n    url: file:///etc/passwd\n',
+    ['cloudEvents.webhook.url', 'http(s) URL'],
+  ],
+  ['an unknown event type', 'externalEvents:\n  eventsPublisher:\n    eventTypes: [signal]\n', ['eventTypes.0']],
+] as Array<[string, string, string[]]>) {
+  add({
+    name: `demo start --events-config: ${what}`,
+    args: ['demo', 'start', '--events-config', 'events.yaml', '--port', '1'],
+    target: 'offline',
+    exit: USAGE,
+    words,
+    files: {'events.yaml': yaml},
+  })
+}
+add({
+  name: 'demo start --events-config: a file that is not there',
+  args: ['demo', 'start', '--events-config', 'missing.yaml', '--port', '1'],
+  target: 'offline',
+  exit: USAGE,
+  words: ['cannot read events config', 'ENOENT'],
+})
+
 /** A minimal release manifest (the template's shape) for release commands to read. */
 function RELEASE_MANIFEST(): string {
   return [

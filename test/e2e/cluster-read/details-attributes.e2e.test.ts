@@ -42,10 +42,13 @@ describe('get execution --details', () => {
     )
   })
 
-  it('table falls back to a tree with a note; --nodeID picks one node; unknown node is not found', async () => {
+  it('-o table falls back to a tree with a note (none without -o); --nodeID picks one node; unknown node is not found', async () => {
+    const asked = await cli('get', 'execution', ...pd, session.server.succeeded, '--details', '-o', 'table')
+    assert.equal(asked.code, 0, asked.stderr)
+    assert.match(asked.stderr, /TABLE format is not supported on detailed view and defaults to tree view/)
     const t = await cli('get', 'execution', ...pd, session.server.succeeded, '--details')
     assert.equal(t.code, 0, t.stderr)
-    assert.match(t.stderr, /TABLE format is not supported on detailed view and defaults to tree view/)
+    assert.equal(t.stderr, '')
     assert.match(t.stdout, new RegExp(`^${session.server.succeeded} \\[SUCCEEDED\\] flytesnacks/development`))
     assert.match(t.stdout, /^[├└]── n1 \[SUCCEEDED\]/m)
     assert.match(t.stdout, /outputs: \{"o0":14\}/)

@@ -153,6 +153,14 @@ describe('examples that run at once', () => {
     assert.match(watch.stdout, /execution divzero FAILED/)
     assert.match(watch.stderr, /Error: execution divzero ended FAILED/)
 
+    const del = await cli('delete', 'execution', 'divzero', ...P)
+    assert.equal(del.code, 5, del.stderr)
+    assert.equal(
+      del.stderr,
+      'Error: Cannot abort an already terminated workflow execution\n' +
+        'Hint: It has already ended; see how with `flytectl get execution divzero -p flytesnacks -d development`.\n',
+    )
+
     const logs = await cli('logs', 'execution', 'divzero', ...P)
     assert.equal(logs.code, 0, logs.stderr)
     assert.match(

@@ -51,7 +51,17 @@ describe('flytectl docs (CLI)', () => {
   it('a version that is not one is invalid input (exit 2)', async () => {
     const r = await session.cli(['docs', 'pin', 'next', '--repo', 'flyteorg/flytekit'])
     assert.equal(r.code, 2)
-    assert.match(r.stderr, /^Error: "next" is not a release version\nHint: Pass X\.Y/)
+    assert.match(
+      r.stderr,
+      /^Error: version "next" is not a release version: it does not start with a number.*\nHint: Pass X\.Y/,
+    )
+    // The strict parser's rules: v01.16.0 is not read as 1.16.0 (nothing would be written either way).
+    const zero = await session.cli(['docs', 'pin', 'v01.16.0', '--repo', 'flyteorg/flytekit'])
+    assert.equal(zero.code, 2)
+    assert.match(
+      zero.stderr,
+      /^Error: version "v01\.16\.0" is not a release version: the major number "01" has a leading zero\n/,
+    )
   })
 
   it('reports a bad version before asking for GitHub credentials', async () => {
@@ -60,7 +70,7 @@ describe('flytectl docs (CLI)', () => {
       const env = {HOME: home.home, GITHUB_TOKEN: '', GH_TOKEN: '', FLYTECTL_GITHUB_APP_ID: ''}
       const r = await runCli(['docs', 'pin', 'next', '--repo', 'flyteorg/flytekit'], {env})
       assert.equal(r.code, 2)
-      assert.match(r.stderr, /^Error: "next" is not a release version\n/)
+      assert.match(r.stderr, /^Error: version "next" is not a release version: /)
     } finally {
       home.cleanup()
     }

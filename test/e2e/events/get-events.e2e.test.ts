@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {createServer, type Http2Server} from 'node:http2'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
@@ -224,6 +224,51 @@ describe('get events', () => {
     assert.equal(dot.code, 2, dot.stderr)
   })
 
+  it('get execution --watch re-reads the execution when the stream brings an event, not on a timer', async () => {
+    const id = await launch(lpSleep)
+    const child = spawn(
+      process.execPath,
+      [BIN, 'get', 'execution', id.name, '-p', P, '-d', D, '--watch', '--config', plane.configPath],
+      {cwd: REPO_ROOT, env: {...process.env, NO_COLOR: '1', FLYTECTL_CONFIG: '', HOME: home}, stdio: 'pipe'},
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const running = new Promise<void>((ok) =>
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString()
+        if (stdout.includes('node n0 RUNNING')) ok()
+      }),
+    )
+    const exited = new Promise<number>((ok) => child.on('close', (code) => ok(code ?? -1)))
+    await Promise.race([running, exited])
+    assert.match(stdout, /node n0 RUNNING/, stderr)
+    const gets = async () => {
+      const text = await (await fetch(`${plane.url}/metrics`)).text()
+      const m = /grpc_server_handled_total\{[^}]*grpc_method="GetExecution"[^}]*grpc_code="OK"[^}]*\} (\d+)/.exec(text)
+      return Number(m?.[1] ?? 0)
+    }
+    // The task's own RUNNING event may come just after its node's: let that burst settle.
+    await new Promise((r) => setTimeout(r, 500))
+    const before = await gets()
+    // Nothing happens for longer than the polling interval: a poller would have read it again.
+    await new Promise((r) => setTimeout(r, 2500))
+    assert.equal(await gets(), before, 'no reads while nothing changes')
+    await c.admin.terminateExecution({id, cause: 'stopped by the test'})
+    assert.equal(await exited, 11, stderr)
+    assert.equal(stdout.trim().split('\n').at(-1), `execution ${id.name} ABORTED`)
+    assert.doesNotMatch(stderr, /no event stream/)
+  })
+
+  it('demo start --statsd refuses what is not host:port before starting anything (exit 2)', async () => {
+    const r = await runCli(['demo', 'start', '--statsd', 'localhost', '--dataDir', join(home, 'never')], {
+      env: {HOME: home},
+    })
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(r.stderr, /invalid --statsd "localhost": expected host:port/)
+    assert.equal(existsSync(join(home, 'never')), false)
+  })
+
   describe('against a server without the event stream', () => {
     let proxy: Http2Server
     let configPath: string
@@ -260,6 +305,16 @@ describe('get events', () => {
       const last = cli.lines.at(-1)!
       assert.deepEqual([last.kind, last.phase], ['workflow', 'SUCCEEDED'])
       assert.ok(cli.lines.some((l) => l.kind === 'task' && l.id === 'n1/events.add/0' && l.phase === 'SUCCEEDED'))
+    })
+
+    it('get execution --watch says so in one line and polls', async () => {
+      const id = await launch(lpPipeline, {a: int(6), b: int(7)})
+      const r = await runCli(['get', 'execution', id.name, '-p', P, '-d', D, '--watch', '--config', configPath], {
+        env: {HOME: home},
+      })
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, /no event stream .*polling every 1s instead/)
+      assert.equal(r.stdout.trim().split('\n').at(-1), `execution ${id.name} SUCCEEDED`)
     })
   })
 })

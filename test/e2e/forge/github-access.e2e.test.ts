@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {runCli, tempHome} from '../../support/cli.js'
+import {freePort} from '../../support/net.js'
 import {startGitHubSimulator, type GitHubSimulator} from '../../support/github/index.js'
 
 const TOKEN = 'ghp_e2eGoodToken0000000000000000000000000'
@@ -69,6 +70,51 @@ repos:
       assert.ok(!`${res.stdout}${res.stderr}`.includes(bad), 'token leaked')
       assert.ok(!`${res.stdout}${res.stderr}`.includes(TOKEN), 'token leaked')
     }
+  })
+
+  it('read-only commands work without a token on public repositories; writes still need one', async () => {
+    const anonymous = env({GITHUB_TOKEN: ''})
+    const status = await runCli(['release', 'status', '--manifest', manifest, '--json'], {env: anonymous})
+    assert.equal(status.code, 0, status.stderr)
+    assert.equal((JSON.parse(status.stdout) as {result: {latestRelease: string}[]}).result[0]!.latestRelease, 'v1.16.0')
+    assert.match(status.stderr, /^note: no GitHub token: reading public repositories unauthenticated/m)
+    const plan = await runCli(['release', 'plan', '1.17.0', '--manifest', manifest], {env: anonymous})
+    assert.equal(plan.code, 0, plan.stderr)
+    const report = await runCli(['triage', 'report', '--repo', 'o/flyte'], {env: anonymous})
+    assert.equal(report.code, 0, report.stderr)
+    const pin = await runCli(['docs', 'pin', '1.16', '--repo', 'o/flyte'], {env: anonymous})
+    assert.equal(pin.code, 7, pin.stderr)
+    assert.match(pin.stderr, /^Error: no GitHub credentials: pass --token/m)
+    sim.assertNoViolations()
+  })
+
+  it('a GitHub host that does not resolve is one line naming it, exit 6, not retried', async () => {
+    // .invalid never resolves (RFC 6761). The default retry backoff is kept: a retried DNS failure
+    // would also print octokit's `500 getaddrinfo` wording.
+    const res = await runCli(['release', 'status', '--manifest', manifest], {
+      env: env({GITHUB_API_URL: 'https://flytectl-test.invalid/api/v3', FLYTECTL_GITHUB_RETRY_DELAY_MS: ''}),
+    })
+    assert.equal(res.code, 6, res.stderr)
+    assert.equal(
+      res.stderr,
+      'Error: GitHub: cannot reach flytectl-test.invalid: the host name does not resolve (DNS)\n' +
+        'Hint: Check the network connection and the GitHub URL (--github-url, GITHUB_API_URL), then re-run.\n',
+    )
+  })
+
+  it('a GitHub host that refuses the connection is named (exit 6), not reported as a 500', async () => {
+    const port = await freePort()
+    const res = await runCli(['release', 'status', '--manifest', manifest], {
+      env: env({GITHUB_API_URL: `http://127.0.0.1:${port}/api/v3`}),
+    })
+    assert.equal(res.code, 6, res.stderr)
+    assert.match(
+      res.stderr,
+      new RegExp(
+        `^Error: GitHub: cannot get repository o/flyte: 127\\.0\\.0\\.1:${port} could not be reached \\(connect ECONNREFUSED`,
+        'm',
+      ),
+    )
   })
 
   it('GitHub failing after retries exits 6', async () => {

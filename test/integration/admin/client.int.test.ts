@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {Code, ConnectError} from '@connectrpc/connect'
 import {createAdminClients} from '../../../src/admin/client.js'
+import {loadedSchema} from '../../../src/admin/lazy-service.js'
 import {TokenCache} from '../../../src/admin/auth/token-cache.js'
 import {AdminService} from '../../../src/gen/flyteidl/service/admin_pb.js'
 import {AuthMetadataService} from '../../../src/gen/flyteidl/service/auth_pb.js'
@@ -15,6 +16,45 @@ import {freePort} from '../../support/net.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'flytectl-admin-client-'))
 after(() => rmSync(dir, {recursive: true, force: true}))
+
+describe('fast read path', () => {
+  it('answers a read-only call without the Connect client, and leaves the rest to it', async () => {
+    let calls = 0
+    const server = await startGrpcServer((r) =>
+      r.service(AdminService, {
+        listProjects() {
+          calls++
+          return {projects: [{id: 'p1', name: 'P', domains: [{id: 'development', name: 'development'}]}], token: 't'}
+        },
+        registerProject() {
+          calls++
+          return {}
+        },
+      }),
+    )
+    const c = createAdminClients(
+      {endpoint: `127.0.0.1:${server.port}`, insecure: true},
+      {tokenCache: new TokenCache(join(dir, 'fast.json'))},
+    )
+    try {
+      const res = await c.admin.listProjects({limit: 10})
+      assert.equal(res.$typeName, 'flyteidl.admin.Projects')
+      assert.deepEqual(
+        res.projects.map((p) => [p.id, p.name, p.domains.map((d) => d.id)]),
+        [['p1', 'P', ['development']]],
+      )
+      assert.equal(calls, 1)
+      // The Connect client builds a registry per method it calls; the fast path built none.
+      assert.equal(loadedSchema('flyteidl.admin.Projects'), undefined)
+      await c.admin.registerProject({project: {id: 'p2', name: 'p2'}})
+      assert.equal(calls, 2)
+      assert.notEqual(loadedSchema('flyteidl.admin.ProjectRegisterResponse'), undefined)
+    } finally {
+      c.close()
+      await server.close()
+    }
+  })
+})
 
 describe('retries', () => {
   it('retries Unavailable with backoff and succeeds within maxRetries', async () => {

@@ -4,6 +4,7 @@
  * events recorded — and is guarded like every other path (Host allow-list; a token when auth is on).
  */
 import assert from 'node:assert/strict'
+import {createSocket, type Socket} from 'node:dgram'
 import {readFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {join} from 'node:path'
@@ -186,5 +187,43 @@ describe('plane /metrics with auth on', () => {
     const ok = await scrape(plane.url, {authorization: `Bearer ${token}`})
     assert.equal(ok.status, 200)
     assert.ok(families(ok.text).has('grpc_server_handled_total'))
+  })
+})
+
+describe('plane metrics pushed to StatsD', () => {
+  let plane: TestControlPlane
+  let udp: Socket
+  const lines: string[] = []
+
+  before(async () => {
+    udp = createSocket('udp4')
+    udp.on('message', (m) => lines.push(...m.toString('utf8').split('\n').filter(Boolean)))
+    await new Promise<void>((ok) => udp.bind(0, '127.0.0.1', ok))
+    plane = await startControlPlane({statsd: {host: '127.0.0.1', port: udp.address().port, intervalMs: 100}})
+  })
+  after(async () => {
+    await plane.stop()
+    udp.close()
+  })
+
+  it('sends counters as increases and gauges as values, labels joined to the name', {timeout: 60_000}, async () => {
+    const c = createAdminClients({endpoint: plane.endpoint, insecure: true})
+    try {
+      for (let i = 0; i < 3; i++) await c.admin.listProjects({})
+    } finally {
+      c.close()
+    }
+    const stat = 'flyte.grpc_server_handled_total.OK.ListProjects.flyteidl_service_AdminService.unary'
+    const sum = () =>
+      lines.filter((l) => l.startsWith(`${stat}:`)).reduce((n, l) => n + Number(/:(\d+)\|c$/.exec(l)?.[1] ?? NaN), 0)
+    while (sum() < 3) await new Promise((r) => setTimeout(r, 50))
+    // Later pushes add nothing while nothing happens: the counter went out as its increase.
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(sum(), 3, lines.filter((l) => l.startsWith(stat)).join('\n'))
+    assert.ok(
+      lines.some((l) => /^flyte\.flytectl_plane_db_size_bytes:\d+\|g$/.test(l)),
+      'gauges as values',
+    )
+    assert.ok(lines.some((l) => l.startsWith('flyte.flyte.admin.execution_manager.active_executions:0|g')))
   })
 })

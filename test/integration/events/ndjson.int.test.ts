@@ -70,6 +70,7 @@ describe('event publisher: NDJSON file', () => {
     assert.equal(d.launchPlanId?.name, 'events.flow')
     assert.equal(d.launchPlanId?.resourceType, 'LAUNCH_PLAN')
     assert.deepEqual(d.labels, {team: 'lineage'})
+    assert.equal(d.principal, 'alice')
 
     // A RUNNING node is not enriched; a task event carries the execution's labels.
     assert.deepEqual(Object.keys(byId.get('flytesnacks/development/evflow1/n1.RUNNING')!.data as object), ['rawEvent'])

@@ -7,7 +7,7 @@
  * nothing is written.
  */
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -17,7 +17,7 @@ import {parseReleaseManifestText} from '../../../src/release/manifest.js'
 import {makePlan, runRelease, type ReleaseRequest} from '../../../src/release/service.js'
 import type {ReleaseManifest} from '../../../src/config/release-manifest.js'
 import {REPO_ROOT} from '../../support/cli.js'
-import {historyRepo, readHistory} from '../../support/release-history.js'
+import {flyteHistoryRepos, readHistory} from '../../support/release-history.js'
 
 describe('release status and lint over the real flyte and flytekit history', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'release-history-'))
@@ -28,48 +28,7 @@ describe('release status and lint over the real flyte and flytekit history', () 
   const flytekit = readHistory('flytekit')
 
   before(async () => {
-    const files = (dir: string, names: string[]) =>
-      Object.fromEntries(
-        names.map((n) => [
-          n,
-          readFileSync(join(REPO_ROOT, 'test/fixtures/release-history', dir, n.replaceAll('/', '_')), 'utf8'),
-        ]),
-      )
-    const paths: Record<string, string> = {}
-    const bare = (name: string) => {
-      const dir = join(tmp, name)
-      mkdirSync(dir)
-      return dir
-    }
-    paths[flyte.slug] = historyRepo(bare('flyte'), flyte, {
-      baseFiles: files('flyte-files', [
-        'charts/flyte/values.yaml',
-        'charts/flyte-core/values.yaml',
-        'charts/flyte-core/Chart.yaml',
-        'charts/flyte-binary/values.yaml',
-        'charts/flyte-binary/Chart.yaml',
-        'docs/conf.py',
-      ]),
-    })
-    paths[flytekit.slug] = historyRepo(bare('flytekit'), flytekit, {
-      baseFiles: {
-        'docs/source/conf.py': readFileSync(
-          join(REPO_ROOT, 'test/fixtures/release-history/flytekit-docs_source_conf.py'),
-          'utf8',
-        ),
-      },
-    })
-    // flyteconsole's release the charts name (reference §1.5: FLYTECONSOLE_TAG = v1.21.0).
-    const console = {name: 'v1.21.0', sha: 'c'.repeat(40), date: '2025-11-01T00:00:00Z', kind: 'lightweight' as const}
-    paths['flyteorg/flyteconsole'] = historyRepo(bare('flyteconsole'), {
-      name: 'flyte',
-      slug: 'flyteorg/flyteconsole',
-      tags: [{...console, line: 'master', changelog: '-'}],
-    })
-    for (const slug of ['flyteorg/flytesnacks', 'flyteorg/flytekit-java']) {
-      const name = slug.split('/')[1]!
-      paths[slug] = historyRepo(bare(name), {name: 'flyte', slug, tags: []})
-    }
+    const paths = flyteHistoryRepos(tmp)
     forge = new LocalGitForge(paths)
     manifest = await parseReleaseManifestText(readFileSync(join(REPO_ROOT, 'templates/release.yaml'), 'utf8'))
     findings = await releaseLint(forge, manifest)

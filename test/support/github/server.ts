@@ -192,11 +192,20 @@ export class SimServer {
     return undefined
   }
 
-  private authorize(req: IncomingMessage, pathname: string): {ok: boolean; caller: string} {
+  private authorize(req: IncomingMessage, pathname: string): {ok: boolean; caller: string; message?: string} {
     const header = req.headers.authorization ?? ''
     const token = header.replace(/^(token|bearer)\s+/i, '')
     const tokens = this.options.state.tokens
     if (tokens.size === 0) return {ok: true, caller: this.options.state.defaultCaller}
+    // As GitHub: with no credentials at all, REST reads of (public) repositories answer; GraphQL, the
+    // authenticated user and every write need a token.
+    if (!header) {
+      const method = req.method ?? 'GET'
+      if (pathname === '/graphql')
+        return {ok: false, caller: '', message: 'This endpoint requires you to be authenticated.'}
+      if ((method === 'GET' || method === 'HEAD') && !pathname.startsWith('/user')) return {ok: true, caller: ''}
+      return {ok: false, caller: '', message: 'Requires authentication'}
+    }
     const login = tokens.get(token)
     if (login) return {ok: true, caller: login}
     // GitHub App endpoints take the App's JWT (header.payload.signature), which the simulator does not verify.
@@ -236,7 +245,7 @@ export class SimServer {
       if (isGraphql) this.counters.reads++
       this.log.push({method, path: pathname, status: 401})
       this.sendJson(res, 401, {
-        message: 'Bad credentials',
+        message: auth.message ?? 'Bad credentials',
         documentation_url: 'https://docs.github.com/rest',
         status: '401',
       })

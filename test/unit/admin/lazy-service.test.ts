@@ -33,9 +33,9 @@ function shape(desc: DescMessage | DescEnum, seen = new Set<string>()): unknown 
 
 describe('per-method descriptor sets', () => {
   for (const service of [AdminService, AuthMetadataService, DataProxyService, IdentityService, SignalService]) {
-    it(`match the generated ${service.name} for every method`, () => {
+    it(`match the generated ${service.name} for every method`, async () => {
       for (const method of service.methods) {
-        const lazy = methodService(service.typeName, method.localName).methods[0]!
+        const lazy = (await methodService(service.typeName, method.localName)).methods[0]!
         assert.equal(lazy.name, method.name)
         assert.equal(lazy.methodKind, method.methodKind)
         assert.deepEqual(shape(lazy.input), shape(method.input), `${method.name} request`)

@@ -128,3 +128,35 @@ describe('backport branch and title templates', () => {
     )
   })
 })
+
+describe('release branch numbers go through the strict version parser', () => {
+  it('a leading zero makes a branch no release branch, reported with the reason', async () => {
+    const {releaseBranches} = await import('../../../src/backport/targets.js')
+    const {targetVersion} = await import('../../../src/backport/plan.js')
+    const bad: string[] = []
+    const pattern = parseBackportConfig({}).releaseBranchPattern
+    const out = releaseBranches(['release-v1.13', 'release-v01.14', 'release-v1.014', 'release-1.2'], pattern, (b, r) =>
+      bad.push(`${b}: ${r}`),
+    )
+    assert.deepEqual(out, ['release-v1.13', 'release-1.2'])
+    assert.deepEqual(bad, [
+      'release-v01.14: the major number "01" has a leading zero',
+      'release-v1.014: the minor number "014" has a leading zero',
+    ])
+    assert.equal(targetVersion('release-v1.13'), '1.13')
+    assert.equal(targetVersion('release-v01.13'), 'release-v01.13')
+  })
+})
+
+describe('offline audit: a fix by its title (labels need the API)', () => {
+  it('recognises fix titles and security fixes, not features', async () => {
+    const {fixKindOfTitle} = await import('../../../src/backport/audit.js')
+    // Real titles from the release-branch fixtures (the part before the PR number).
+    assert.equal(fixKindOfTitle('Fix S3 proxy settings get (release 0.12)'), 'fix')
+    assert.equal(fixKindOfTitle('[BUG] Open FlyteFile from remote path'), 'fix')
+    assert.equal(fixKindOfTitle('fix(flytepropeller): nil pointer on abort'), 'fix')
+    assert.equal(fixKindOfTitle('[Snyk] Security upgrade mistune from 0.8.4 to 2.0.3'), 'security')
+    assert.equal(fixKindOfTitle('Add pyspark pipeline model transformer'), undefined)
+    assert.equal(fixKindOfTitle('Prefix handling for FlyteFile'), undefined)
+  })
+})

@@ -133,3 +133,33 @@ test('a mapping assigned inside a block is reported, not edited', () => {
   assert.equal(result.changed, false)
   assert.deepEqual(result.notes, ['line 2: intersphinx_mapping is not assigned at the top level; left unchanged'])
 })
+
+test('docs versions go through the one strict parser: the reason names the wrong part, values are cut at 64', async () => {
+  const {requireDocsVersion} = await import('../../../src/docs-versioning/pin.js')
+  const {parseDocsVersionStrict} = await import('../../../src/docs-versioning/projects.js')
+  assert.deepEqual(parseDocsVersion('v1.16.0-rc1'), {major: 1, minor: 16, patch: 0, release: '1.16.0-rc1'})
+  const bad: [string, RegExp][] = [
+    ['01.2.3', /major number "01" has a leading zero/],
+    ['v1.02', /minor number "02" has a leading zero/],
+    ['1.2.3.4', /has 4 numbers/],
+    ['1.2.3-', /ends with a dash/],
+    ['1.2.3--b0', /doubled dash/],
+    ['1.2.3.dev0', /dev part/],
+    ['1.2.3-foo1', /prerelease label "foo" is not/],
+    ['1.2.3+local', /local\/build part/],
+  ]
+  for (const [input, reason] of bad) {
+    const parsed = parseDocsVersionStrict(input)
+    assert.ok(!parsed.ok && reason.test(parsed.reason), `${input}: ${JSON.stringify(parsed)}`)
+    assert.throws(
+      () => requireDocsVersion(input),
+      (e: Error) =>
+        e.message.startsWith(`version ${JSON.stringify(input)} is not a release version: `) && reason.test(e.message),
+    )
+  }
+  const long = `1.2.3-${'x'.repeat(200)}`
+  assert.throws(
+    () => requireDocsVersion(long),
+    (e: Error) => e.message.includes(`${JSON.stringify(long.slice(0, 64))}…`) && !e.message.includes('x'.repeat(65)),
+  )
+})

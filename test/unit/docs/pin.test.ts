@@ -95,6 +95,12 @@ test('docs check: drift on a release branch and a release tag', async () => {
     {line: 26, kind: 'release-mismatch', message: 'release = "1.3.0-b4" does not match 1.3.0'},
   ])
   await assert.rejects(checkDocs(f, {repos, ref: 'master'}), /cannot tell which release/)
+  // A tag the strict parser refuses is an error with the reason, never read as another version.
+  await assert.rejects(
+    checkDocs(f, {repos, ref: 'v01.3.0'}),
+    /"01\.3\.0" is not a release version: the major number "01" has a leading zero/,
+  )
+  await assert.rejects(checkDocs(f, {repos, ref: 'flytekit/v1.3.0.dev1'}), /dev part/)
   assert.equal(tag.api.writes, 0)
 })
 
