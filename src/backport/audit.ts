@@ -7,7 +7,7 @@ import {quoteValue} from '../versioning/parse.js'
 import type {Forge} from '../forge/types.js'
 import type {GitLayer, RepoClone} from '../git/types.js'
 import type {ForgePull} from '../forge/types.js'
-import {pullsInSubject, sourcesInBranch} from './combined.js'
+import {pullCarries} from './combined.js'
 import {formatsFor, type BackportConfig, type BackportFormats} from './config.js'
 import {targetVersion} from './plan.js'
 import {labelTargets, releaseBranches, resolveTargets} from './targets.js'
@@ -133,7 +133,9 @@ export async function auditBackports(
           targetVersion: targetVersion(target.branch, config.releaseBranchPattern),
           sourceBranch: info.defaultBranch,
         }
-        const porting = backportPulls.filter((p) => carries(p, number, target.branch, formats, values))
+        const porting = backportPulls.filter((p) =>
+          pullCarries(p, number, target.branch, formats.backportBranchName, values),
+        )
         // A merged combined backport whose squash subject no longer names this fix (its branch did).
         if (porting.some((p) => p.merged)) continue
         const open = porting.find((p) => p.state === 'open')
@@ -156,24 +158,6 @@ export async function auditBackports(
     repos,
     api: {reads: forge.counters.reads - start.reads, writes: forge.counters.writes - start.writes},
   }
-}
-
-/**
- * An open PR into `target` that ports `number`: its branch, read back through the branch template,
- * names it (`backport-2813-to-…`, `downstream--2940-2994-to-…`), or its title does
- * (`Backport #5788, #5855, and #5769 to release v1.13`, `bp 5795 5987`).
- */
-function carries(
-  pull: ForgePull,
-  number: number,
-  target: string,
-  formats: BackportFormats,
-  values: {targetBranch: string; targetVersion: string; sourceBranch: string},
-): boolean {
-  if (pull.base !== target || pull.number === number) return false
-  const head = pull.head.includes(':') ? pull.head.slice(pull.head.indexOf(':') + 1) : pull.head
-  if (sourcesInBranch(head, formats.backportBranchName, values)?.includes(String(number))) return true
-  return pullsInSubject(pull.title).includes(number)
 }
 
 /**

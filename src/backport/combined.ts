@@ -126,3 +126,21 @@ export function sourcesInBranch(
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+/**
+ * A PR into `target` that ports `number`: its branch, read back through the branch template, names
+ * it (`backport-2813-to-…`, `downstream--2940-2994-to-…`), or its title does (`Backport #5788,
+ * #5855, and #5769 to release v1.13`, `bp 5795 5987`).
+ */
+export function pullCarries(
+  pull: {number: number; base: string; head: string; title: string},
+  number: number,
+  target: string,
+  branchTemplate: string,
+  values: Pick<TemplateValues, 'targetBranch' | 'targetVersion' | 'sourceBranch'>,
+): boolean {
+  if (pull.base !== target || pull.number === number) return false
+  const head = pull.head.includes(':') ? pull.head.slice(pull.head.indexOf(':') + 1) : pull.head
+  if (sourcesInBranch(head, branchTemplate, values)?.includes(String(number))) return true
+  return pullsInSubject(pull.title).includes(number)
+}

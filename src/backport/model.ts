@@ -46,6 +46,8 @@ export interface ObservedTarget {
   /** … and already carries the picks. */
   branchHasPicks: boolean
   pull?: ExistingPull
+  /** Another backport PR into the target (open, or merged) already carries this source: a combined one. */
+  coveredBy?: ExistingPull
 }
 
 export type StepName = 'pick' | 'push' | 'pull' | 'labels'

@@ -6,7 +6,9 @@ import {CliError} from '../cli/errors.js'
 import type {Forge, ForgePull} from '../forge/types.js'
 import type {RepoClone} from '../git/types.js'
 import type {BackportSource, ExistingPull, ObservedTarget, SourceCommit} from './model.js'
-import {backportBranch, type Naming} from './plan.js'
+import {pullCarries} from './combined.js'
+import {DEFAULT_FORMATS} from './config.js'
+import {backportBranch, targetVersion, type Naming} from './plan.js'
 import type {BackportTarget} from './targets.js'
 
 type LogEntry = {sha: string; subject: string; body: string; parents: string[]}
@@ -148,7 +150,23 @@ export async function observeTarget(
   ])
   const matching = pulls.filter((p) => p.head === branch || p.head.endsWith(`:${branch}`))
   const pull = matching.find((p) => p.state === 'open') ?? matching.sort((a, b) => b.number - a.number)[0]
+  // Not ported on its own branch: a combined backport PR into the target may carry it.
+  let coveredBy: ForgePull | undefined
+  if (!pull && !present && targetExists && source.pr !== undefined) {
+    const values = {
+      targetBranch: target.branch,
+      targetVersion: targetVersion(target.branch, naming?.releaseBranchPattern),
+      sourceBranch: naming?.sourceBranch ?? '',
+    }
+    const template = (naming?.formats ?? DEFAULT_FORMATS).backportBranchName
+    const into = await forge.listPulls(repo, {state: 'all', base: target.branch})
+    const carrying = into.filter(
+      (p) => (p.state === 'open' || p.merged) && pullCarries(p, source.pr!, target.branch, template, values),
+    )
+    coveredBy = carrying.find((p) => p.state === 'open') ?? carrying.find((p) => p.merged)
+  }
   return {
+    ...(coveredBy ? {coveredBy: toExisting(coveredBy)} : {}),
     source: source.key,
     target,
     targetExists,

@@ -133,7 +133,11 @@ export function planBackport(input: {
       state = obs.pull.labels.includes(input.config.conflictLabel) ? 'conflict' : 'open'
       if (labels.some((l) => !obs.pull!.labels.includes(l))) steps = ['labels']
     } else if (obs.present) state = 'present'
-    else if (obs.branchExists && !obs.branchHasPicks) state = 'branch-taken'
+    else if (obs.coveredBy) {
+      // A combined backport PR carries it: reported, never duplicated, never relabelled.
+      state = obs.coveredBy.merged ? 'merged' : 'open'
+      base.pull = obs.coveredBy
+    } else if (obs.branchExists && !obs.branchHasPicks) state = 'branch-taken'
     else {
       state = 'todo'
       steps = obs.branchExists ? ['pull', 'labels'] : ['pick', 'push', 'pull', 'labels']

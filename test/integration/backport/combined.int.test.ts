@@ -158,4 +158,42 @@ describe('combined backports (several source PRs in one), on the GitHub simulato
       [['downstream--13-to-release-v1.13', 'Backport #13 to release v1.13', 'pick,push,pull,labels']],
     )
   })
+
+  it('a fix an open combined PR already carries is not backported again: reported as open, nothing written', async () => {
+    const r = sim.repo(REPO)
+    await r.branch('bp-14-15', 'release-v1.13')
+    await r.commit('bp-14-15', {'d.go': 'fixed d\n', 'e.go': 'fixed e\n'}, 'Port d and e')
+    const combined = await r.pull({
+      title: `Backport #${FIX.d} and #${FIX.e} to release v1.13`,
+      head: 'bp-14-15',
+      base: 'release-v1.13',
+    })
+    const request = {
+      repo: REPO,
+      pulls: [FIX.d],
+      commits: [],
+      to: ['release-v1.13'],
+      conflicts: 'draft' as const,
+      resume: false,
+      config,
+    }
+    const {plan} = await runBackport({...request, dryRun: true}, services())
+    assert.deepEqual(
+      plan.items.map((i) => [i.state, i.pull?.number, i.steps.length]),
+      [['open', combined, 0]],
+    )
+    sim.reset()
+    const {report} = await runBackport({...request, dryRun: false}, services())
+    assert.deepEqual(
+      report.results.map((x) => [x.status, x.pull?.number, x.created]),
+      [['open', combined, false]],
+    )
+    // The only write is the result comment on the source PR; no branch, PR or label.
+    assert.equal(report.api.writes, 1)
+    const open = await forge.listPulls(REPO, {state: 'open', base: 'release-v1.13'})
+    assert.deepEqual(
+      open.map((p) => p.number),
+      [combined],
+    )
+  })
 })
