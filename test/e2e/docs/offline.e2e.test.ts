@@ -134,6 +134,24 @@ describe('offline checks on a local clone', () => {
       ],
     )
     assert.match(report.notes.join('\n'), /offline: labels and pull request metadata not read/)
+    // The same through a manifest naming the clone with a file:// URL (and flytekit's formats).
+    const manifest = join(root, 'kit.yaml')
+    writeFileSync(
+      manifest,
+      [
+        'release: {repository: flyteorg/flytekit}',
+        `repositories: {flyteorg/flytekit: {url: "file://${kit}", backport: {prTitle: "Backport to v{{targetVersion}} - {{commitMessages}}"}}}`,
+        'components:',
+        '  - {name: flytekit, repository: flyteorg/flytekit, scheme: pep440}',
+        '',
+      ].join('\n'),
+    )
+    const viaManifest = await runCli(['backport', 'audit', '--manifest', manifest, '--json'], {env})
+    assert.equal(viaManifest.code, 8, viaManifest.stderr)
+    assert.deepEqual(
+      (JSON.parse(viaManifest.stdout).error.details as typeof report).findings.map((f) => f.pr),
+      [14, 14, 17],
+    )
     // Nothing was written to the clone: same refs, clean tree.
     assert.equal(git(kit, ['status', '--porcelain']), '')
     assert.equal(git(kit, ['for-each-ref', '--format=%(refname)', 'refs/heads']).split('\n').length, 4)
