@@ -128,6 +128,7 @@ describe('help agrees with the README', () => {
       ['docs', 'check'],
       ['triage', 'report'],
       ['backport', 'audit'],
+      ['backport'],
       ['release', 'status'],
     ]) {
       const r = await runCli([...cmd, '--help'], {env})

@@ -30,6 +30,7 @@ export default class Backport extends BaseCommand<typeof Backport> {
     continue: Flags.boolean({description: 'finish draft backports whose conflicts were fixed on their branch'}),
     event: Flags.string({description: 'bot mode: a GitHub pull_request event file ($GITHUB_EVENT_PATH)'}),
     manifest: Flags.string({
+      char: 'm',
       description:
         "release manifest whose repositories.<repo>.backport names the repository's branch and title formats",
     }),

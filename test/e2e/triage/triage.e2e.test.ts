@@ -116,4 +116,55 @@ describe('flytectl triage (CLI)', () => {
     assert.equal(r.code, 2)
     assert.match(r.stderr, /^Error: --due "15\/07\/2026" is not a calendar date\nHint: Use YYYY-MM-DD/)
   })
+
+  it("triage stale: the manifest passes (Flyte's by default) decide; --days-* runs one pass; --dry-run writes nothing", async () => {
+    const day = 86_400_000
+    const ago = (d: number) => new Date(Date.now() - d * day).toISOString()
+    const [old, younger, bug] = await session.sim.repo(REPO).issues([
+      {title: 'old idea', labels: ['enhancement'], author: 'alice', createdAt: ago(400), updatedAt: ago(400)},
+      {title: 'newer idea', labels: ['enhancement'], author: 'alice', createdAt: ago(200), updatedAt: ago(200)},
+      {title: 'old bug', labels: ['bug'], author: 'alice', createdAt: ago(200), updatedAt: ago(200)},
+    ])
+    const mine = (stdout: string) =>
+      (JSON.parse(stdout).result.decisions as {number: number; action: string; pass?: string}[])
+        .filter((d) => [old, younger, bug].includes(d.number))
+        .sort((a, b) => a.number - b.number)
+        .map((d) => [d.number, d.action, d.pass])
+    session.sim.reset()
+    const dry = await session.cli(['triage', 'stale', '--repo', REPO, '--dry-run', '--json'])
+    assert.equal(dry.code, 0, dry.stderr)
+    assert.deepEqual(mine(dry.stdout), [
+      [old, 'mark', 'enhancements'],
+      [bug, 'mark', 'default'],
+    ])
+    // A manifest with its own pass: enhancements after 100 days.
+    const manifest = join(session.scratch, 'stale.yaml')
+    writeFileSync(
+      manifest,
+      [
+        'release: {repository: flyteorg/flyte}',
+        'triage: {stale: {passes: [{name: ideas, onlyLabels: [enhancement], daysBeforeStale: 100}]}}',
+        'components: [{name: flyte, repository: flyteorg/flyte}]',
+        '',
+      ].join('\n'),
+    )
+    const own = await session.cli(['triage', 'stale', '--manifest', manifest, '--dry-run', '--json'])
+    assert.equal(own.code, 0, own.stderr)
+    assert.deepEqual(mine(own.stdout), [
+      [old, 'mark', undefined],
+      [younger, 'mark', undefined],
+    ])
+    const flags = await session.cli([
+      'triage',
+      'stale',
+      '--repo',
+      REPO,
+      '--days-before-stale',
+      '1000',
+      '--dry-run',
+      '--json',
+    ])
+    assert.deepEqual(mine(flags.stdout), [])
+    assert.equal(session.sim.counters.writes, 0)
+  })
 })

@@ -29,7 +29,7 @@ const UPLOAD_LIMIT = 4 * 1024 * 1024
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'flytectl-hostile-'))
-  const args = ['--port', '0', '--data-dir', dataDir, '--max-upload-size', String(UPLOAD_LIMIT)]
+  const args = ['--port', '0', '--data-dir', dataDir, '--max-upload-size', String(UPLOAD_LIMIT), '--no-examples']
   child = spawn(process.execPath, [DAEMON_PATH, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
