@@ -15,6 +15,8 @@ export interface CommandIndex {
   version: string
   /** Command id → loader of its module. */
   loaders: Record<string, () => Promise<{default: unknown}>>
+  /** Command id → loader of its one-file build (scripts/bundle.js, HOT), which then runs the argv itself. */
+  hot?: Record<string, () => Promise<{run: (root: string, argv: string[]) => Promise<boolean>}>>
   /** Command id or alias → command id. */
   ids: Record<string, string>
   topics: string[]
@@ -108,6 +110,8 @@ export async function main(index: CommandIndex, root: string, argv: string[]): P
   }
   // oclif's only help flag for commands is --help (before any `--`).
   if (before.includes('--help')) return printHelp(root, id)
+  const hot = index.hot?.[id]
+  if (hot) return (await hot()).run(root, argv)
   const load = index.loaders[id]
   if (!load) return false
   const Cmd = (await load()).default as CommandClass

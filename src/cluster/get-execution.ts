@@ -4,15 +4,8 @@ import type {FilterFlags} from '../admin/filters.js'
 import {CliError} from '../cli/errors.js'
 import {renderRows, type OutputFormat} from '../cli/printer.js'
 import type {Execution} from '../gen/flyteidl/admin/execution_pb.js'
-import {NodeExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
-import {
-  detailsJson,
-  executionDetails,
-  executionPhaseName,
-  isTerminalExecution,
-  renderTree,
-  type NodeDetail,
-} from './execution-details.js'
+import type {NodeExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
+import type {NodeDetail} from './execution-details.js'
 import {getExecutions, type Scope} from './get.js'
 import {printListing} from './output.js'
 import {executionColumns} from './tables.js'
@@ -54,6 +47,8 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
     o.out(await renderRows(listing.rows, {format: o.format, columns: executionColumns}))
     return listing.rows[0]
   }
+  // The node tree needs the generated types and the literal printers: loaded for it only.
+  const {executionDetails, detailsJson, renderTree} = await import('./execution-details.js')
   const [execution, nodes] = await Promise.all([
     admin.getExecution({id: ref}),
     executionDetails(admin, ref, o.nodeId ? {nodeId: o.nodeId} : {}),
@@ -71,12 +66,12 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
   return json
 }
 
-function phaseLines(nodes: NodeDetail[], prefix = ''): Map<string, string> {
+function phaseLines(nodes: NodeDetail[], names: typeof NodeExecution_Phase, prefix = ''): Map<string, string> {
   const m = new Map<string, string>()
   for (const n of nodes) {
     const id = prefix + (n.nodeExec.id?.nodeId ?? '')
-    m.set(id, NodeExecution_Phase[n.nodeExec.closure?.phase ?? 0] ?? '')
-    for (const [k, v] of phaseLines(n.children, id + '/')) m.set(k, v)
+    m.set(id, names[n.nodeExec.closure?.phase ?? 0] ?? '')
+    for (const [k, v] of phaseLines(n.children, names, id + '/')) m.set(k, v)
   }
   return m
 }
@@ -108,6 +103,8 @@ async function watchLoop(
   tty: boolean,
   next: () => Promise<void>,
 ): Promise<unknown> {
+  const [{detailsJson, executionDetails, executionPhaseName, isTerminalExecution, renderTree}, {NodeExecution_Phase}] =
+    await Promise.all([import('./execution-details.js'), import('../gen/flyteidl/core/execution_pb.js')])
   let previousLines = 0
   const seen = new Map<string, string>()
   let lastPhase = ''
@@ -122,7 +119,7 @@ async function watchLoop(
       write((previousLines ? `\x1b[${previousLines}A\x1b[0J` : '') + tree)
       previousLines = tree.split('\n').length - 1
     } else {
-      for (const [id, p] of phaseLines(nodes)) {
+      for (const [id, p] of phaseLines(nodes, NodeExecution_Phase)) {
         if (seen.get(id) !== p) o.out(`node ${id} ${p}`)
         seen.set(id, p)
       }

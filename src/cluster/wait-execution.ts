@@ -189,7 +189,7 @@ export async function awaitOutcome(
   admin: AdminClient,
   ref: ExecutionRef,
   o: AwaitOutcomeOptions,
-): Promise<{execution: string; phase: string; outputs: Record<string, unknown>}> {
+): Promise<{project: string; domain: string; execution: string; phase: string; outputs: Record<string, unknown>}> {
   const stop = new AbortController()
   const interval = o.intervalMs ?? 500
   const {executionChanges} = await import('./events.js')
@@ -231,5 +231,5 @@ export async function awaitOutcome(
       o.out((await renderRows([{outputs}], {format: 'yaml', columns: []})).trimEnd())
     }
   }
-  return {execution: ref.name, phase: 'SUCCEEDED', outputs}
+  return {project: ref.project, domain: ref.domain, execution: ref.name, phase: 'SUCCEEDED', outputs}
 }

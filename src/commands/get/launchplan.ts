@@ -21,11 +21,10 @@ export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> 
   }
 
   async run(): Promise<unknown> {
-    const [{getLaunchPlans}, {printListing}, tables, {writeExecFile}] = await Promise.all([
+    const [{getLaunchPlans}, {printListing}, tables] = await Promise.all([
       import('../../cluster/get.js'),
       import('../../cluster/output.js'),
       import('../../cluster/tables.js'),
-      import('../../cluster/get-execfile.js'),
     ])
     const format = await this.outputFormat()
     const scope = await this.projectDomain()
@@ -33,6 +32,7 @@ export default class GetLaunchPlan extends ClusterCommand<typeof GetLaunchPlan> 
     const {admin} = await this.adminClients()
     const listing = await getLaunchPlans(admin, scope, {...q, workflow: this.flags.workflow})
     if (this.flags.execFile) {
+      const {writeExecFile} = await import('../../cluster/get-execfile.js')
       this.out(await writeExecFile('launchplan', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }

@@ -20,11 +20,10 @@ export default class GetTask extends ClusterCommand<typeof GetTask> {
   }
 
   async run(): Promise<unknown> {
-    const [{getTasks}, {printListing}, {taskColumns}, {writeExecFile}] = await Promise.all([
+    const [{getTasks}, {printListing}, {taskColumns}] = await Promise.all([
       import('../../cluster/get.js'),
       import('../../cluster/output.js'),
       import('../../cluster/tables.js'),
-      import('../../cluster/get-execfile.js'),
     ])
     const format = await this.outputFormat()
     const scope = await this.projectDomain()
@@ -32,6 +31,7 @@ export default class GetTask extends ClusterCommand<typeof GetTask> {
     const {admin} = await this.adminClients()
     const listing = await getTasks(admin, scope, q)
     if (this.flags.execFile) {
+      const {writeExecFile} = await import('../../cluster/get-execfile.js')
       this.out(await writeExecFile('task', this.args.name, listing.rows[0]!, this.flags.execFile))
       return listing.rows[0]
     }

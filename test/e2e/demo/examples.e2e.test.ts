@@ -104,7 +104,11 @@ describe('examples that run at once', () => {
     const run = async (args: string[]) => {
       const r = await cli('create', 'execution', ...args, ...P, '--wait', '--json')
       assert.equal(r.code, 0, r.stderr)
-      const env = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as Envelope
+      const env = JSON.parse(r.stdout) as Envelope
+      assert.deepEqual(
+        [env.result.project, env.result.domain, env.result.phase],
+        ['flytesnacks', 'development', 'SUCCEEDED'],
+      )
       return env.result.outputs
     }
     assert.deepEqual(await run(['--launchplan', 'examples.hello_world', '--input', 'name=Flyte']), {
