@@ -21,18 +21,36 @@ import {WorkflowGraph, nodeKind} from './graph.js'
 
 const html = htm.bind(h)
 
+/** Workflows by id: immutable, read once per page load however often the run changes. */
+const workflows = new Map()
+
+function loadWorkflow(id) {
+  if (!id?.name) return Promise.resolve(null)
+  const key = [id.project, id.domain, id.name, id.version].join('/')
+  if (!workflows.has(key)) {
+    const p = api.get(paths.workflow(id)).catch(() => {
+      workflows.delete(key)
+      return null
+    })
+    workflows.set(key, p)
+  }
+  return workflows.get(key)
+}
+
+/** The run, its data, its top-level nodes and its workflow, read in parallel (the workflow as soon as the run names it). */
 async function loadExecution(p, d, n) {
-  const [execution, data, nodes] = await Promise.all([
-    api.get(paths.execution(p, d, n)),
+  const run = api.get(paths.execution(p, d, n))
+  const [execution, data, nodes, workflow] = await Promise.all([
+    run,
     api.get(paths.executionData(p, d, n)).catch(() => ({})),
     api.get(paths.nodeExecutions(p, d, n), {limit: 10000}).catch(() => ({node_executions: []})),
+    run.then((e) => loadWorkflow(e.closure?.workflow_id)).catch(() => null),
   ])
-  return {execution, data, nodes: nodes.node_executions ?? []}
+  return {execution, data, nodes: nodes.node_executions ?? [], workflow}
 }
 
 export function ExecutionPage({project, domain, name, navigate}) {
   const [state, setState] = useState({loading: true, error: ''})
-  const [workflow, setWorkflow] = useState(null)
   const [selected, setSelected] = useState('')
   const [tick, setTick] = useState(0)
   useEffect(() => {
@@ -54,10 +72,7 @@ export function ExecutionPage({project, domain, name, navigate}) {
     }
   }, [project, domain, name])
   const wfId = state.execution?.closure?.workflow_id
-  useEffect(() => {
-    if (!wfId?.name) return
-    api.get(paths.workflow(wfId)).then(setWorkflow, () => setWorkflow(null))
-  }, [wfId?.name, wfId?.version])
+  const workflow = state.workflow
 
   if (state.loading) return html`<p>Loading…</p>`
   if (state.error) return html`<p class="error-text" role="alert">${state.error}</p>`
