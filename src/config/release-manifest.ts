@@ -213,6 +213,8 @@ export const releaseManifestSchema = z.strictObject({
             .min(1)
             .max(10)
             .refine((ps) => new Set(ps.map((p) => p.name)).size === ps.length, 'pass names must be unique'),
+          /** Most writes per run (actions/stale operations-per-run); default 500 as in Flyte's workflow. */
+          operationsPerRun: z.number().int().min(1).max(100000).optional(),
         })
         .optional(),
     })

@@ -10,7 +10,7 @@ import {DataProxyService} from '../gen/flyteidl/service/dataproxy_pb.js'
 import {IdentityService} from '../gen/flyteidl/service/identity_pb.js'
 import {SignalService} from '../gen/flyteidl/service/signal_pb.js'
 import {ExecutionEventService} from '../gen/flytectl/plane/v1/events_pb.js'
-import {ExecutionEventStreams} from './event-stream.js'
+import {ExecutionEventStreams, type WatchLimits} from './event-stream.js'
 import type {PlaneContext} from './context.js'
 import * as attributes from './services/attributes.js'
 import * as defs from './services/definitions.js'
@@ -30,7 +30,7 @@ export interface ServiceBinding {
   impl: Record<string, (req: never) => unknown>
 }
 
-export function serviceBindings(ctx: PlaneContext): ServiceBinding[] {
+export function serviceBindings(ctx: PlaneContext, watchLimits: Partial<WatchLimits> = {}): ServiceBinding[] {
   const sink = events.storeSink(ctx)
   const admin: Partial<ServiceImpl<typeof AdminService>> = {
     registerProject: (req) => projects.registerProject(ctx, req),
@@ -111,7 +111,7 @@ export function serviceBindings(ctx: PlaneContext): ServiceBinding[] {
     listSignals: (req) => signals.listSignals(ctx, req),
     setSignal: (req) => signals.setSignal(ctx, req),
   }
-  const streams = new ExecutionEventStreams(ctx)
+  const streams = new ExecutionEventStreams(ctx, watchLimits)
   const watch: ServiceImpl<typeof ExecutionEventService> = {
     watchExecutionEvents: (req, hctx) => streams.watch(req, hctx),
   }

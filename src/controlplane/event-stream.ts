@@ -199,8 +199,10 @@ class Pending {
   overflow = false
   private wake: (() => void) | undefined
 
+  constructor(private readonly max: number) {}
+
   push(e: Payload): void {
-    if (this.items.length >= MAX_PENDING_EVENTS) this.overflow = true
+    if (this.items.length >= this.max) this.overflow = true
     else this.items.push(e)
     this.notify()
   }
@@ -226,10 +228,23 @@ class Pending {
   }
 }
 
+/** The stream bounds (tests shrink them). */
+export interface WatchLimits {
+  maxStreams: number
+  maxPending: number
+  heartbeatMs: number
+}
+
 export class ExecutionEventStreams {
   private open = 0
+  private readonly limits: WatchLimits
 
-  constructor(private readonly ctx: PlaneContext) {}
+  constructor(
+    private readonly ctx: PlaneContext,
+    limits: Partial<WatchLimits> = {},
+  ) {
+    this.limits = {maxStreams: MAX_WATCH_STREAMS, maxPending: MAX_PENDING_EVENTS, heartbeatMs: HEARTBEAT_MS, ...limits}
+  }
 
   get size(): number {
     return this.open
@@ -266,11 +281,12 @@ export class ExecutionEventStreams {
         `missing entity of type execution with identifier [project:${scope.project} domain:${scope.domain} name:${scope.name}]`,
       )
     }
-    if (this.open >= MAX_WATCH_STREAMS || ctx.closing) {
-      throw new ConnectError(`too many open event streams (${MAX_WATCH_STREAMS}); retry later`, Code.ResourceExhausted)
+    const {maxStreams, maxPending, heartbeatMs} = this.limits
+    if (this.open >= maxStreams || ctx.closing) {
+      throw new ConnectError(`too many open event streams (${maxStreams}); retry later`, Code.ResourceExhausted)
     }
     this.open++
-    const pending = new Pending()
+    const pending = new Pending(maxPending)
     const unsubscribe = ctx.feed.subscribe((e) => {
       const id = execOf(e)
       if (!id || id.project !== scope.project || id.domain !== scope.domain) return
@@ -294,7 +310,7 @@ export class ExecutionEventStreams {
       while (!ended && !hctx.signal.aborted && !ctx.closing) {
         if (pending.overflow) {
           throw new ConnectError(
-            `the client read too slowly: over ${MAX_PENDING_EVENTS} events waiting; reconnect to resume`,
+            `the client read too slowly: over ${maxPending} events waiting; reconnect to resume`,
             Code.ResourceExhausted,
           )
         }
@@ -327,12 +343,12 @@ export class ExecutionEventStreams {
             break
           }
         }
-        if (now - lastSent >= HEARTBEAT_MS) {
+        if (now - lastSent >= heartbeatMs) {
           yield message({case: 'heartbeat', value: create(HeartbeatSchema, {sentAt: timestampNow()})})
           lastSent = now
         }
         if (pending.items.length === 0) {
-          await pending.wait(Math.min(ROW_CHECK_MS, HEARTBEAT_MS - (Date.now() - lastSent)), hctx.signal)
+          await pending.wait(Math.min(ROW_CHECK_MS, heartbeatMs - (Date.now() - lastSent)), hctx.signal)
         }
       }
     } finally {

@@ -41,6 +41,7 @@ import type {PublisherStats} from './events/publisher.js'
 import {createConsole, type ConsoleSite} from './console/serve.js'
 import {PlaneMetrics} from './metrics.js'
 import {EventFeed} from './event-feed.js'
+import type {WatchLimits} from './event-stream.js'
 
 export interface ServerOptions {
   port: number
@@ -59,6 +60,8 @@ export interface ServerOptions {
   auth?: AuthOptions
   /** Event publisher settings (FlyteAdmin's cloudEvents/externalEvents); default: the NDJSON file only. */
   events?: EventsConfig
+  /** Bounds of the event streams (default: 64 streams, 10,000 pending events, heartbeat after 15 s). */
+  watchLimits?: Partial<WatchLimits>
   /** Push the metrics to this StatsD server (UDP) every `intervalMs` (default 10 s). */
   statsd?: {host: string; port: number; intervalMs?: number}
   /** Work beside the services (scheduler, notifier, retention), started once listening, stopped first. */
@@ -142,7 +145,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ctx.events = events
   // Executions the previous process was running cannot resume: record them as failed, saying why.
   if (opts.executor) failInterruptedExecutions(ctx)
-  const bindings = serviceBindings(ctx)
+  const bindings = serviceBindings(ctx, opts.watchLimits)
   const consoleSite = createConsole(ctx)
   const restRoutes = buildRoutes(bindings)
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES

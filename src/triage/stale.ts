@@ -72,6 +72,9 @@ export const FLYTE_STALE_PASSES: StalePass[] = [
   {name: 'enhancements', onlyLabels: ['enhancement'], daysBeforeStale: 270, daysBeforeClose: 14, staleLabel: STALE},
 ]
 
+/** Flyte's stale workflow's `operations-per-run`. */
+export const FLYTE_OPERATIONS_PER_RUN = 500
+
 /** The single pass the flat options describe (flags, or callers without passes). */
 export function passFromPolicy(policy: StalePolicy): StalePass {
   return {
@@ -306,6 +309,12 @@ export interface StaleOptions extends StalePolicy {
   now?: Date
   /** Several passes (the manifest's triage.stale.passes, or FLYTE_STALE_PASSES); else one from the flat options. */
   passes?: StalePass[]
+  /**
+   * Most writes per run (actions/stale's operations-per-run; Flyte sets 500). Items are taken oldest
+   * first, whole (label + notice, or notice + close); the rest wait for the next run and are counted
+   * in `deferred`.
+   */
+  operationsPerRun?: number
 }
 
 export interface StaleResult {
@@ -316,6 +325,28 @@ export interface StaleResult {
   decisions: StaleDecision[]
   steps: StepOutcome[]
   api: {reads: number; writes: number}
+  /** Items whose writes wait for the next run (over operationsPerRun). */
+  deferred: number[]
+}
+
+/** Pure: whole items' steps, oldest item first, within `budget` writes; the numbers left over. */
+export function withinBudget(
+  steps: TriageStep[],
+  budget: number | undefined,
+): {steps: TriageStep[]; deferred: number[]} {
+  if (budget === undefined) return {steps, deferred: []}
+  const byItem = new Map<number, TriageStep[]>()
+  for (const step of steps) {
+    const n = 'number' in step ? step.number : 0
+    byItem.set(n, [...(byItem.get(n) ?? []), step])
+  }
+  const kept: TriageStep[] = []
+  const deferred: number[] = []
+  for (const [n, group] of [...byItem].sort((a, b) => a[0] - b[0])) {
+    if (kept.length + group.length <= budget) kept.push(...group)
+    else deferred.push(n)
+  }
+  return {steps: kept, deferred}
 }
 
 export async function runStale(forge: Forge, options: StaleOptions): Promise<StaleResult> {
@@ -333,9 +364,10 @@ export async function runStale(forge: Forge, options: StaleOptions): Promise<Sta
       timelines.set(item.number, await forge.listTimeline(options.repo, item.number))
   }
   const plan = planStale(options.repo, items, timelines, passes, now, options.bots)
+  const budgeted = withinBudget(plan.steps, options.operationsPerRun)
   const steps = options.dryRun
-    ? plan.steps.map((s) => ({...s, status: 'planned' as const}))
-    : await applySteps(forge, plan.steps)
+    ? budgeted.steps.map((s) => ({...s, status: 'planned' as const}))
+    : await applySteps(forge, budgeted.steps)
   return {
     repo: options.repo,
     dryRun: options.dryRun,
@@ -344,5 +376,6 @@ export async function runStale(forge: Forge, options: StaleOptions): Promise<Sta
     decisions: plan.decisions,
     steps,
     api: apiUsage(before, forge),
+    deferred: budgeted.deferred,
   }
 }

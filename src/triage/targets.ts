@@ -23,6 +23,7 @@ export interface Targets {
   milestoneFormat?: string
   /** `triage stale` passes from the manifest's triage.stale.passes. */
   stalePasses?: StalePass[]
+  staleOperationsPerRun?: number
 }
 
 const REPO = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/
@@ -38,6 +39,9 @@ export function targetsFromManifest(manifest: ReleaseManifest): Omit<Targets, 's
     cadenceMonths: manifest.release.cadence === 'monthly' ? 1 : 3,
     milestoneFormat: manifest.release.milestone.replaceAll('{version}', '{major}.{minor}.0'),
     ...(manifest.triage?.stale ? {stalePasses: manifest.triage.stale.passes} : {}),
+    ...(manifest.triage?.stale?.operationsPerRun
+      ? {staleOperationsPerRun: manifest.triage.stale.operationsPerRun}
+      : {}),
   }
 }
 

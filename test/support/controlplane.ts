@@ -25,6 +25,7 @@ export async function startControlPlane(
     auth?: AuthOptions
     background?: ServerOptions['background']
     statsd?: ServerOptions['statsd']
+    watchLimits?: ServerOptions['watchLimits']
   } = {},
 ): Promise<TestControlPlane> {
   const root = mkdtempSync(join(tmpdir(), 'flytectl-plane-'))
@@ -40,6 +41,7 @@ export async function startControlPlane(
       ...(opts.auth ? {auth: opts.auth} : {}),
       ...(opts.background ? {background: opts.background} : {}),
       ...(opts.statsd ? {statsd: opts.statsd} : {}),
+      ...(opts.watchLimits ? {watchLimits: opts.watchLimits} : {}),
     })
   } catch (error) {
     rmSync(root, {recursive: true, force: true})

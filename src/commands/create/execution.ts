@@ -53,7 +53,12 @@ export default class CreateExecution extends ClusterCommand<typeof CreateExecuti
   async run(): Promise<unknown> {
     const [{createExecution, execFileFromFlags, executionIdentifierLine, parseKeyValues}, {readExecFile}] =
       await Promise.all([import('../../cluster/create.js'), import('../../cluster/execfile-io.js')])
-    const f = this.flags
+    const f = {...this.flags}
+    // Go flytectl accepts --task and ignores it; with an execFile (what such scripts pass) it stays ignored.
+    if (f.execFile && f.task) {
+      this.note(`Warning: --task ${f.task} is ignored with --execFile (the file names what to run)`)
+      f.task = undefined
+    }
     const sources = (['execFile', 'launchplan', 'task', 'relaunch', 'recover'] as const).filter((k) => f[k])
     if (sources.length > 1) {
       const {CliError} = await import('../../cli/errors.js')

@@ -42,6 +42,12 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
     bot: Flags.string({description: 'Also treat this login as a bot (repeatable)', multiple: true}),
     'skip-pulls': Flags.boolean({description: 'Only issues', default: false}),
     'mark-only': Flags.boolean({description: 'Mark and unmark, never close', default: false}),
+    'operations-per-run': Flags.integer({
+      description:
+        'Most writes per run, oldest items first; the rest wait for the next run (default: the manifest, else 500)',
+      min: 1,
+      max: 100000,
+    }),
   }
 
   async run(): Promise<StaleResult> {
@@ -53,7 +59,7 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
     const targets = await (await import('../../triage/targets.js')).resolveTargets(this.flags)
     const repo = targets.primary
     const forge = await (await import('../../triage/open-forge.js')).openForge(this.flags)
-    const {FLYTE_STALE_PASSES} = await import('../../triage/stale.js')
+    const {FLYTE_STALE_PASSES, FLYTE_OPERATIONS_PER_RUN} = await import('../../triage/stale.js')
     const f = this.flags
     const fromFlags = [
       f['days-before-stale'],
@@ -84,6 +90,7 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
         includePulls: !f['skip-pulls'],
         markOnly: f['mark-only'],
         ...(passes ? {passes} : {}),
+        operationsPerRun: f['operations-per-run'] ?? targets.staleOperationsPerRun ?? FLYTE_OPERATIONS_PER_RUN,
       }),
     )
     for (const step of result.steps)
@@ -92,6 +99,10 @@ export default class TriageStale extends BaseCommand<typeof TriageStale> {
     this.note(
       `${repo}: ${passes ? `passes ${passes.map((p) => p.name).join(', ')}; ` : ''}${result.scanned} open item(s), ${result.timelinesRead} timeline(s) read; mark ${count('mark')}, unmark ${count('unmark')}, close ${count('close')} (API reads ${result.api.reads}, writes ${result.api.writes})`,
     )
+    if (result.deferred.length > 0)
+      this.note(
+        `${result.deferred.length} item(s) wait for the next run (operations per run: ${f['operations-per-run'] ?? targets.staleOperationsPerRun ?? FLYTE_OPERATIONS_PER_RUN}): ${result.deferred.map((n) => `#${n}`).join(', ')}`,
+      )
     support.failOnFailedSteps(result, 'triage stale', describeStep)
     return result
   }

@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {createAdminClients, type AdminClients} from '../../../src/admin/client.js'
 import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_pb.js'
@@ -213,6 +215,13 @@ describe('examples that run at once', () => {
     const unknown = await cli('create', 'execution', '--launchplan', 'examples.arithmetic', '--input', 'c=1', ...P)
     assert.equal(unknown.code, 2)
     assert.match(unknown.stderr, /no matching type for \[c\][^]*Hint: Known inputs: a, b\./)
+    // As in Go flytectl, --task beside an execFile is ignored (now with a warning).
+    const file = join(h.home, 'hello.yaml')
+    writeFileSync(file, 'workflow: examples.hello_world\ninputs: {name: file}\n')
+    const withFile = await cli('create', 'execution', '--execFile', file, '--task', 'examples.greet', ...P, '--wait')
+    assert.equal(withFile.code, 0, withFile.stderr)
+    assert.match(withFile.stderr, /Warning: --task examples\.greet is ignored with --execFile/)
+    assert.match(withFile.stdout, /greeting: Hello, file!/)
     const notInt = await cli('create', 'execution', '--launchplan', 'examples.arithmetic', '--input', 'a=seven', ...P)
     assert.equal(notInt.code, 2)
   })

@@ -86,4 +86,25 @@ describe("stale passes (Flyte's two actions/stale passes) on the GitHub simulato
     const again = await run(114)
     assert.equal(again.writes, 0)
   })
+
+  it('operations per run: oldest items first, whole; the rest wait for the next run', async () => {
+    const rb = sim.repo(REPO)
+    const idle = {author: 'alice', labels: ['bug'], createdAt: day(0).toISOString(), updatedAt: day(0).toISOString()}
+    const fresh = await rb.issues([1, 2, 3].map((i) => ({title: `idle bug ${i}`, ...idle})))
+    sim.state.now = () => day(114)
+    const budgeted = async () => {
+      sim.reset()
+      const result = await runStale(forge, {repo: REPO, dryRun: false, now: day(114), passes, operationsPerRun: 5})
+      return {result, writes: sim.counters.writes}
+    }
+    const first = await budgeted()
+    assert.equal(first.writes, 4, 'two whole items (label + notice each) fit in 5')
+    assert.deepEqual(first.result.deferred, [fresh[2]])
+    const second = await budgeted()
+    assert.equal(second.writes, 2)
+    assert.deepEqual(second.result.deferred, [])
+    const third = await budgeted()
+    assert.equal(third.writes, 0)
+    for (const n of fresh) assert.ok((await forge.getIssue(REPO, n))?.labels.includes('stale'))
+  })
 })
