@@ -452,6 +452,8 @@ export interface StatusResult {
   dataDir: string
   health: 'healthy' | 'unresponsive' | 'stopped' | 'stale pid file'
   version?: string
+  /** How long execution data is kept after an execution ends (`--retain`); `off` when not set. */
+  retain?: string
 }
 
 export async function demoStatus(opts: {dataDir?: string; home?: string} = {}): Promise<StatusResult> {
@@ -470,6 +472,7 @@ export async function demoStatus(opts: {dataDir?: string; home?: string} = {}): 
     dataDir,
     health: s.version === null ? 'unresponsive' : 'healthy',
     ...(s.version ? {version: s.version} : {}),
+    retain: s.info.retain ?? 'off',
   }
 }
 

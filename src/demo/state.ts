@@ -17,6 +17,8 @@ export interface DaemonInfo {
   dataDir: string
   /** Auth on (`demo start --auth`); absent in pid files of older planes. */
   auth?: boolean
+  /** `demo start --retain` as given (`30d`); absent when retention is off. */
+  retain?: string
   /** With auth: the external OIDC provider trusted instead of the plane's own OAuth2 server. */
   oidcIssuer?: string
 }
@@ -47,6 +49,7 @@ export async function readPidFile(dataDir: string): Promise<DaemonInfo | null> {
       startedAt: info.startedAt ?? '',
       dataDir: info.dataDir ?? dataDir,
       auth: info.auth === true,
+      ...(typeof info.retain === 'string' ? {retain: info.retain} : {}),
     }
   } catch {
     return null

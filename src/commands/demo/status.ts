@@ -4,7 +4,7 @@ import type {StatusResult} from '../../demo/service.js'
 
 export default class DemoStatus extends BaseCommand<typeof DemoStatus> {
   static override summary =
-    'Shows whether the local control plane is running: pid, port, uptime, data directory, health.'
+    'Shows whether the local control plane is running: pid, port, uptime, data directory, health, data retention.'
   static override examples = ['<%= config.bin %> demo status', '<%= config.bin %> demo status -o json']
   static override flags = {
     dataDir: Flags.string({description: 'Data directory of the control plane (default ~/.flyte/demo)'}),
@@ -33,6 +33,7 @@ export default class DemoStatus extends BaseCommand<typeof DemoStatus> {
           {header: 'Uptime', path: 'uptime'},
           {header: 'Data Dir', path: 'dataDir'},
           {header: 'Health', path: 'health'},
+          {header: 'Retain', path: 'retain'},
         ],
       }),
     )

@@ -5,7 +5,9 @@
  * shows a dynamic node's children, and `demo start` checks `--max-tasks`.
  */
 import assert from 'node:assert/strict'
-import {existsSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {create} from '@bufbuild/protobuf'
@@ -14,6 +16,7 @@ import {LocalExecutor} from '../../../src/controlplane/executor/local.js'
 import {childExecutionName} from '../../../src/controlplane/executor/ids.js'
 import {scheduledExecutionName} from '../../../src/controlplane/scheduler.js'
 import {FixedRateUnit} from '../../../src/gen/flyteidl/admin/schedule_pb.js'
+import {WorkflowExecution_Phase} from '../../../src/gen/flyteidl/core/execution_pb.js'
 import {ResourceType, type Identifier} from '../../../src/gen/flyteidl/core/identifier_pb.js'
 import {LiteralTypeSchema, SimpleType} from '../../../src/gen/flyteidl/core/types_pb.js'
 import type {TaskTemplate} from '../../../src/gen/flyteidl/core/tasks_pb.js'
@@ -355,13 +358,32 @@ describe('schedules of a running demo plane', () => {
   })
 })
 
-describe('retention on a running demo plane', () => {
-  it('deletes the data of an ended execution after --retain; get execution --details says it expired', async () => {
+describe('notifications and retention on a running demo plane', () => {
+  it('writes the outbox message and POSTs it once; after --retain, get execution --details says the data expired', async () => {
     const h = tempHome()
     const port = await freePort()
     const env = {HOME: h.home}
-    const started = await runCli(['demo', 'start', '--port', String(port), '--retain', '2s'], {env})
+    const hooked: string[] = []
+    const hook = createServer((req, res) => {
+      let body = ''
+      req.on('data', (d: Buffer) => (body += d.toString()))
+      req.on('end', () => {
+        hooked.push(body)
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r))
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/flyte`
+    const started = await runCli(
+      ['demo', 'start', '--port', String(port), '--retain', '2s', '--notify-webhook', hookUrl],
+      {env},
+    )
     assert.equal(started.code, 0, started.stderr)
+    const outbox = /^Notifications: (\S+) \(one JSON file per message\)$/m.exec(started.stdout)?.[1]
+    assert.equal(outbox, join(h.home, '.flyte', 'demo', 'notifications', 'outbox'))
+    const status = await runCli(['demo', 'status', '-o', 'json'], {env})
+    assert.equal(status.code, 0, status.stderr)
+    assert.equal((JSON.parse(status.stdout) as {retain: string}).retain, '2s')
     assert.match(
       started.stdout,
       /^Retention: the inputs, outputs and logs of an execution are deleted 2s after it ends; its rows stay\.$/m,
@@ -381,7 +403,20 @@ describe('retention on a running demo plane', () => {
       )
       await clients.admin.createWorkflow({id: wfId, spec: {template: {...wf.primary!.template!, id: wfId}}})
       const lpId = ident(ResourceType.LAUNCH_PLAN, 'e2e.sum')
-      await clients.admin.createLaunchPlan({id: lpId, spec: {workflowId: wfId}})
+      await clients.admin.createLaunchPlan({
+        id: lpId,
+        spec: {
+          workflowId: wfId,
+          entityMetadata: {
+            notifications: [
+              {
+                phases: [WorkflowExecution_Phase.SUCCEEDED],
+                type: {case: 'email', value: {recipientsEmail: ['team@example.com']}},
+              },
+            ],
+          },
+        },
+      })
       const {id} = await clients.admin.createExecution({
         project: 'flytesnacks',
         domain: 'development',
@@ -389,6 +424,19 @@ describe('retention on a running demo plane', () => {
         inputs: {literals: {a: int(4), b: int(5)}},
       })
       const name = id!.name
+
+      // The daemon wrote the message to the outbox it printed, and POSTed it to the webhook once.
+      const file = await until('the outbox message', async () =>
+        existsSync(outbox!) ? readdirSync(outbox!).find((f) => f.includes(name)) : undefined,
+      )
+      const msg = JSON.parse(readFileSync(join(outbox!, file), 'utf8')) as Record<string, unknown>
+      assert.equal(msg.type, 'email')
+      assert.deepEqual(msg.recipients_email, ['team@example.com'])
+      assert.equal(msg.subject_line, `Notice: Execution "${name}" has succeeded in "development".`)
+      const posted = await until('the webhook POST', async () =>
+        hooked.find((b) => (JSON.parse(b) as {execution?: {name?: string}}).execution?.name === name),
+      )
+      assert.equal((JSON.parse(posted) as {subject_line: string}).subject_line, msg.subject_line)
       const details = (...more: string[]) =>
         runCli(['get', 'execution', ...P, name, '--details', ...more, ...config], {env})
       await until('the execution to succeed', async () => {
@@ -421,7 +469,10 @@ describe('retention on a running demo plane', () => {
       const row = await runCli(['get', 'execution', ...P, name, '-o', 'json', ...config], {env})
       assert.equal(row.code, 0, row.stderr)
       assert.equal((JSON.parse(row.stdout) as {closure: {phase: string}}).closure.phase, 'SUCCEEDED', 'the row stays')
+      assert.ok(existsSync(join(outbox!, file)), 'retention leaves the outbox alone')
+      assert.equal(hooked.filter((b) => b.includes(name)).length, 1, 'POSTed once')
     } finally {
+      hook.close()
       clients.close()
       await runCli(['demo', 'teardown', '--volume'], {env})
       h.cleanup()
