@@ -76,6 +76,10 @@ export class FastPath {
     const answer = await this.unary(schema.method.path, body)
     if (!answer) return undefined
     if ('replay' in answer) {
+      // A server that wants a token: only the full client sends one, so later calls go there directly
+      // (else each would be refused once more and cost a token refresh).
+      const {header, trailer} = answer.replay
+      if ([...header, ...trailer].some(([k, v]) => k === 'grpc-status' && v === '16')) this.broken = true
       const id = String(++replaySeq)
       replays.set(id, answer.replay)
       return {replay: id}

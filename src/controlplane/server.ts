@@ -128,6 +128,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (opts.auth) {
     const {PlaneAuth} = await import('./auth/index.js')
     ctx.auth = await PlaneAuth.create(dataDir, () => baseUrl, opts.auth)
+    // Tasks get a token of their execution while it runs (FlyteRemote inside a task).
+    ctx.auth.enableExecutionTokens((s) => {
+      const row = db.get<{phase: string}>(
+        'SELECT phase FROM executions WHERE project = ? AND domain = ? AND name = ?',
+        s.project,
+        s.domain,
+        s.name,
+      )
+      return row !== undefined && !['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'].includes(row.phase)
+    }, opts.auth.executionTokenSeconds)
   }
   for (const id of opts.seedProjects ?? []) {
     if (!db.get('SELECT 1 FROM projects WHERE identifier = ?', id)) {

@@ -100,4 +100,52 @@ describe('flytekit client credentials against flytectl demo --auth', {skip: SKIP
     assert.match(audit, /"principal":"flytepropeller","kind":"client","action":"blobs:create"/)
     assert.match(audit, /"principal":"reader","kind":"client","action":"executions:create".*"decision":"deny"/)
   })
+
+  it('a task calls the plane with FlyteRemote on its execution token: its project only, token never in the environment', async () => {
+    await run(
+      join(VENV_BIN, 'pyflyte'),
+      [
+        '--config',
+        env.FLYTECTL_CONFIG!,
+        'register',
+        '--project',
+        'flytesnacks',
+        '--domain',
+        'development',
+        '--version',
+        'auth1',
+        'auth_tasks',
+      ],
+      {cwd: INTEROP, env: {...process.env, ...env}, timeout: 300_000},
+    )
+    const secretFile = join(home.home, '.flyte', 'demo', 'auth', 'flytepropeller.secret')
+    const {stdout} = await run(
+      join(VENV_BIN, 'python'),
+      [
+        join(INTEROP, 'remote_in_task.py'),
+        `127.0.0.1:${port}`,
+        'flytesnacks',
+        'development',
+        'auth1',
+        'flytepropeller',
+        secretFile,
+      ],
+      {cwd: INTEROP, env: {...process.env, ...env}, timeout: 300_000},
+    )
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>
+    assert.equal(out.auth_mode, 'ExternalCommand')
+    assert.equal(out.file_mode, '0o600')
+    assert.equal(out.token_in_env, false)
+    assert.deepEqual(out.child, {phase: 4, o0: 10})
+    assert.match(
+      String(out.other_project),
+      /execution:flytesnacks\/development\/\S+ may not executions:create in project other/,
+    )
+
+    const audit = readFileSync(join(home.home, '.flyte', 'demo', 'auth', 'audit.log'), 'utf8')
+    assert.match(
+      audit,
+      /"kind":"execution","action":"executions:create","project":"flytesnacks".*"decision":"allow".*"via":"execution token"/,
+    )
+  })
 })

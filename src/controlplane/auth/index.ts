@@ -13,12 +13,15 @@ import {ensureIdentities, IdentityStore, identitiesPath} from './identities.js'
 import {loadOrCreateSigningKey, type SigningKey} from './keys.js'
 import {AUTHORIZATION_HEADER, SCOPE_ALL} from './metadata.js'
 import {OAuthServer} from './oauth-server.js'
-import {principalStore, type Principal} from './principal.js'
+import {currentPrincipal, principalStore, type Principal} from './principal.js'
 import {TokenError, TokenService} from './tokens.js'
 import {targetOf} from './actions.js'
 import {AuditLog, auditPath} from './audit.js'
 import {OpaDecider} from './opa.js'
 import {ExternalIssuer, ExternalRoutes, type OidcOptions} from './oidc.js'
+import {decideForExecution, ExecutionTokens} from './exec-tokens.js'
+import {setExecutionCredentials, type ExecutionScope} from '../executor/task-env.js'
+import {decodeJwt} from 'jose'
 import {PolicyFile, policyPath, type Decider, type Decision, type DecisionInput} from './policy.js'
 
 export type {Principal} from './principal.js'
@@ -30,6 +33,11 @@ export interface AuthOptions {
   /** Decide each call with this OPA data-API URL instead of policy.yaml (deny on error or timeout). */
   opaUrl?: string
   opaTimeoutMs?: number
+  /** Audit log size at which it is rotated, and rotated files kept (defaults 10 MiB, 5). */
+  auditMaxBytes?: number
+  auditKeep?: number
+  /** Lifetime of the per-execution tokens tasks get (default 15 minutes). */
+  executionTokenSeconds?: number
   /** Trust this external OIDC provider instead of running the plane's own OAuth2 server. */
   oidc?: OidcOptions
 }
@@ -107,7 +115,10 @@ export class PlaneAuth {
     }
     const policy = new PolicyFile(policyPath(dataDir))
     this.decider = opts.opaUrl ? new OpaDecider(opts.opaUrl, opts.opaTimeoutMs) : policy
-    this.audit = new AuditLog(auditPath(dataDir))
+    this.audit = new AuditLog(auditPath(dataDir), {
+      ...(opts.auditMaxBytes ? {maxBytes: opts.auditMaxBytes} : {}),
+      ...(opts.auditKeep ? {keep: opts.auditKeep} : {}),
+    })
     this.log = log
   }
 
@@ -129,7 +140,41 @@ export class PlaneAuth {
     return `${this.baseUrl()}/oauth2/token`
   }
 
+  /**
+   * Of these projects, the ones the current caller may `read` (undefined: no caller known, no filter).
+   * Decided as calls are, but not audited one by one (the listing call itself is).
+   */
+  async readableProjects(ids: string[]): Promise<string[] | undefined> {
+    const caller = currentPrincipal()
+    if (!caller) return undefined
+    const allowed = await Promise.all(
+      ids.map(async (project) => {
+        const target = {action: 'read', project, domain: '', resource: ''}
+        if (caller.execution) return decideForExecution(caller.execution, target).allow
+        const d = await this.decide({
+          principal: {name: caller.name, kind: caller.kind, groups: caller.groups},
+          ...target,
+        })
+        return d.allow
+      }),
+    )
+    return ids.filter((_, i) => allowed[i])
+  }
+
+  /** Per-execution tokens for tasks (see exec-tokens.ts), once the plane can tell which executions run. */
+  executions?: ExecutionTokens
+
+  enableExecutionTokens(isRunning: (scope: ExecutionScope) => boolean, seconds?: number): void {
+    const tokens = new ExecutionTokens(this.dataDir, this.tokens, isRunning, seconds)
+    this.executions = tokens
+    setExecutionCredentials(this.dataDir, (scope) => tokens.env(scope))
+  }
+
   close(): Promise<void> {
+    if (this.executions) {
+      setExecutionCredentials(this.dataDir, undefined)
+      this.executions.close()
+    }
     return this.audit.close()
   }
 
@@ -144,10 +189,12 @@ export class PlaneAuth {
     let p: Principal
     try {
       if (this.external) {
-        p =
-          cred.scheme === 'idtoken'
-            ? await this.external.verifyIdToken(cred.token)
-            : await this.external.verifyAccess(cred.token, this.baseUrl())
+        if (cred.scheme === 'idtoken') p = await this.external.verifyIdToken(cred.token)
+        else if (this.isOwnToken(cred.token)) {
+          // The plane signs only its executions' tokens when it trusts an external issuer.
+          p = await this.tokens.verifyAccess(cred.token)
+          if (!p.execution) throw new TokenError('the plane issues only execution tokens when it trusts an OIDC issuer')
+        } else p = await this.external.verifyAccess(cred.token, this.baseUrl())
       } else if (cred.scheme === 'idtoken') {
         throw new TokenError('ID tokens are accepted only when the plane trusts an OIDC issuer (--oidc-issuer)')
       } else {
@@ -157,9 +204,22 @@ export class PlaneAuth {
       if (err instanceof TokenError) throw new ConnectError(`token refused: ${err.message}`, Code.Unauthenticated)
       throw err
     }
+    if (p.execution && !this.executions?.accepts(p.execution))
+      throw new ConnectError(
+        `token refused: execution ${p.execution.project}/${p.execution.domain}/${p.execution.name} is no longer running`,
+        Code.Unauthenticated,
+      )
     if (!p.scopes.includes(SCOPE_ALL))
       throw new ConnectError(`token refused: it lacks the "${SCOPE_ALL}" scope`, Code.Unauthenticated)
     return p
+  }
+
+  private isOwnToken(token: string): boolean {
+    try {
+      return decodeJwt(token).iss === this.baseUrl()
+    } catch {
+      return false
+    }
   }
 
   /** The caller of a call to `method`: undefined for open services, else authenticated (or throws). */
@@ -180,8 +240,8 @@ export class PlaneAuth {
       principal: {name: caller.name, kind: caller.kind, groups: caller.groups},
       ...target,
     }
-    const decision = await this.decide(input)
-    this.audit.record(input, decision, this.decider.name)
+    const decision = caller.execution ? decideForExecution(caller.execution, target) : await this.decide(input)
+    this.audit.record(input, decision, caller.execution ? 'execution token' : this.decider.name)
     if (!decision.allow) {
       const where = target.project
         ? ` in project ${target.project}${target.domain ? `, domain ${target.domain}` : ''}`

@@ -32,7 +32,7 @@ export interface Decision {
 
 /** The input document a decision is made on (also what an OPA server is sent). */
 export interface DecisionInput {
-  principal: {name: string; kind: 'client' | 'user'; groups: string[]}
+  principal: {name: string; kind: 'client' | 'user' | 'execution'; groups: string[]}
   action: string
   project: string
   domain: string

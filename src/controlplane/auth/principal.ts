@@ -3,12 +3,15 @@ import {AsyncLocalStorage} from 'node:async_hooks'
 
 /** Who made a call, as the policy and the audit log see them. */
 export interface Principal {
-  kind: 'client' | 'user'
+  /** `execution`: a task of an execution, with the plane's per-execution token (see exec-tokens.ts). */
+  kind: 'client' | 'user' | 'execution'
   /** Client id or user name (the token's `sub`). */
   name: string
   clientId: string
   groups: string[]
   scopes: string[]
+  /** For kind `execution`: the execution whose project and domain bound what it may do. */
+  execution?: {project: string; domain: string; name: string}
 }
 
 export const principalStore = new AsyncLocalStorage<Principal>()

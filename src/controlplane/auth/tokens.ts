@@ -45,6 +45,7 @@ export class TokenService {
       groups: p.groups,
       kind: p.kind,
       user_info: {subject: p.name, preferredUsername: p.name, name: p.name},
+      ...(p.execution ? {exec: p.execution} : {}),
     })
       .setProtectedHeader({alg: 'RS256', kid: this.key.kid, typ: type})
       .setIssuer(this.issuer)
@@ -71,6 +72,19 @@ export class TokenService {
     }
   }
 
+  /** An access token for the tasks of one execution (kind `execution`, bound to its project and domain). */
+  issueExecution(execution: {project: string; domain: string; name: string}, seconds: number): Promise<string> {
+    const p: Principal = {
+      kind: 'execution',
+      name: `execution:${execution.project}/${execution.domain}/${execution.name}`,
+      clientId: '',
+      groups: [],
+      scopes: ['all'],
+      execution,
+    }
+    return this.sign(ACCESS_TOKEN_TYPE, p, seconds)
+  }
+
   verifyAccess(token: string): Promise<Principal> {
     return this.verify(token, ACCESS_TOKEN_TYPE)
   }
@@ -94,6 +108,25 @@ export class TokenService {
     }
     const scopes = Array.isArray(payload.scp) ? payload.scp.filter((s): s is string => typeof s === 'string') : []
     const groups = Array.isArray(payload.groups) ? payload.groups.filter((s): s is string => typeof s === 'string') : []
+    const exec = payload.exec as Record<string, unknown> | undefined
+    if (payload.kind === 'execution') {
+      if (
+        typeof exec !== 'object' ||
+        exec === null ||
+        typeof exec.project !== 'string' ||
+        typeof exec.domain !== 'string' ||
+        typeof exec.name !== 'string'
+      )
+        throw new TokenError('the execution token names no execution')
+      return {
+        kind: 'execution',
+        name: payload.sub!,
+        clientId: '',
+        groups: [],
+        scopes,
+        execution: {project: exec.project, domain: exec.domain, name: exec.name},
+      }
+    }
     return {
       kind: payload.kind === 'user' ? 'user' : 'client',
       name: payload.sub!,

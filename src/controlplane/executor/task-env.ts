@@ -75,3 +75,35 @@ export function parseEnvOptions(
   }
   return {vars, missing}
 }
+
+/** The execution a task runs for, as the plane's per-execution credentials see it. */
+export interface ExecutionScope {
+  project: string
+  domain: string
+  name: string
+}
+
+type CredentialsProvider = (scope: ExecutionScope) => Promise<Record<string, string>>
+
+/** Per plane (keyed by data directory): what gives a task the credentials to call its plane back. */
+const credentialProviders = new Map<string, CredentialsProvider>()
+
+/**
+ * Set by a plane with auth on: tasks of its executions then get variables that let flytekit (FlyteRemote
+ * inside a task) authenticate as that execution. Undefined removes it.
+ */
+export function setExecutionCredentials(dataDir: string, provider: CredentialsProvider | undefined): void {
+  if (provider) credentialProviders.set(dataDir, provider)
+  else credentialProviders.delete(dataDir)
+}
+
+/** The credential variables for a task of this execution (none when its plane has auth off). */
+export async function executionCredentialsEnv(job: {
+  dataDir: string
+  execution: {id?: ExecutionScope}
+}): Promise<Record<string, string>> {
+  const provider = credentialProviders.get(job.dataDir)
+  const id = job.execution.id
+  if (!provider || !id) return {}
+  return provider({project: id.project, domain: id.domain, name: id.name})
+}

@@ -128,12 +128,25 @@ export function getProject(ctx: PlaneContext, req: ProjectGetRequest): Project {
  * ListProjects: with no filters at all archived projects are hidden; any filter (even
  * `eq(identifier,x)`) shows them (project_repo.go List). Default order identifier ASC.
  */
-export function listProjects(ctx: PlaneContext, req: ProjectListRequest): Projects {
+/** With auth on, only the projects the caller may read are listed (the rest are not named at all). */
+export async function listProjects(ctx: PlaneContext, req: ProjectListRequest): Promise<Projects> {
+  const where: {sql: string; params: string[]}[] = []
+  if (ctx.auth) {
+    const all = ctx.db.all<{identifier: string}>('SELECT identifier FROM projects').map((r) => r.identifier)
+    const visible = await ctx.auth.readableProjects(all)
+    if (visible) {
+      where.push(
+        visible.length === 0
+          ? {sql: '0', params: []}
+          : {sql: `identifier IN (${visible.map(() => '?').join(', ')})`, params: visible},
+      )
+    }
+  }
   const page = listPage<{data: Uint8Array}>(ctx.db, {
     rpc: 'ListProjects',
     table: 'projects',
     fields: PROJECT_FIELDS,
-    where: [],
+    where,
     filters: req.filters,
     sortBy: req.sortBy,
     defaultOrder: 'identifier ASC',

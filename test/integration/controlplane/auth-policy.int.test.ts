@@ -104,10 +104,20 @@ test('a launcher creates executions in its project only, and cannot register pro
     'launchplans:update',
     'proj-a',
   )
-  // Reads in its project, and listing projects (no project named), are allowed.
+  // Reads in its project, and listing projects (no project named), are allowed; the list names only
+  // the projects it may read.
   const list = await a.admin.listExecutions({id: {project: 'proj-a', domain: 'development'}, limit: 10})
   assert.ok(list.executions.length >= 1)
-  assert.ok((await a.admin.listProjects({})).projects.length >= 2)
+  assert.deepEqual(
+    (await a.admin.listProjects({})).projects.map((p) => p.id),
+    ['proj-a'],
+  )
+  assert.deepEqual(
+    (await a.admin.listProjects({filters: 'eq(identifier,proj-b)'})).projects.map((p) => p.id),
+    [],
+  )
+  const all = (await admin.admin.listProjects({})).projects.map((p) => p.id)
+  assert.ok(all.includes('proj-a') && all.includes('proj-b'), all.join())
   await denied(a.admin.listExecutions({id: {project: 'proj-b', domain: 'development'}, limit: 10}), 'read', 'proj-b')
 })
 
@@ -115,6 +125,8 @@ test('a viewer (by group) reads everywhere and changes nothing', async () => {
   const v = clientFor('viewer-bot', 'viewer-secret')
   const list = await v.admin.listExecutions({id: {project: 'proj-b', domain: 'development'}, limit: 10})
   assert.ok(Array.isArray(list.executions))
+  const projects = (await v.admin.listProjects({})).projects.map((p) => p.id)
+  assert.ok(projects.includes('proj-a') && projects.includes('proj-b'), projects.join())
   await denied(launch(v, 'proj-b'), 'executions:create', 'proj-b')
   const [e] = (await v.admin.listExecutions({id: {project: 'proj-a', domain: 'development'}, limit: 1})).executions
   await denied(v.admin.terminateExecution({id: e!.id!, cause: 'no'}), 'executions:terminate', 'proj-a')

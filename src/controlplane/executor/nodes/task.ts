@@ -21,6 +21,7 @@ import {now, type NodeRef} from '../events.js'
 import {systemError, type Outcome} from '../outcome.js'
 import {runAttempt, type AttemptResult} from '../process.js'
 import {fileUri} from '../storage.js'
+import {executionCredentialsEnv} from '../task-env.js'
 import type {NodeContext, NodeKind} from './context.js'
 import {runDynamic} from './dynamic.js'
 
@@ -110,6 +111,7 @@ async function runTaskAttempts(
           flyteEnv: {
             ...flyteEnv(ctx, task, attempt),
             ...platformEnv(ctx.job.platformEndpoint),
+            ...(await executionCredentialsEnv(ctx.job)),
             ...LITERAL_OFFLOADING_ENV,
             ...ref.env,
           },
