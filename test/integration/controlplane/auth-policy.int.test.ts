@@ -197,3 +197,15 @@ test('policy edits apply without a restart; an unreadable policy denies and says
   }
   assert.equal((await launch(a, 'proj-a')).id?.project, 'proj-a')
 })
+
+test('the event stream is decided on the project it names, like every read', async () => {
+  const a = clientFor('launcher-a', 'launcher-a-secret')
+  const drain = async (project: string) => {
+    const got = []
+    for await (const r of a.events.watchExecutionEvents({project, domain: 'development', follow: false})) got.push(r)
+    return got
+  }
+  await launch(a, 'proj-a')
+  assert.ok((await drain('proj-a')).length >= 1, 'its own project streams')
+  await denied(drain('proj-b'), 'read', 'proj-b')
+})
