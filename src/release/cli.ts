@@ -59,6 +59,7 @@ export abstract class ReleaseCommand<T extends typeof Command> extends BaseComma
       await import('../config/release-manifest.js')
     const manifest = await loadReleaseManifest(
       this.releaseFlagValues.manifest || process.env.FLYTECTL_RELEASE_MANIFEST || DEFAULT_RELEASE_MANIFEST,
+      {cache: true},
     )
     const urls = localRepositoryUrls(manifest)
     const given = this.releaseFlagValues['repo-path'] ?? []

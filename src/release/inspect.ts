@@ -17,7 +17,7 @@ import {
 } from '../versioning/tags.js'
 import {formatVersion, versionText} from '../versioning/version.js'
 import {observe} from './observe.js'
-import {findSphinxRelease, UpdaterError, updateYamlValues} from './updaters.js'
+import {UpdaterError} from './updater-error.js'
 
 export interface ComponentStatus {
   component: string
@@ -198,7 +198,7 @@ export async function releaseLint(
     const repo = f.repository ?? home
     if (f.kind === 'sphinx-release' && latestRoot && repo === home) {
       const file = await forge.getFile(repo, f.path, latestRoot.name)
-      const found = file ? findSphinxRelease(file.text) : undefined
+      const found = file ? (await import('./updaters.js')).findSphinxRelease(file.text) : undefined
       const scheme = f.scheme ?? root.scheme
       const expected = f.value
         .replaceAll('{tag}', `v${formatVersion(latestRoot.version, scheme)}`)
@@ -219,12 +219,14 @@ export async function releaseLint(
       const expected = f.appVersion
         .replaceAll('{tag}', `v${formatVersion(rootLatest.version, scheme)}`)
         .replaceAll('{version}', formatVersion(rootLatest.version, scheme))
-      const {parse} = await import('yaml')
       let found: unknown
-      try {
-        found = file ? (parse(file.text, {maxAliasCount: 100}) as {appVersion?: unknown} | null)?.appVersion : undefined
-      } catch {
-        found = undefined
+      if (file) {
+        const {parse} = await import('yaml')
+        try {
+          found = (parse(file.text, {maxAliasCount: 100}) as {appVersion?: unknown} | null)?.appVersion
+        } catch {
+          found = undefined
+        }
       }
       if (String(found ?? '') !== expected) {
         findings.push({
@@ -242,6 +244,7 @@ export async function releaseLint(
         if (!('marker' in s)) continue
         try {
           if (!file) throw new UpdaterError(`${f.path} does not exist`)
+          const {updateYamlValues} = await import('./updaters.js')
           updateYamlValues(file.text, [{marker: s.marker, value: 'x'}], f.path)
         } catch (err) {
           if (!(err instanceof UpdaterError)) throw err

@@ -1,9 +1,13 @@
 /** Reading the release manifest from disk: YAML errors and schema errors become one-line config errors. */
 import {readFile} from 'node:fs/promises'
 import {CliError} from '../cli/errors.js'
-import {ReleaseManifestError, validateReleaseManifest, type ReleaseManifest} from '../config/release-manifest.js'
+import type {ReleaseManifest} from '../config/release-manifest.js'
 
-export async function loadReleaseManifest(path: string): Promise<ReleaseManifest> {
+/**
+ * With `cache` (the CLI passes it), an unchanged manifest's validated form comes from the manifest
+ * cache (see manifest-cache.ts); anything else is parsed and validated here.
+ */
+export async function loadReleaseManifest(path: string, options: {cache?: boolean} = {}): Promise<ReleaseManifest> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -13,7 +17,13 @@ export async function loadReleaseManifest(path: string): Promise<ReleaseManifest
       hint: 'Pass --manifest <file>, or copy templates/release.yaml to release.yaml and edit it.',
     })
   }
-  return parseReleaseManifestText(text, path)
+  if (!options.cache) return parseReleaseManifestText(text, path)
+  const {readCachedManifest, writeCachedManifest} = await import('./manifest-cache.js')
+  const cached = readCachedManifest(text)
+  if (cached) return cached
+  const manifest = await parseReleaseManifestText(text, path)
+  writeCachedManifest(text, manifest)
+  return manifest
 }
 
 export async function parseReleaseManifestText(text: string, where = 'release manifest'): Promise<ReleaseManifest> {
@@ -32,8 +42,11 @@ export async function parseReleaseManifestText(text: string, where = 'release ma
       },
     )
   }
+  const [{yamlToJs}, {ReleaseManifestError, validateReleaseManifest}] = await Promise.all([
+    import('../config/yaml-read.js'),
+    import('../config/release-manifest-schema.js'),
+  ])
   try {
-    const {yamlToJs} = await import('../config/yaml-read.js')
     return validateReleaseManifest(yamlToJs(doc, where))
   } catch (err) {
     if (err instanceof ReleaseManifestError) {

@@ -6,13 +6,9 @@
  */
 import {parseDocument, visit, isScalar, isMap, type Scalar} from 'yaml'
 import {parser as pythonParser} from '@lezer/python'
+import {UpdaterError} from './updater-error.js'
 
-export class UpdaterError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'UpdaterError'
-  }
-}
+export {UpdaterError}
 
 interface Edit {
   start: number

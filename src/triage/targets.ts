@@ -54,7 +54,9 @@ export async function resolveTargets(flags: {repo?: string | string[]; manifest?
   const {existsSync} = await import('node:fs')
   const manifestPath = flags.manifest ?? (given.length === 0 && existsSync('release.yaml') ? 'release.yaml' : undefined)
   const fromManifest = manifestPath
-    ? targetsFromManifest(await (await import('../release/manifest.js')).loadReleaseManifest(manifestPath))
+    ? targetsFromManifest(
+        await (await import('../release/manifest.js')).loadReleaseManifest(manifestPath, {cache: true}),
+      )
     : undefined
   if (given.length > 0) {
     // --repo narrows the repositories; the manifest still gives the release policy.

@@ -9,8 +9,7 @@
  * a, b or rc, or a suffix valid in neither SemVer nor PEP 440. Messages quote at most the first 64
  * characters of the value (`quoteValue`).
  */
-import {explain} from '@renovatebot/pep440'
-import semver from 'semver'
+import {explainPep440, validSemver} from './spec-checks.js'
 import type {PrereleaseLabel, ReleaseVersion} from './version.js'
 
 /** How a version was spelled: no prerelease, SemVer's `-b0`, or PEP 440's `b0`. */
@@ -107,7 +106,7 @@ function parseSuffix(base: ReleaseVersion, suffix: string, hasV: boolean): Versi
     if (!label) return badLabel(word)
     if (num.length > 1 && num.startsWith('0')) return fail(`the prerelease number "${num}" has a leading zero`)
     const text = `${base.major}.${base.minor}.${base.patch}${suffix}`
-    const explained = explain(text)
+    const explained = explainPep440(text)
     if (!explained || !explained.pre) return neither(suffix)
     const canonical = sep1 === '' && sep2 === '' && word === label
     return {ok: true, version: {...base, pre: {label, number: Number(num)}}, spelling: 'pep440', hasV, canonical}
@@ -118,7 +117,7 @@ function parseSuffix(base: ReleaseVersion, suffix: string, hasV: boolean): Versi
       ? fail(`the prerelease ${shown} has no number (such as b0 or -rc1)`)
       : badLabel(word)
   }
-  if (/^-[0-9A-Za-z.-]+$/.test(suffix) && semver.valid(`1.0.0${suffix}`)) {
+  if (/^-[0-9A-Za-z.-]+$/.test(suffix) && validSemver(`1.0.0${suffix}`)) {
     const word = /^-([A-Za-z]*)/.exec(suffix)![1]!
     if (word && !LABELS[word.toLowerCase()]) return badLabel(word)
     return fail(`the prerelease ${shown} is not a label and a number (such as -b0 or -rc1)`)

@@ -6,7 +6,7 @@
  * @renovatebot/pep440, semver validity of the emitted spelling from `semver`.
  */
 import {parseReleaseLine, parseReleaseVersion} from './parse.js'
-import semver from 'semver'
+import {validSemver} from './spec-checks.js'
 
 export type VersionScheme = 'semver' | 'pep440'
 /** Normalised prerelease labels, in PEP 440 order: a < b < rc. */
@@ -35,7 +35,7 @@ export function formatVersion(v: ReleaseVersion, scheme: VersionScheme): string 
   const base = `${v.major}.${v.minor}.${v.patch}`
   if (!v.pre) return base
   const text = scheme === 'semver' ? `${base}-${v.pre.label}${v.pre.number}` : `${base}${v.pre.label}${v.pre.number}`
-  if (scheme === 'semver' && !semver.valid(text)) throw new Error(`cannot spell ${text} as semver`)
+  if (scheme === 'semver' && !validSemver(text)) throw new Error(`cannot spell ${text} as semver`)
   return text
 }
 

@@ -1,0 +1,102 @@
+/**
+ * A cache of validated release manifests: `release lint`, `status`, `plan` and the triage and docs
+ * commands that read an unchanged manifest skip the YAML parser and the schema (most of their
+ * start-up). Only a manifest that validated is stored, so every error and message still comes from
+ * the parser. An entry holds the manifest's text and the flytectl build it was validated by, and is
+ * used only when both are exactly those of this run (a changed byte or another build is a miss; the
+ * file name is a hash of them, only to find the entry). Best effort: an unreadable, unwritable or
+ * malformed entry is a miss, never an error. Lives in $XDG_CACHE_HOME/flytectl/release-manifest
+ * (default ~/.cache/flytectl/release-manifest).
+ */
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+import type {ReleaseManifest} from '../config/release-manifest.js'
+import {PACKAGE_ROOT} from '../package-root.js'
+
+/** Bumped when the stored form changes. */
+const FORMAT = 1
+
+interface Entry {
+  format: number
+  build: string
+  text: string
+  manifest: ReleaseManifest
+}
+
+function cacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flytectl', 'release-manifest')
+}
+
+let buildStamp: string | undefined
+function build(): string {
+  if (buildStamp === undefined) {
+    try {
+      buildStamp = readFileSync(join(PACKAGE_ROOT, 'dist', 'build-info.json'), 'utf8')
+    } catch {
+      buildStamp = ''
+    }
+  }
+  return buildStamp
+}
+
+/** Two 32-bit FNV-1a hashes (different offsets) of the build and the text: the entry's file name. */
+function entryFile(text: string): string {
+  let a = 0x811c9dc5
+  let b = 0x01000193
+  for (const s of [build(), '\0', text]) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i)
+      a = Math.imul(a ^ c, 0x01000193)
+      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15)
+    }
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0')
+  return join(cacheDir(), `${hex(a)}${hex(b)}.json`)
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The validated manifest stored for exactly this text by this build, if any. */
+export function readCachedManifest(text: string): ReleaseManifest | undefined {
+  if (!build()) return undefined
+  try {
+    const entry = JSON.parse(readFileSync(entryFile(text), 'utf8')) as Partial<Entry> | null
+    const m: unknown = entry?.manifest
+    if (
+      entry?.format === FORMAT &&
+      entry.build === build() &&
+      entry.text === text &&
+      isObject(m) &&
+      isObject(m.release) &&
+      isObject(m.changelog) &&
+      isObject(m.repositories) &&
+      Array.isArray(m.components) &&
+      Array.isArray(m.files)
+    ) {
+      return m as unknown as ReleaseManifest
+    }
+  } catch {
+    // No entry, or not one of ours: parse.
+  }
+  return undefined
+}
+
+/** Store a manifest that validated; skipped when JSON would not give back the same value. */
+export function writeCachedManifest(text: string, manifest: ReleaseManifest): void {
+  if (!build()) return
+  try {
+    const entry: Entry = {format: FORMAT, build: build(), text, manifest}
+    const json = JSON.stringify(entry)
+    const {isDeepStrictEqual} = process.getBuiltinModule('node:util')
+    if (!isDeepStrictEqual((JSON.parse(json) as Entry).manifest, manifest)) return
+    const dir = cacheDir()
+    mkdirSync(dir, {recursive: true, mode: 0o700})
+    const file = entryFile(text)
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, json, {mode: 0o600})
+    renameSync(tmp, file)
+  } catch {
+    // A cache that cannot be written is only slower.
+  }
+}
