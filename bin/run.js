@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Entry point. Nothing heavy is imported here: startup time is a feature (see bench/startup.js).
 import module from 'node:module'
-import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+
+// Built-ins through require: an ESM import of `node:fs` builds its ESM facade, which reads every
+// export, and the lazy ones (fs.ReadStream, fs.promises) load the stream and readline modules.
+const require = module.createRequire(import.meta.url)
+const {readFileSync} = require('node:fs')
+const {fileURLToPath} = require('node:url')
 
 module.enableCompileCache?.()
 
@@ -42,11 +46,13 @@ if (args[0]?.startsWith('-')) {
 // Commands run from the bundle (dist/bundle/main.js, see scripts/bundle.js) without loading oclif;
 // what it leaves (plugin commands, unknown commands, argv its small parser does not take) goes to oclif.
 // FLYTECTL_NO_BUNDLE=1 runs everything through oclif (to compare the two).
+// The everyday read commands have one-file builds (dist/bundle/hot.json names them): when the words
+// name one, load it without main.js (it runs the same main over the same argv).
 let handled = false
 let bundle
 if (!process.env.FLYTECTL_NO_BUNDLE) {
   try {
-    bundle = await import('../dist/bundle/main.js')
+    bundle = await import(hotFile(args) ?? '../dist/bundle/main.js')
   } catch (err) {
     if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
   }
@@ -55,4 +61,21 @@ if (bundle) handled = await bundle.run(fileURLToPath(new URL('..', import.meta.u
 if (!handled) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
+}
+
+/** The hot file the command words of `args` name (longest match, as the bundle's main finds it), if any. */
+function hotFile(args) {
+  let names
+  try {
+    names = JSON.parse(readFileSync(new URL('../dist/bundle/hot.json', import.meta.url), 'utf8'))
+  } catch {
+    return undefined
+  }
+  let words = 0
+  while (words < args.length && !args[words].startsWith('-')) words++
+  for (let k = words; k > 0; k--) {
+    const file = names[args.slice(0, k).join(':')]
+    if (file !== undefined) return file ? `../dist/bundle/${file}` : undefined
+  }
+  return undefined
 }

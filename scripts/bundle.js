@@ -261,4 +261,12 @@ const result = await build({
   plugins: [hotExternal, liteOclif, dynamicPackages, connectHeaders, requireBuiltins],
   metafile: Boolean(process.env.FLYTECTL_BUNDLE_META),
 })
+// bin/run.js goes straight to a hot file when the command words name one, skipping main.js: every
+// command name and alias, with its hot file or '' (so the longest match is the same one main finds).
+writeFileSync(
+  join(root, 'dist', 'bundle', 'hot.json'),
+  JSON.stringify(
+    Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, hot.includes(id) ? hotFile(id) : ''])),
+  ),
+)
 if (process.env.FLYTECTL_BUNDLE_META) writeFileSync(process.env.FLYTECTL_BUNDLE_META, JSON.stringify(result.metafile))

@@ -1,14 +1,16 @@
 /**
- * The fast way for the CLI's read-only calls: one gRPC unary call over node:http2, the request and
- * the response through the lite codec (src/admin/lite-proto.ts). It answers only the clean case — HTTP
- * 200, grpc-status 0, one uncompressed message the codec reads. When the server answered otherwise
- * (an error status) the answer is kept as a replay: the full Connect client takes it as its first
- * attempt (src/admin/client-transport.ts), so its retries, auth and errors are exactly the ones a
- * user sees and the server gets no extra call. With no answer at all (no connection, a reset, a
- * timeout) the full client simply makes the call. Only Get and List methods with a lite schema go
- * this way; they are idempotent.
+ * The fast way for the CLI's read-only calls: one gRPC unary call, the request and the response
+ * through the lite codec (src/admin/lite-proto.ts) — over a small HTTP/2 client on plain TCP for
+ * plaintext endpoints (src/admin/h2c.ts: no `node:http2`, which loads TLS), over `node:http2` for TLS.
+ * It answers only the clean case — HTTP 200, grpc-status 0, one uncompressed message the codec reads.
+ * When the server answered otherwise (an error status) the answer is kept as a replay: the full
+ * Connect client takes it as its first attempt (src/admin/client-transport.ts), so its retries, auth
+ * and errors are exactly the ones a user sees and the server gets no extra call. With no answer at all
+ * (no connection, a reset, a timeout) the full client simply makes the call. Only Get and List methods
+ * with a lite schema go this way; they are idempotent.
  */
-import {connect, type ClientHttp2Session, type ClientHttp2Stream, type SecureClientSessionOptions} from 'node:http2'
+import type {ClientHttp2Session, ClientHttp2Stream, SecureClientSessionOptions} from 'node:http2'
+import {H2cConnection, type RawAnswer} from './h2c.js'
 import {liteSchema, noteLiteType} from './lazy-service.js'
 import {LiteSchema, type LiteMessage} from './lite-proto.js'
 
@@ -41,21 +43,30 @@ export function takeReplay(id: string): Replay | undefined {
 
 export type FastResult = {message: LiteMessage} | {replay: string} | undefined
 
-type Answer = {body: Buffer} | {replay: Replay} | undefined
-
-function pairs(headers: Record<string, unknown>): [string, string][] {
-  const out: [string, string][] = []
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.startsWith(':') || v === undefined) continue
-    for (const x of Array.isArray(v) ? v : [v]) out.push([k, String(x)])
-  }
-  return out
+/** One unary exchange: the whole answer, or undefined when there was none to read. */
+interface Unary {
+  readonly broken: boolean
+  request(
+    path: string,
+    headers: [string, string][],
+    body: Uint8Array,
+    limit: number,
+    timeoutMs: number,
+  ): Promise<RawAnswer | undefined>
+  close(): void
 }
 
+const HEADERS: [string, string][] = [
+  ['content-type', 'application/grpc+proto'],
+  ['user-agent', 'connect-es/2.1.2'],
+  ['te', 'trailers'],
+]
+
+const value = (pairs: [string, string][], name: string) => pairs.find(([k]) => k === name)?.[1]
+
 export class FastPath {
-  private session?: ClientHttp2Session
+  private transport?: Unary
   private broken = false
-  private inFlight = 0
 
   constructor(
     private readonly url: string,
@@ -73,19 +84,42 @@ export class FastPath {
     } catch {
       return undefined
     }
-    const answer = await this.unary(schema.method.path, body)
+    const frame = Buffer.alloc(5 + body.byteLength)
+    frame.writeUInt32BE(body.byteLength, 1)
+    frame.set(body, 5)
+    let transport: Unary
+    try {
+      transport = await this.connect()
+    } catch {
+      this.broken = true
+      return undefined
+    }
+    const limit = (this.options.readMaxBytes ?? 0xffffffff) + 5
+    const answer = await transport.request(schema.method.path, HEADERS, frame, limit, this.options.timeoutMs)
+    if (transport.broken) this.broken = true
     if (!answer) return undefined
-    if ('replay' in answer) {
+    const {status, header, trailer} = answer
+    const ok =
+      status === 200 &&
+      /^application\/grpc(\+proto)?(;|$)/.test(value(header, 'content-type') ?? '') &&
+      value(header, 'grpc-status') === undefined &&
+      value(trailer, 'grpc-status') === '0' &&
+      value(header, 'grpc-encoding') === undefined
+    if (!ok) {
+      // An answer with no message: the full client reads it as its first attempt.
+      if (answer.body.byteLength !== 0) return undefined
       // A server that wants a token: only the full client sends one, so later calls go there directly
       // (else each would be refused once more and cost a token refresh).
-      const {header, trailer} = answer.replay
       if ([...header, ...trailer].some(([k, v]) => k === 'grpc-status' && v === '16')) this.broken = true
       const id = String(++replaySeq)
-      replays.set(id, answer.replay)
+      replays.set(id, {status, header, trailer})
       return {replay: id}
     }
+    const all = answer.body
+    // Exactly one uncompressed message.
+    if (all.byteLength < 5 || all[0] !== 0 || all.readUInt32BE(1) !== all.byteLength - 5) return undefined
     try {
-      const message = schema.decode(schema.method.O, answer.body)
+      const message = schema.decode(schema.method.O, all.subarray(5))
       noteLiteType(schema.method.O, schema)
       return {message}
     } catch {
@@ -93,9 +127,47 @@ export class FastPath {
     }
   }
 
-  private connect(): ClientHttp2Session {
+  private async connect(): Promise<Unary> {
+    if (this.transport) return this.transport
+    const url = new URL(this.url)
+    if (url.protocol === 'http:') {
+      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+      this.transport = new H2cConnection(host, Number(url.port || 80), url.host)
+    } else {
+      this.transport = new Http2Unary(this.url, this.options.tls ?? {}, await import('node:http2'))
+    }
+    return this.transport
+  }
+
+  close(): void {
+    this.transport?.close()
+  }
+}
+
+function pairs(headers: Record<string, unknown>): [string, string][] {
+  const out: [string, string][] = []
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.startsWith(':') || v === undefined) continue
+    for (const x of Array.isArray(v) ? v : [v]) out.push([k, String(x)])
+  }
+  return out
+}
+
+/** Unary calls over node:http2 (TLS endpoints). */
+class Http2Unary implements Unary {
+  private session?: ClientHttp2Session
+  broken = false
+  private inFlight = 0
+
+  constructor(
+    private readonly url: string,
+    private readonly tls: SecureClientSessionOptions,
+    private readonly http2: typeof import('node:http2'),
+  ) {}
+
+  private session_(): ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session
-    const session = connect(this.url, this.options.tls ?? {})
+    const session = this.http2.connect(this.url, this.tls)
     session.on('error', () => {
       this.broken = true
     })
@@ -106,20 +178,27 @@ export class FastPath {
     return session
   }
 
-  private unary(path: string, body: Uint8Array): Promise<Answer> {
+  request(
+    path: string,
+    headers: [string, string][],
+    body: Uint8Array,
+    limit: number,
+    timeoutMs: number,
+  ): Promise<RawAnswer | undefined> {
+    if (this.broken) return Promise.resolve(undefined)
     let session: ClientHttp2Session
     try {
-      session = this.connect()
+      session = this.session_()
     } catch {
       this.broken = true
       return Promise.resolve(undefined)
     }
     session.ref()
     this.inFlight++
-    return new Promise<Answer>((resolve) => {
+    return new Promise<RawAnswer | undefined>((resolve) => {
       let done = false
       let stream: ClientHttp2Stream | undefined
-      const finish = (value: Answer) => {
+      const finish = (value: RawAnswer | undefined) => {
         if (done) return
         done = true
         clearTimeout(timer)
@@ -127,18 +206,9 @@ export class FastPath {
         if (--this.inFlight === 0 && !session.destroyed) session.unref()
         resolve(value)
       }
-      const timer = setTimeout(() => finish(undefined), this.options.timeoutMs)
-      const frame = Buffer.alloc(5 + body.byteLength)
-      frame.writeUInt32BE(body.byteLength, 1)
-      frame.set(body, 5)
+      const timer = setTimeout(() => finish(undefined), timeoutMs)
       try {
-        stream = session.request({
-          ':method': 'POST',
-          ':path': path,
-          'content-type': 'application/grpc+proto',
-          'user-agent': 'connect-es/2.1.2',
-          te: 'trailers',
-        })
+        stream = session.request({':method': 'POST', ':path': path, ...Object.fromEntries(headers)})
       } catch {
         this.broken = true
         return finish(undefined)
@@ -149,13 +219,12 @@ export class FastPath {
       let trailer: Record<string, unknown> = {}
       const chunks: Buffer[] = []
       let size = 0
-      const limit = (this.options.readMaxBytes ?? 0xffffffff) + 5
-      req.on('response', (headers) => {
-        header = headers
-        status = Number(headers[':status'])
+      req.on('response', (h) => {
+        header = h
+        status = Number(h[':status'])
       })
-      req.on('trailers', (trailers) => {
-        trailer = trailers
+      req.on('trailers', (t) => {
+        trailer = t
       })
       req.on('data', (chunk: Buffer) => {
         size += chunk.byteLength
@@ -164,26 +233,11 @@ export class FastPath {
       })
       req.on('end', () => {
         if (!header) return finish(undefined)
-        const type = String(header['content-type'] ?? '')
-        const ok =
-          status === 200 &&
-          /^application\/grpc(\+proto)?(;|$)/.test(type) &&
-          header['grpc-status'] === undefined &&
-          trailer['grpc-status'] === '0' &&
-          header['grpc-encoding'] === undefined
-        if (!ok) {
-          // An answer with no message: the full client reads it as its first attempt.
-          if (size === 0) return finish({replay: {status, header: pairs(header), trailer: pairs(trailer)}})
-          return finish(undefined)
-        }
-        const all = Buffer.concat(chunks)
-        // Exactly one uncompressed message.
-        if (all.byteLength < 5 || all[0] !== 0 || all.readUInt32BE(1) !== all.byteLength - 5) return finish(undefined)
-        finish({body: all.subarray(5)})
+        finish({status, header: pairs(header), trailer: pairs(trailer), body: Buffer.concat(chunks)})
       })
       req.on('error', () => finish(undefined))
       req.on('close', () => finish(undefined))
-      req.end(frame)
+      req.end(body)
     })
   }
 

@@ -2,7 +2,7 @@
  * Config discovery and loading: `--config` > `$FLYTECTL_CONFIG` > `~/.flyte/config.yaml`.
  * With no file at all, the CLI targets the local control plane that `flytectl demo start` runs.
  */
-import {readFile} from 'node:fs/promises'
+import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {CliError} from '../cli/errors.js'
@@ -78,7 +78,7 @@ export async function loadConfigFile(
   if (!location.path) return {location, config: {}, warnings: []}
   let text: string
   try {
-    text = await readFile(location.path, 'utf8')
+    text = readFileSync(location.path, 'utf8')
   } catch (err) {
     throw new CliError('config-missing', `cannot read config file ${location.path}: ${(err as Error).message}`, {
       cause: err,

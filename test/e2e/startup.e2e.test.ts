@@ -2,10 +2,11 @@
  * The bundled start-up path (bin/run.js → dist/bundle) gives what oclif gives: the same help, the
  * same results against a real plane, the same config errors and warnings (also when the config's
  * validated form comes from the parse cache), and oclif's own handling of what it leaves to oclif.
- * The fast read path (node:http2 + the lite codec) prints what the full Connect client prints.
+ * The fast read path (the lite codec over h2c or node:http2) prints what the full Connect client prints,
+ * and against a plaintext endpoint loads none of the costly built-ins (TLS, HTTP/2, crypto).
  */
 import assert from 'node:assert/strict'
-import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {runCli, tempHome} from '../support/cli.js'
@@ -80,6 +81,33 @@ describe('bundled start-up path', () => {
       assert.equal(fast.code, slow.code, argv.join(' '))
       assert.notEqual(fast.code, 0, argv.join(' '))
       assert.equal(fast.stderr, slow.stderr, argv.join(' '))
+    }
+  })
+
+  it('runs the everyday reads without loading TLS, node:http2, crypto or fs/promises', async () => {
+    const probe = join(home, 'modules.cjs')
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')))\n",
+    )
+    for (const argv of [
+      ['get', 'project', '-c', plane.configPath],
+      ['get', 'project', '-o', 'json', '-c', plane.configPath],
+      ['version', '-c', plane.configPath],
+    ]) {
+      const out = join(home, `modules-${argv[0]}-${argv[1]}.txt`)
+      const r = await runCli(argv, {env: {...env, NODE_OPTIONS: `--require ${probe}`, MODULES_OUT: out}})
+      assert.equal(r.code, 0, r.stderr)
+      const loaded = readFileSync(out, 'utf8').split('\n')
+      assert.ok(loaded.includes('NativeModule net'), 'the call went over a socket')
+      for (const heavy of [
+        'NativeModule http2',
+        'NativeModule tls',
+        'NativeModule crypto',
+        'NativeModule internal/fs/promises',
+      ]) {
+        assert.ok(!loaded.includes(heavy), `${argv.join(' ')} loaded ${heavy}`)
+      }
     }
   })
 

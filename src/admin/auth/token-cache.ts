@@ -1,8 +1,8 @@
 /**
  * Tokens cached per endpoint in one JSON file, mode 0600, next to the flytectl config
  * (`$HOME/.flyte/tokens.json`), so several endpoints and configs never share a token.
+ * `node:fs/promises` loads on first use: the CLI's start-up imports this module for the path only.
  */
-import {chmod, mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
@@ -24,6 +24,7 @@ export class TokenCache {
   constructor(readonly path: string = tokenCachePath()) {}
 
   private async readAll(): Promise<CacheFile> {
+    const {readFile} = await import('node:fs/promises')
     try {
       const parsed: unknown = JSON.parse(await readFile(this.path, 'utf8'))
       return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as CacheFile) : {}
@@ -41,6 +42,7 @@ export class TokenCache {
     const all = await this.readAll()
     if (token) all[key] = token
     else delete all[key]
+    const {chmod, mkdir, rename, writeFile} = await import('node:fs/promises')
     await mkdir(dirname(this.path), {recursive: true, mode: 0o700})
     const tmp = `${this.path}.${process.pid}.tmp`
     await writeFile(tmp, JSON.stringify(all, null, 2) + '\n', {mode: 0o600})
