@@ -4,6 +4,7 @@
  * markers that match nothing, malformed or doubly-spelled tags, a tag without a changelog,
  * aligned components out of step).
  */
+import {localeCompareText} from '../cli/collate.js'
 import {defaultBranchOf, manifestRepositories, rootComponent, type ReleaseManifest} from '../config/release-manifest.js'
 import type {Forge} from '../forge/types.js'
 import {quoteValue} from '../versioning/parse.js'
@@ -277,5 +278,5 @@ export async function releaseLint(
       }
     }),
   )
-  return findings.sort((a, b) => a.rule.localeCompare(b.rule) || a.subject.localeCompare(b.subject))
+  return findings.sort((a, b) => localeCompareText(a.rule, b.rule) || localeCompareText(a.subject, b.subject))
 }
