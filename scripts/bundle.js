@@ -193,6 +193,7 @@ const CHEAP_BUILTINS = new Set([
   'events',
   'module',
   'crypto',
+  'net',
 ])
 const STATIC_IMPORT = /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm
 const lightCache = new Map()
@@ -254,13 +255,91 @@ const common = {
 }
 for (const id of hot) {
   const name = hotFile(id).replace(/\.js$/, '')
-  await build({
+  const {metafile} = await build({
     ...common,
     entryPoints: [{in: `hot-entry:${id}`, out: name}],
     splitting: true,
     chunkNames: `${name}-[hash]`,
+    metafile: true,
     plugins: [hotEntries, hoistLight, liteOclif, dynamicPackages, connectHeaders, requireBuiltins],
   })
+  await mergeStaticChunks(hotFile(id), metafile)
+}
+
+/**
+ * Code splitting leaves a hot file importing a dozen shared chunks (what it shares with its lazy
+ * chunks), and every ES module costs its load. Merge the hot file and the chunks it imports
+ * statically into the one file; each merged chunk becomes a stub that re-exports its names from it,
+ * so the lazy chunks that import the chunk get the very same instances (one CliError class, one
+ * module state). If two chunks export one name, the build keeps the split files.
+ */
+async function mergeStaticChunks(file, metafile) {
+  const dir = join(root, 'dist', 'bundle')
+  const key = (f) => Object.keys(metafile.outputs).find((k) => k.endsWith(`/${f}`) || k === f)
+  const base = (k) => k.split('/').pop()
+  const statics = []
+  const visit = (k) => {
+    for (const imp of metafile.outputs[k].imports) {
+      if (imp.kind !== 'import-statement' || imp.external) continue
+      const dep = key(base(imp.path))
+      if (dep && !statics.includes(dep)) {
+        statics.push(dep)
+        visit(dep)
+      }
+    }
+  }
+  const entryKey = key(file)
+  visit(entryKey)
+  const owner = new Map()
+  for (const k of statics) {
+    for (const name of metafile.outputs[k].exports) {
+      if (owner.has(name)) return
+      owner.set(name, k)
+    }
+  }
+  if (metafile.outputs[entryKey].exports.some((n) => owner.has(n))) return
+  const lines = statics.map(
+    (k) => `export {${metafile.outputs[k].exports.join(', ')}} from ${JSON.stringify('./' + base(k))}`,
+  )
+  lines.push(`export * from ${JSON.stringify('./' + file)}`)
+  const merged = await build({
+    ...common,
+    outdir: undefined,
+    write: false,
+    stdin: {contents: lines.join('\n'), resolveDir: dir, sourcefile: 'merge.js', loader: 'js'},
+    banner: undefined,
+    plugins: [
+      {
+        name: 'keep-lazy-chunks',
+        setup(b) {
+          // What the hot file loads lazily stays a file of its own; built-ins stay Node's.
+          b.onResolve({filter: /.*/}, (args) => {
+            if (args.kind === 'dynamic-import' || args.path.startsWith('node:'))
+              return {path: args.path, external: true}
+            return undefined
+          })
+        },
+      },
+    ],
+  })
+  writeFileSync(join(dir, file), merged.outputFiles[0].text)
+  // The lazy chunks import the merged names from the hot file itself (one module fewer each).
+  const mergedNames = new Set(statics.map((k) => base(k)))
+  for (const k of Object.keys(metafile.outputs)) {
+    if (k === entryKey || statics.includes(k) || !k.endsWith('.js')) continue
+    const path = join(dir, base(k))
+    const text = readFileSync(path, 'utf8')
+    const rewritten = text.replace(/(["'])\.\/([\w-]+\.js)\1/g, (all, q, f) =>
+      mergedNames.has(f) ? `${q}./${file}${q}` : all,
+    )
+    if (rewritten !== text) writeFileSync(path, rewritten)
+  }
+  for (const k of statics) {
+    writeFileSync(
+      join(dir, base(k)),
+      `export {${metafile.outputs[k].exports.join(', ')}} from ${JSON.stringify('./' + file)};\n`,
+    )
+  }
 }
 const result = await build({
   ...common,
