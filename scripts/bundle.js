@@ -45,7 +45,17 @@ for (const id of [...Object.keys(manifest.commands), ...oclifIds]) {
 }
 
 // Commands built as one file each (see above).
-const HOT = ['get:project', 'get:task', 'get:workflow', 'get:launchplan', 'get:execution', 'version']
+// `release lint` and `release status` read local clones in CI (--repo-path): one file each too.
+const HOT = [
+  'get:project',
+  'get:task',
+  'get:workflow',
+  'get:launchplan',
+  'get:execution',
+  'version',
+  'release:lint',
+  'release:status',
+]
 const hotFile = (id) => `hot-${id.replaceAll(':', '-')}.js`
 const hot = HOT.filter((id) => id in manifest.commands)
 const commandSource = (id) =>

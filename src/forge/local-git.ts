@@ -124,7 +124,39 @@ interface RepoState {
   branches?: Map<string, string>
   tags?: ForgeTag[]
   defaultBranch?: string
+  /** Branches and tags from one `git for-each-ref` (undefined when it failed). */
+  refs?: Promise<RefListing | undefined>
 }
+
+interface RefListing {
+  branches: Map<string, string>
+  tags: ForgeTag[]
+}
+
+const isTagRef = (ref: string) => ref === 'refs/tags' || ref.startsWith('refs/tags/')
+
+/** Local branches over the origin remote's (a CI checkout has one local branch and the rest as origin/*). */
+function branchesFrom(lines: string[][]): Map<string, string> {
+  const local = new Map<string, string>()
+  const remote = new Map<string, string>()
+  for (const [ref, sha] of lines) {
+    if (!ref || !sha || isTagRef(ref)) continue
+    if (ref.startsWith('refs/heads/')) local.set(ref.slice('refs/heads/'.length), sha)
+    else if (ref !== 'refs/remotes/origin/HEAD') remote.set(ref.slice('refs/remotes/origin/'.length), sha)
+  }
+  return new Map([...remote, ...local])
+}
+
+function tagsFrom(lines: string[][]): ForgeTag[] {
+  const tags: ForgeTag[] = []
+  for (const [ref, sha, peeled] of lines) {
+    if (!ref || !sha || !isTagRef(ref)) continue
+    tags.push({name: ref.slice('refs/tags/'.length), sha: peeled || sha})
+  }
+  return tags
+}
+
+const fields = (out: string) => out.split('\n').map((line) => line.split('\0'))
 
 export class LocalGitForge implements Forge {
   readonly counters: ForgeCounters = {reads: 0, writes: 0}
@@ -142,8 +174,34 @@ export class LocalGitForge implements Forge {
 
   private async git(state: RepoState, args: string[]): Promise<string> {
     this.counters.reads++
+    return this.gitUncounted(state, args)
+  }
+
+  private async gitUncounted(state: RepoState, args: string[]): Promise<string> {
     const {stdout} = await run('git', args, {cwd: state.dir, env: gitEnv(), maxBuffer: 256 * 1024 * 1024})
     return stdout
+  }
+
+  /**
+   * The branches and the tags in one process, shared by branchMap and listTags (each still counts
+   * as the read it is) and started early by defaultBranchOf. When it fails, each asks git on its own
+   * (and fails, or not, as it would have).
+   */
+  private refListing(state: RepoState): Promise<RefListing | undefined> {
+    state.refs ??= this.gitUncounted(state, [
+      'for-each-ref',
+      '--format=%(refname)%00%(objectname)%00%(*objectname)',
+      'refs/heads',
+      'refs/remotes/origin',
+      'refs/tags',
+    ]).then(
+      (out) => {
+        const lines = fields(out)
+        return {branches: branchesFrom(lines), tags: tagsFrom(lines)}
+      },
+      () => undefined,
+    )
+    return state.refs
   }
 
   private async gitOrUndefined(state: RepoState, args: string[]): Promise<string | undefined> {
@@ -165,27 +223,28 @@ export class LocalGitForge implements Forge {
 
   private async branchMap(state: RepoState): Promise<Map<string, string>> {
     if (state.branches) return state.branches
-    const out = await this.git(state, [
-      'for-each-ref',
-      '--format=%(refname)%00%(objectname)',
-      'refs/heads',
-      'refs/remotes/origin',
-    ])
-    const local = new Map<string, string>()
-    const remote = new Map<string, string>()
-    for (const line of out.split('\n')) {
-      const [ref, sha] = line.split('\0')
-      if (!ref || !sha) continue
-      if (ref.startsWith('refs/heads/')) local.set(ref.slice('refs/heads/'.length), sha)
-      else if (ref !== 'refs/remotes/origin/HEAD') remote.set(ref.slice('refs/remotes/origin/'.length), sha)
-    }
+    this.counters.reads++
+    const listing = await this.refListing(state)
     // A CI checkout has one local branch and the rest as origin/*: local wins where both exist.
-    state.branches = new Map([...remote, ...local])
+    state.branches =
+      listing?.branches ??
+      branchesFrom(
+        fields(
+          await this.gitUncounted(state, [
+            'for-each-ref',
+            '--format=%(refname)%00%(objectname)',
+            'refs/heads',
+            'refs/remotes/origin',
+          ]),
+        ),
+      )
     return state.branches
   }
 
   private async defaultBranchOf(state: RepoState): Promise<string> {
     if (state.defaultBranch) return state.defaultBranch
+    // The refs are read next (observe, status, lint): list them while git answers this.
+    void this.refListing(state)
     const originHead = await this.gitOrUndefined(state, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])
     const head = originHead ?? (await this.gitOrUndefined(state, ['symbolic-ref', '--quiet', 'HEAD']))
     state.defaultBranch = (head ?? 'refs/heads/master').trim().replace(/^refs\/(heads|remotes\/origin)\//, '')
@@ -218,17 +277,19 @@ export class LocalGitForge implements Forge {
     const state = this.state(repo)
     if (!state) return []
     if (state.tags) return state.tags
-    const out = await this.git(state, [
-      'for-each-ref',
-      '--format=%(refname)%00%(objectname)%00%(*objectname)',
-      'refs/tags',
-    ])
-    state.tags = []
-    for (const line of out.split('\n')) {
-      const [ref, sha, peeled] = line.split('\0')
-      if (!ref || !sha) continue
-      state.tags.push({name: ref.slice('refs/tags/'.length), sha: peeled || sha})
-    }
+    this.counters.reads++
+    const listing = await this.refListing(state)
+    state.tags =
+      listing?.tags ??
+      tagsFrom(
+        fields(
+          await this.gitUncounted(state, [
+            'for-each-ref',
+            '--format=%(refname)%00%(objectname)%00%(*objectname)',
+            'refs/tags',
+          ]),
+        ),
+      )
     return state.tags
   }
 
