@@ -46,15 +46,29 @@ if (args[0]?.startsWith('-')) {
 // Commands run from the bundle (dist/bundle/main.js, see scripts/bundle.js) without loading oclif;
 // what it leaves (plugin commands, unknown commands, argv its small parser does not take) goes to oclif.
 // FLYTECTL_NO_BUNDLE=1 runs everything through oclif (to compare the two).
-// The everyday read commands have one-file builds (dist/bundle/hot.json names them): when the words
-// name one, load it without main.js (it runs the same main over the same argv).
+// dist/bundle/hot.json names every command (and alias) with its id and, for the everyday reads, their
+// one-file build: `<command> --help` prints the build-time help text, and a hot command loads its file
+// without main.js (which runs the same main over the same argv).
 let handled = false
 let bundle
 if (!process.env.FLYTECTL_NO_BUNDLE) {
-  try {
-    bundle = await import(hotFile(args) ?? '../dist/bundle/main.js')
-  } catch (err) {
-    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+  const command = commandOf(args)
+  if (command?.help) {
+    try {
+      process.stdout.write(
+        readFileSync(new URL(`../dist/help/${command.id.replaceAll(':', ' ')}.txt`, import.meta.url), 'utf8'),
+      )
+      handled = true
+    } catch {
+      // No help text for it: the bundle's main decides.
+    }
+  }
+  if (!handled) {
+    try {
+      bundle = await import(command?.file ? `../dist/bundle/${command.file}` : '../dist/bundle/main.js')
+    } catch (err) {
+      if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+    }
   }
 }
 if (bundle) handled = await bundle.run(fileURLToPath(new URL('..', import.meta.url)), args)
@@ -63,19 +77,32 @@ if (!handled) {
   await execute({dir: import.meta.url})
 }
 
-/** The hot file the command words of `args` name (longest match, as the bundle's main finds it), if any. */
-function hotFile(args) {
-  let names
+/**
+ * The command the words of `args` name (the longest match, as the bundle's main finds it): its id, its
+ * hot file if it has one, and whether `--help` comes after the words (before any `--`); or the topic
+ * whose help the words ask for.
+ */
+function commandOf(args) {
+  let index
   try {
-    names = JSON.parse(readFileSync(new URL('../dist/bundle/hot.json', import.meta.url), 'utf8'))
+    index = JSON.parse(readFileSync(new URL('../dist/bundle/hot.json', import.meta.url), 'utf8'))
   } catch {
     return undefined
   }
   let words = 0
   while (words < args.length && !args[words].startsWith('-')) words++
   for (let k = words; k > 0; k--) {
-    const file = names[args.slice(0, k).join(':')]
-    if (file !== undefined) return file ? `../dist/bundle/${file}` : undefined
+    const entry = index.ids[args.slice(0, k).join(':')]
+    if (entry === undefined) continue
+    const rest = args.slice(k)
+    const dd = rest.indexOf('--')
+    const help = (dd === -1 ? rest : rest.slice(0, dd)).includes('--help')
+    return {id: entry[0], file: entry[1], help}
+  }
+  // `flytectl get` and `flytectl get --help` print the topic's help, as oclif does.
+  const topic = args.slice(0, words).join(':')
+  if (words > 0 && index.topics.includes(topic) && args.slice(words).every((a) => a === '--help')) {
+    return {id: topic, file: '', help: true}
   }
   return undefined
 }

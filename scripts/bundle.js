@@ -350,12 +350,14 @@ const result = await build({
   plugins: [hotExternal, liteOclif, dynamicPackages, connectHeaders, requireBuiltins],
   metafile: Boolean(process.env.FLYTECTL_BUNDLE_META),
 })
-// bin/run.js goes straight to a hot file when the command words name one, skipping main.js: every
-// command name and alias, with its hot file or '' (so the longest match is the same one main finds).
+// bin/run.js prints `<command> --help` and topic help and goes straight to a hot file without main.js:
+// every command name and alias → [its id, its hot file or ''] (all of them, so the longest match is the
+// one main finds), and the topics.
 writeFileSync(
   join(root, 'dist', 'bundle', 'hot.json'),
-  JSON.stringify(
-    Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, hot.includes(id) ? hotFile(id) : ''])),
-  ),
+  JSON.stringify({
+    ids: Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, [id, hot.includes(id) ? hotFile(id) : '']])),
+    topics: [...topics],
+  }),
 )
 if (process.env.FLYTECTL_BUNDLE_META) writeFileSync(process.env.FLYTECTL_BUNDLE_META, JSON.stringify(result.metafile))
