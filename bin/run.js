@@ -20,6 +20,13 @@ if (major < 22 || (major === 22 && minor < 13)) {
   process.exit(2)
 }
 
+// A reader that stops early (`flytectl get project | head`) closes the pipe: stop quietly, as a Go
+// program stopped by SIGPIPE does, instead of an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
+
 // Root help (`flytectl`, `flytectl --help`, `flytectl -h`) is rendered by oclif at build time into
 // dist/root-help.txt; print it without loading anything else.
 const argv = process.argv.slice(2)

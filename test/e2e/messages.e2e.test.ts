@@ -3,10 +3,11 @@
  * and the nearest valid spelling, a hint with the real command to run, and no stack trace.
  */
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {runCli, tempHome} from '../support/cli.js'
+import {BIN, runCli, tempHome} from '../support/cli.js'
 import {startControlPlane, type TestControlPlane} from '../support/controlplane.js'
 
 const {home, cleanup} = tempHome()
@@ -151,5 +152,23 @@ describe('an empty config file named by --config or FLYTECTL_CONFIG', () => {
     const fromEnv = await runCli(['get', 'project'], {env: {...env, FLYTECTL_CONFIG: empty}})
     assert.equal(fromEnv.code, 3, fromEnv.stderr)
     assert.match(fromEnv.stderr, /\(from FLYTECTL_CONFIG\) is empty/)
+  })
+})
+
+describe('a reader that stops early', () => {
+  it('ends the CLI quietly when stdout is closed (`flytectl … | head`)', async () => {
+    for (const args of [
+      ['get', 'project', '--help'],
+      ['config', 'init', '--help'],
+      ['version', '--help'],
+    ]) {
+      const child = spawn(process.execPath, [BIN, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+      child.stdout.destroy()
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      assert.equal(stderr, '', args.join(' '))
+      assert.equal(code, 0, args.join(' '))
+    }
   })
 })
