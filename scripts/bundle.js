@@ -45,7 +45,8 @@ for (const id of [...Object.keys(manifest.commands), ...oclifIds]) {
 }
 
 // Commands built as one file each (see above).
-// `release lint` and `release status` read local clones in CI (--repo-path): one file each too.
+// `release lint` and `release status` read local clones in CI (--repo-path): one file each too; and
+// the next steps of the first hour: running a launch plan, its logs and signals, the demo's status.
 const HOT = [
   'get:project',
   'get:task',
@@ -55,6 +56,10 @@ const HOT = [
   'version',
   'release:lint',
   'release:status',
+  'create:execution',
+  'logs:execution',
+  'get:signal',
+  'demo:status',
 ]
 const hotFile = (id) => `hot-${id.replaceAll(':', '-')}.js`
 const hot = HOT.filter((id) => id in manifest.commands)

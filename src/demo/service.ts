@@ -100,6 +100,20 @@ export async function probeVersion(port: number, timeoutMs = 1000): Promise<stri
   const bytes = await grpcUnaryEmpty(port, '/flyteidl.service.AdminService/GetVersion', timeoutMs)
   if (bytes === UNAUTHENTICATED) return 'unknown (auth on)'
   if (!bytes) return null
+  // The lite codec reads it without the protobuf runtime (src/admin/lite-proto.ts); else protobuf-es.
+  const [{liteSchema}, {LiteSchema}] = await Promise.all([
+    import('../admin/lazy-service.js'),
+    import('../admin/lite-proto.js'),
+  ])
+  const lite = liteSchema(LiteSchema, 'flyteidl.service.AdminService', 'getVersion')
+  if (lite) {
+    try {
+      const res = lite.decode(lite.method.O, bytes) as {controlPlaneVersion?: {Version?: string}}
+      return res.controlPlaneVersion?.Version || 'unknown'
+    } catch {
+      // Not what the lite schema reads: the full runtime decides.
+    }
+  }
   const [{fromBinary}, {GetVersionResponseSchema}] = await Promise.all([
     import('@bufbuild/protobuf'),
     import('../gen/flyteidl/admin/version_pb.js'),

@@ -13,7 +13,7 @@ import {parse} from 'yaml'
 import {createAdminClients} from '../../../src/admin/client.js'
 import type {AdminConfig} from '../../../src/config/schema.js'
 import {processAlive} from '../../../src/demo/state.js'
-import {runCli, tempHome} from '../../support/cli.js'
+import {REPO_ROOT, runCli, tempHome} from '../../support/cli.js'
 
 async function freePort(): Promise<number> {
   const srv = createServer()
@@ -76,6 +76,9 @@ describe('flytectl demo', () => {
     assert.equal(status.pid, res.pid)
     assert.equal(status.port, port)
     assert.equal(status.health, 'healthy')
+    // The plane's own version, read from its GetVersion answer.
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {version: string}
+    assert.equal(status.version, pkg.version)
     assert.match(String(status.uptime), /^\d+s$/)
     const table = await runCli(['demo', 'status'], {env: {HOME: h}})
     assert.match(table.stdout, /PID \(1\).*PORT.*UPTIME.*DATA DIR.*HEALTH/)
