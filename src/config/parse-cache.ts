@@ -11,7 +11,7 @@
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import {PACKAGE_ROOT} from '../package-root.js'
+import {buildStamp} from '../build-stamp.js'
 
 export interface CachedConfig {
   config: Record<string, unknown>
@@ -20,18 +20,6 @@ export interface CachedConfig {
 
 function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flytectl', 'config')
-}
-
-let buildStamp: string | undefined
-function build(): string {
-  if (buildStamp === undefined) {
-    try {
-      buildStamp = readFileSync(join(PACKAGE_ROOT, 'dist', 'build-info.json'), 'utf8')
-    } catch {
-      buildStamp = ''
-    }
-  }
-  return buildStamp
 }
 
 /** FNV-1a, 64 bits (as two 32-bit halves), of the UTF-16 code units of `parts` joined by NUL. */
@@ -57,7 +45,7 @@ interface Entry extends CachedConfig {
 }
 
 export function readCachedConfig(path: string, text: string): CachedConfig | undefined {
-  const stamp = build()
+  const stamp = buildStamp()
   if (!stamp) return undefined
   try {
     const hit = JSON.parse(readFileSync(join(cacheDir(), keyOf(stamp, path, text) + '.json'), 'utf8')) as Entry
@@ -71,7 +59,7 @@ export function readCachedConfig(path: string, text: string): CachedConfig | und
 }
 
 export function writeCachedConfig(path: string, text: string, value: CachedConfig): void {
-  const stamp = build()
+  const stamp = buildStamp()
   if (!stamp) return
   try {
     const dir = cacheDir()

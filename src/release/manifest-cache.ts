@@ -11,7 +11,7 @@ import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import type {ReleaseManifest} from '../config/release-manifest.js'
-import {PACKAGE_ROOT} from '../package-root.js'
+import {buildStamp} from '../build-stamp.js'
 
 /** Bumped when the stored form changes. */
 const FORMAT = 1
@@ -27,18 +27,6 @@ function cacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flytectl', 'release-manifest')
 }
 
-let buildStamp: string | undefined
-function build(): string {
-  if (buildStamp === undefined) {
-    try {
-      buildStamp = readFileSync(join(PACKAGE_ROOT, 'dist', 'build-info.json'), 'utf8')
-    } catch {
-      buildStamp = ''
-    }
-  }
-  return buildStamp
-}
-
 /**
  * The entry's file name: FNV-1a of the build, the text's length and up to 512 characters spread
  * over it. Only a locator (a hash of every character costs milliseconds before the JIT warms up):
@@ -47,7 +35,7 @@ function build(): string {
 function entryFile(text: string): string {
   let h = 0x811c9dc5
   const mix = (c: number) => (h = Math.imul(h ^ c, 0x01000193))
-  const stamp = build()
+  const stamp = buildStamp()
   for (let i = 0; i < stamp.length; i++) mix(stamp.charCodeAt(i))
   mix(text.length & 0xffff)
   mix(text.length >>> 16)
@@ -60,13 +48,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The validated manifest stored for exactly this text by this build, if any. */
 export function readCachedManifest(text: string): ReleaseManifest | undefined {
-  if (!build()) return undefined
+  if (!buildStamp()) return undefined
   try {
     const entry = JSON.parse(readFileSync(entryFile(text), 'utf8')) as Partial<Entry> | null
     const m: unknown = entry?.manifest
     if (
       entry?.format === FORMAT &&
-      entry.build === build() &&
+      entry.build === buildStamp() &&
       entry.text === text &&
       isObject(m) &&
       isObject(m.release) &&
@@ -85,9 +73,9 @@ export function readCachedManifest(text: string): ReleaseManifest | undefined {
 
 /** Store a manifest that validated; skipped when JSON would not give back the same value. */
 export function writeCachedManifest(text: string, manifest: ReleaseManifest): void {
-  if (!build()) return
+  if (!buildStamp()) return
   try {
-    const entry: Entry = {format: FORMAT, build: build(), text, manifest}
+    const entry: Entry = {format: FORMAT, build: buildStamp(), text, manifest}
     const json = JSON.stringify(entry)
     const {isDeepStrictEqual} = process.getBuiltinModule('node:util')
     if (!isDeepStrictEqual((JSON.parse(json) as Entry).manifest, manifest)) return
