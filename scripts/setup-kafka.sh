@@ -33,6 +33,6 @@ cat >"$DIR/pom.xml" <<POM
 </project>
 POM
 mvn -q -B -Dstyle.color=never -f "$DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$DIR/libs"
-ls "$DIR/libs" | grep -q '^kafka_2.13-' || { echo "kafka_2.13 jar missing after download" >&2; exit 1; }
+compgen -G "$DIR/libs/kafka_2.13-*" >/dev/null || { echo "kafka_2.13 jar missing after download" >&2; exit 1; }
 touch "$STAMP"
 echo "kafka $KAFKA_VERSION: $(ls "$DIR/libs" | wc -l) jars in $DIR/libs"

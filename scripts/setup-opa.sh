@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OPA_VERSION=v1.22.4
 BIN="$PWD/.tools/bin"
-if [ -x "$BIN/opa" ] && "$BIN/opa" version 2>/dev/null | grep -q "^Version: ${OPA_VERSION#v}$"; then
+# (No `grep -q`/`head` on a pipe here: under pipefail, the writer they stop early fails with SIGPIPE.)
+if [ -x "$BIN/opa" ] && "$BIN/opa" version 2>/dev/null | grep "^Version: ${OPA_VERSION#v}$" >/dev/null; then
   echo "opa ${OPA_VERSION} already in $BIN"
   exit 0
 fi
@@ -16,4 +17,4 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 mkdir -p "$BIN"
 GOBIN="$BIN" GOFLAGS=-buildvcs=false go install "github.com/open-policy-agent/opa@${OPA_VERSION}"
-"$BIN/opa" version | head -1
+"$BIN/opa" version | sed -n 1p
