@@ -1,17 +1,18 @@
 /**
  * `get execution <name> --details`: the node tree (node executions, recursively through parent
- * nodes), each leaf's task attempts, and node inputs/outputs decoded to plain values.
+ * nodes), each leaf's task attempts, and node inputs/outputs decoded to plain values. Loads neither the
+ * protobuf runtime nor generated code (the JSON/YAML shape is ./execution-details-json.js).
  */
-import {valueFromLiteral, valueFromLiteralMap, type LiteralLeafStyle} from '../literals/convert.js'
 import type {Timestamp} from '@bufbuild/protobuf/wkt'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
 import type {Execution} from '../gen/flyteidl/admin/execution_pb.js'
-import {NodeExecutionSchema, type NodeExecution} from '../gen/flyteidl/admin/node_execution_pb.js'
-import {TaskExecutionSchema, type TaskExecution} from '../gen/flyteidl/admin/task_execution_pb.js'
+import type {NodeExecution} from '../gen/flyteidl/admin/node_execution_pb.js'
+import type {TaskExecution} from '../gen/flyteidl/admin/task_execution_pb.js'
 import type {Literal, LiteralMap} from '../gen/flyteidl/core/literals_pb.js'
-import {NodeExecution_Phase, TaskExecution_Phase, WorkflowExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
-import {protoJson} from './proto-json.js'
+import type {WorkflowExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
+import {valueFromLiteral, valueFromLiteralMap, type LiteralLeafStyle} from '../literals/render.js'
+import {nodePhaseName, taskPhaseName, workflowPhaseName, WorkflowExecutionPhase} from './phases.js'
 
 export interface NodeDetail {
   nodeExec: NodeExecution
@@ -155,34 +156,13 @@ export function literalToNative(lit: Literal): unknown {
   return valueFromLiteral(lit, DETAILS_LEAVES)
 }
 
-/**
- * The JSON/YAML shape flytectl prints for --details: Go flytectl's NodeExecutionClosure, whose
- * child_nodes, task_execs, inputs and outputs are `omitempty` — a leaf has no `child_nodes: []`, a
- * node without attempts no `task_execs`, so scripts written against Go's output parse ours.
- */
-export function detailsJson(nodes: NodeDetail[]): Record<string, unknown>[] {
-  return nodes.map((n) => {
-    const out: Record<string, unknown> = {node_exec: protoJson(NodeExecutionSchema, n.nodeExec)}
-    if (n.children.length) out.child_nodes = detailsJson(n.children)
-    if (n.taskExecs.length) out.task_execs = n.taskExecs.map((t) => protoJson(TaskExecutionSchema, t))
-    if (Object.keys(n.inputs).length) out.inputs = n.inputs
-    if (Object.keys(n.outputs).length) out.outputs = n.outputs
-    if (n.dataExpired) out.data_expired = n.dataExpired
-    return out
-  })
-}
-
 export function executionPhaseName(p: WorkflowExecution_Phase): string {
-  return WorkflowExecution_Phase[p] ?? String(p)
+  return workflowPhaseName(p) ?? String(p)
 }
 
 export function isTerminalExecution(p: WorkflowExecution_Phase): boolean {
-  return [
-    WorkflowExecution_Phase.SUCCEEDED,
-    WorkflowExecution_Phase.FAILED,
-    WorkflowExecution_Phase.ABORTED,
-    WorkflowExecution_Phase.TIMED_OUT,
-  ].includes(p)
+  const {SUCCEEDED, FAILED, ABORTED, TIMED_OUT} = WorkflowExecutionPhase
+  return ([SUCCEEDED, FAILED, ABORTED, TIMED_OUT] as number[]).includes(p)
 }
 
 function durationText(d: {seconds: bigint; nanos: number} | undefined): string {
@@ -215,7 +195,7 @@ export function renderTree(execution: Execution, nodes: NodeDetail[]): string {
       const branch = last ? '└── ' : '├── '
       const next = prefix + (last ? '    ' : '│   ')
       const nc = n.nodeExec.closure
-      const phase = NodeExecution_Phase[nc?.phase ?? 0] ?? ''
+      const phase = nodePhaseName(nc?.phase ?? 0) ?? ''
       lines.push(
         `${prefix}${branch}${n.nodeExec.id?.nodeId} [${phase}]${nc?.duration ? ' ' + durationText(nc.duration) : ''}`,
       )
@@ -225,7 +205,7 @@ export function renderTree(execution: Execution, nodes: NodeDetail[]): string {
         const tc = t.closure
         const logs = (tc?.logs ?? []).map((l) => `${l.name || 'log'}: ${l.uri}`)
         items.push(
-          `attempt ${t.id?.retryAttempt ?? 0} [${TaskExecution_Phase[tc?.phase ?? 0] ?? ''}]` +
+          `attempt ${t.id?.retryAttempt ?? 0} [${taskPhaseName(tc?.phase ?? 0) ?? ''}]` +
             (tc?.duration ? ` ${durationText(tc.duration)}` : '') +
             (logs.length ? ` ${logs.join(', ')}` : ''),
         )

@@ -47,15 +47,17 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
     o.out(await renderRows(listing.rows, {format: o.format, columns: executionColumns}))
     return listing.rows[0]
   }
-  // The node tree needs the generated types and the literal printers: loaded for it only.
-  const {executionDetails, detailsJson, renderTree} = await import('./execution-details.js')
+  // The node tree needs the literal printers: loaded for it only.
+  const {executionDetails, renderTree} = await import('./execution-details.js')
   const [execution, nodes] = await Promise.all([
     admin.getExecution({id: ref}),
     executionDetails(admin, ref, o.nodeId ? {nodeId: o.nodeId} : {}),
   ])
-  const json = detailsJson(nodes)
-  if (o.format === 'json' || o.format === 'yaml') {
-    o.out(await renderRows(json, {format: o.format, columns: []}))
+  // The JSON/YAML shape needs the generated schemas and the protobuf runtime: only for -o json/yaml and --json.
+  const printsJson = o.format === 'json' || o.format === 'yaml'
+  const json = printsJson || o.json ? (await import('./execution-details-json.js')).detailsJson(nodes) : undefined
+  if (printsJson) {
+    o.out(await renderRows(json!, {format: o.format, columns: []}))
   } else {
     if (o.format !== 'table') throw new CliError('usage', 'visualization is only supported on workflows')
     // Only when -o table was asked for: the tree is simply the default view.
@@ -103,8 +105,15 @@ async function watchLoop(
   tty: boolean,
   next: () => Promise<void>,
 ): Promise<unknown> {
-  const [{detailsJson, executionDetails, executionPhaseName, isTerminalExecution, renderTree}, {NodeExecution_Phase}] =
-    await Promise.all([import('./execution-details.js'), import('../gen/flyteidl/core/execution_pb.js')])
+  const [
+    {executionDetails, executionPhaseName, isTerminalExecution, renderTree},
+    {detailsJson},
+    {NodeExecution_Phase},
+  ] = await Promise.all([
+    import('./execution-details.js'),
+    import('./execution-details-json.js'),
+    import('../gen/flyteidl/core/execution_pb.js'),
+  ])
   let previousLines = 0
   const seen = new Map<string, string>()
   let lastPhase = ''

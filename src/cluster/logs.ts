@@ -7,8 +7,8 @@ import {open} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import type {AdminClient} from '../admin/client.js'
 import {CliError} from '../cli/errors.js'
-import {TaskExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
 import {executionDetails, isTerminalExecution, type NodeDetail} from './execution-details.js'
+import {taskPhaseName, TaskExecutionPhase} from './phases.js'
 import type {Scope} from './get.js'
 
 export interface LogSource {
@@ -22,11 +22,11 @@ export interface LogSource {
 
 function attemptError(t: NodeDetail['taskExecs'][number]): string | undefined {
   const phase = t.closure?.phase
-  if (phase !== TaskExecution_Phase.FAILED && phase !== TaskExecution_Phase.RETRYABLE_FAILED) return undefined
+  if (phase !== TaskExecutionPhase.FAILED && phase !== TaskExecutionPhase.RETRYABLE_FAILED) return undefined
   const r = t.closure?.outputResult
   const message =
     r?.case === 'error' ? `${r.value.code ? `[${r.value.code}] ` : ''}${r.value.message}` : 'no error recorded'
-  return `${TaskExecution_Phase[phase]}: ${message}`
+  return `${taskPhaseName(phase)}: ${message}`
 }
 
 export function logSources(nodes: NodeDetail[], nodeId?: string): LogSource[] {

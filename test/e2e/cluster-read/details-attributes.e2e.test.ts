@@ -3,8 +3,10 @@ import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
+import {fileURLToPath} from 'node:url'
 import {NamedEntityState} from '../../../src/gen/flyteidl/admin/common_pb.js'
 import {ResourceType} from '../../../src/gen/flyteidl/core/identifier_pb.js'
+import {runCli} from '../../support/cli.js'
 import {planeSession} from '../../support/cli-session.js'
 import {launch, seed} from './seed.js'
 
@@ -67,6 +69,58 @@ describe('get execution --details', () => {
     assert.equal(lines.at(-1), 'execution watched SUCCEEDED')
     assert.ok(lines.includes('node n1 SUCCEEDED'), r.stdout)
     assert.ok(!r.stdout.includes('\x1b['), 'no cursor control without a terminal')
+  })
+})
+
+describe('node tree start-up', () => {
+  // A string of protobuf-es's reflection code (reflect/unsafe.js), in whichever file carries it: the
+  // package itself (oclif's path) or the bundle chunk it was built into.
+  const PROTOBUF_RUNTIME = 'reflect unsafe local'
+
+  /** The files the CLI resolved (ES modules and require()s) while running `args`. */
+  async function resolvedFiles(args: string[], tag: string): Promise<string[]> {
+    const probe = join(home, 'resolve-probe.cjs')
+    writeFileSync(
+      probe,
+      `const seen = []
+require('node:module').registerHooks({resolve(spec, ctx, next) { const r = next(spec, ctx); seen.push(r.url); return r }})
+process.on('exit', () => require('node:fs').writeFileSync(process.env.RESOLVED_OUT, seen.join('\\n')))
+`,
+    )
+    const out = join(home, `resolved-${tag}.txt`)
+    const r = await runCli([...args, '--config', session.server.plane.configPath], {
+      env: {HOME: home, NODE_OPTIONS: `--require ${probe}`, RESOLVED_OUT: out},
+    })
+    assert.equal(r.code, 0, r.stderr)
+    return readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((u) => u.startsWith('file:'))
+      .map((u) => fileURLToPath(u))
+  }
+  const withRuntime = (files: string[]) => files.filter((f) => readFileSync(f, 'utf8').includes(PROTOBUF_RUNTIME))
+
+  it('draws the tree, one node and the logs without the protobuf runtime or MessagePack', async () => {
+    const name = session.server.succeeded
+    for (const [tag, args] of [
+      ['details', ['get', 'execution', ...pd, name, '--details']],
+      ['node', ['get', 'execution', ...pd, name, '--nodeID', 'n1']],
+      ['logs', ['logs', 'execution', ...pd, name]],
+    ] as const) {
+      const files = await resolvedFiles([...args], tag)
+      assert.ok(
+        files.some((f) => f.endsWith('run.js')),
+        `${tag}: the probe saw the CLI start`,
+      )
+      assert.deepEqual(withRuntime(files), [], `${tag} loaded the protobuf runtime`)
+      assert.deepEqual(
+        files.filter((f) => f.includes('@msgpack')),
+        [],
+        `${tag} loaded MessagePack`,
+      )
+    }
+    // The probe and the marker find the runtime where it is needed: the JSON shape of the tree.
+    const json = await resolvedFiles(['get', 'execution', ...pd, name, '--details', '-o', 'json'], 'json')
+    assert.notDeepEqual(withRuntime(json), [], '-o json loads the protobuf runtime')
   })
 })
 

@@ -18,3 +18,14 @@ test('flytekit dataclass outputs (MessagePack binary scalars) read as plain obje
 test('other binary scalars stay base64 with their tag', () => {
   assert.deepEqual(valueFromLiteral(binaryLiteral(Uint8Array.from([1, 2, 3]), 'raw')), {binary: 'AQID', tag: 'raw'})
 })
+
+test('plain message objects (as the lite codec decodes them) render as protobuf-es messages do', async () => {
+  const render = await import('../../../src/literals/render.js')
+  const bytes = encode({x: 8})
+  const plain = {
+    $typeName: 'flyteidl.core.Literal',
+    value: {case: 'scalar', value: {value: {case: 'binary', value: {value: bytes, tag: 'msgpack'}}}},
+  }
+  assert.deepEqual(render.valueFromLiteral(plain as never), valueFromLiteral(binaryLiteral(bytes, 'msgpack')))
+  assert.equal(render.valueFromLiteral, valueFromLiteral, 'convert.ts re-exports the one implementation')
+})
