@@ -26,10 +26,12 @@ describe('config parse cache', () => {
   it('treats an entry made from other text under the same name as a miss (a hash collision)', () => {
     writeCachedConfig('file /c.yaml', 'one\n', value)
     const dir = join(cache, 'flytectl', 'config')
-    const name = readdirSync(dir).find((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).path === 'file /c.yaml')!
+    const name = readdirSync(dir).find(
+      (f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).key === 'file /c.yaml\0one\n',
+    )!
     const entry = JSON.parse(readFileSync(join(dir, name), 'utf8'))
-    assert.equal(entry.text, 'one\n')
-    writeFileSync(join(dir, name), JSON.stringify({...entry, text: 'two\n'}))
+    assert.deepEqual(entry.value, value)
+    writeFileSync(join(dir, name), JSON.stringify({...entry, key: 'file /c.yaml\0two\n'}))
     assert.equal(readCachedConfig('file /c.yaml', 'one\n'), undefined)
   })
 })

@@ -45,9 +45,9 @@ describe('release manifest cache', () => {
     writeCachedManifest(text, await parseReleaseManifestText(text))
     const written = entries().map((f) => join(dir, 'cache', 'flytectl', 'release-manifest', f))
     for (const f of written) {
-      const entry = JSON.parse(readFileSync(f, 'utf8')) as {text: string}
-      if (entry.text !== text) continue
-      writeFileSync(f, JSON.stringify({...entry, text: text.replace('o/r', 'o/x')}))
+      const entry = JSON.parse(readFileSync(f, 'utf8')) as {key: string}
+      if (entry.key !== text) continue
+      writeFileSync(f, JSON.stringify({...entry, key: text.replace('o/r', 'o/x')}))
     }
     assert.equal(readCachedManifest(text), undefined)
   })
