@@ -96,29 +96,24 @@ export function renderSandboxConfig(port: number, auth?: {clientId: string; secr
  * a token (it answers, so it is healthy), or null if it does not answer.
  */
 export async function probeVersion(port: number, timeoutMs = 1000): Promise<string | null> {
-  const {grpcUnaryEmpty, UNAUTHENTICATED} = await import('./probe.js')
-  const bytes = await grpcUnaryEmpty(port, '/flyteidl.service.AdminService/GetVersion', timeoutMs)
-  if (bytes === UNAUTHENTICATED) return 'unknown (auth on)'
-  if (!bytes) return null
-  // The lite codec reads it without the protobuf runtime (src/admin/lite-proto.ts); else protobuf-es.
-  const [{liteSchema}, {LiteSchema}] = await Promise.all([
-    import('../admin/lazy-service.js'),
-    import('../admin/lite-proto.js'),
-  ])
-  const lite = liteSchema(LiteSchema, 'flyteidl.service.AdminService', 'getVersion')
-  if (lite) {
-    try {
-      const res = lite.decode(lite.method.O, bytes) as {controlPlaneVersion?: {Version?: string}}
-      return res.controlPlaneVersion?.Version || 'unknown'
-    } catch {
-      // Not what the lite schema reads: the full runtime decides.
+  // The CLI's fast read path (h2c + the lite codec): no node:http2, Connect or protobuf runtime.
+  const {FastPath, takeReplay} = await import('../admin/fast-call.js')
+  const fast = new FastPath(`http://127.0.0.1:${port}`, {timeoutMs})
+  try {
+    const res = await fast.call('flyteidl.service.AdminService', 'getVersion', {})
+    if (!res) return null
+    if ('replay' in res) {
+      const answer = takeReplay(res.replay)
+      const unauthenticated = [...(answer?.trailer ?? []), ...(answer?.header ?? [])].some(
+        ([name, value]) => name === 'grpc-status' && value === '16',
+      )
+      return unauthenticated ? 'unknown (auth on)' : null
     }
+    const version = res.message as {controlPlaneVersion?: {Version?: string}}
+    return version.controlPlaneVersion?.Version || 'unknown'
+  } finally {
+    fast.close()
   }
-  const [{fromBinary}, {GetVersionResponseSchema}] = await Promise.all([
-    import('@bufbuild/protobuf'),
-    import('../gen/flyteidl/admin/version_pb.js'),
-  ])
-  return fromBinary(GetVersionResponseSchema, bytes).controlPlaneVersion?.Version || 'unknown'
 }
 
 export type DaemonState =
