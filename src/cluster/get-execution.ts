@@ -4,8 +4,8 @@ import type {FilterFlags} from '../admin/filters.js'
 import {CliError} from '../cli/errors.js'
 import {renderRows, type OutputFormat} from '../cli/printer.js'
 import type {Execution} from '../gen/flyteidl/admin/execution_pb.js'
-import type {NodeExecution_Phase} from '../gen/flyteidl/core/execution_pb.js'
 import type {NodeDetail} from './execution-details.js'
+import {nodePhaseName} from './phases.js'
 import {getExecutions, type Scope} from './get.js'
 import {printListing} from './output.js'
 import {executionColumns} from './tables.js'
@@ -68,12 +68,12 @@ export async function showExecution(admin: AdminClient, scope: Scope, o: ShowExe
   return json
 }
 
-function phaseLines(nodes: NodeDetail[], names: typeof NodeExecution_Phase, prefix = ''): Map<string, string> {
+function phaseLines(nodes: NodeDetail[], prefix = ''): Map<string, string> {
   const m = new Map<string, string>()
   for (const n of nodes) {
     const id = prefix + (n.nodeExec.id?.nodeId ?? '')
-    m.set(id, names[n.nodeExec.closure?.phase ?? 0] ?? '')
-    for (const [k, v] of phaseLines(n.children, names, id + '/')) m.set(k, v)
+    m.set(id, nodePhaseName(n.nodeExec.closure?.phase ?? 0) ?? '')
+    for (const [k, v] of phaseLines(n.children, id + '/')) m.set(k, v)
   }
   return m
 }
@@ -105,14 +105,9 @@ async function watchLoop(
   tty: boolean,
   next: () => Promise<void>,
 ): Promise<unknown> {
-  const [
-    {executionDetails, executionPhaseName, isTerminalExecution, renderTree},
-    {detailsJson},
-    {NodeExecution_Phase},
-  ] = await Promise.all([
+  const [{executionDetails, executionPhaseName, isTerminalExecution, renderTree}, {detailsJson}] = await Promise.all([
     import('./execution-details.js'),
     import('./execution-details-json.js'),
-    import('../gen/flyteidl/core/execution_pb.js'),
   ])
   let previousLines = 0
   const seen = new Map<string, string>()
@@ -128,7 +123,7 @@ async function watchLoop(
       write((previousLines ? `\x1b[${previousLines}A\x1b[0J` : '') + tree)
       previousLines = tree.split('\n').length - 1
     } else {
-      for (const [id, p] of phaseLines(nodes, NodeExecution_Phase)) {
+      for (const [id, p] of phaseLines(nodes)) {
         if (seen.get(id) !== p) o.out(`node ${id} ${p}`)
         seen.set(id, p)
       }
