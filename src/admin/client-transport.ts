@@ -36,7 +36,7 @@ export function createTransports(
   authMetadata: Client<typeof AuthMetadataService>,
   cacheKey: string,
 ): Transports {
-  const sessionManager = new Http2SessionManager(parsed.url, undefined, {
+  const sessionManager = new GuardedSessionManager(parsed.url, undefined, {
     rejectUnauthorized: !config.insecureSkipVerify,
     ...(ca ? {ca} : {}),
   })
@@ -100,6 +100,27 @@ export function createTransports(
     ...(config.maxMessageSizeBytes ? {readMaxBytes: config.maxMessageSizeBytes} : {}),
   })
   return {plain, transport, close: () => sessionManager.abort()}
+}
+
+/**
+ * Connect's session manager removes its listeners from a session when the session leaves its state,
+ * but Node may still emit the session's `error` when it closes — e.g. an endpoint that answers in
+ * HTTP/1.1 (a wrong port, a web server): the call fails with its error, then the process died of an
+ * unhandled `error` event. Every session a request went out on keeps a listener; the error itself
+ * reaches the caller through the request, as before.
+ */
+class GuardedSessionManager extends Http2SessionManager {
+  private readonly guarded = new WeakSet<object>()
+
+  override async request(...args: Parameters<Http2SessionManager['request']>) {
+    const stream = await super.request(...args)
+    const session = stream.session
+    if (session && !this.guarded.has(session)) {
+      this.guarded.add(session)
+      session.on('error', () => {})
+    }
+    return stream
+  }
 }
 
 /**

@@ -59,7 +59,26 @@ function tlsFailure(err: unknown): string | undefined {
   return undefined
 }
 
+/** Node's HTTP/2 framing failed: the endpoint answered, but not in HTTP/2 (an HTTP/1.1 server, TLS to a plaintext client). */
+function notHttp2(err: unknown): boolean {
+  for (let e = err, i = 0; e && i < 5; e = (e as {cause?: unknown}).cause, i++) {
+    if ((e as {code?: unknown}).code === 'ERR_HTTP2_ERROR') return true
+  }
+  return false
+}
+
 export function rpcErrorToCliError(err: ConnectError, info: ConnectionInfo): CliError {
+  if (notHttp2(err)) {
+    const message = err.rawMessage.split('\n')[0]!.trim()
+    return new CliError(
+      'unavailable',
+      `${info.endpoint} does not answer gRPC over HTTP/2 (${message}) ${connectionInfoLine(info)}`,
+      {
+        cause: err,
+        hint: `Point admin.endpoint at the control plane's gRPC port (\`flytectl demo start\` listens on 30080), not a web or console port; for a TLS endpoint, set admin.insecure to false.`,
+      },
+    )
+  }
   const tls = tlsFailure(err)
   if (tls) {
     const message = err.rawMessage.split('\n')[0]!.trim()

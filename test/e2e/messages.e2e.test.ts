@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {BIN, runCli, tempHome} from '../support/cli.js'
@@ -169,6 +171,29 @@ describe('a reader that stops early', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
       assert.equal(stderr, '', args.join(' '))
       assert.equal(code, 0, args.join(' '))
+    }
+  })
+})
+
+describe('an endpoint that does not speak gRPC over HTTP/2', () => {
+  it('says so in one line with the next step (exit 6), on the fast path and on the Connect client', async () => {
+    // A web server on the configured port (a wrong port, the console's): it answers in HTTP/1.1.
+    const web = createServer((_req, res) => res.end('hello'))
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r))
+    const port = (web.address() as AddressInfo).port
+    const config = join(home, 'web-port.yaml')
+    writeFileSync(config, `admin:\n  endpoint: dns:///127.0.0.1:${port}\n  insecure: true\n`)
+    try {
+      for (const extra of [{}, {FLYTECTL_NO_FAST_RPC: '1'}]) {
+        const r = await runCli(['get', 'project', '-c', config], {env: {...env, ...extra}})
+        assert.equal(r.code, 6, r.stderr)
+        const lines = r.stderr.trimEnd().split('\n')
+        assert.equal(lines.length, 2, r.stderr)
+        assert.match(lines[0]!, new RegExp(`^Error: dns:///127\\.0\\.0\\.1:${port} does not answer gRPC over HTTP/2`))
+        assert.match(lines[1]!, /^Hint: Point admin\.endpoint at the control plane's gRPC port/)
+      }
+    } finally {
+      await new Promise<void>((r) => web.close(() => r()))
     }
   })
 })
